@@ -1,0 +1,178 @@
+/*
+ * crm-admin: create the database, keep users, departments and settings,
+ * back the file up while others work, and check it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: crm-admin init\n"
+	"       crm-admin user add LOGIN --role ROLE [--name N] [--dept D] [--email E] [--phone P]\n"
+	"       crm-admin user set LOGIN [--role ROLE] [--name N] [--dept D] [--email E]\n"
+	"                          [--phone P] [--active 0|1]\n"
+	"       crm-admin user list\n"
+	"       crm-admin dept add NAME [--title T]\n"
+	"       crm-admin dept list\n"
+	"       crm-admin config get [KEY] | config set KEY VALUE\n"
+	"       crm-admin backup FILE\n"
+	"       crm-admin check\n"
+	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
+
+enum { O_ROLE = 1, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_TITLE };
+static const struct option options[] = {
+	CLI_COMMON_OPTIONS,
+	{ "role", required_argument, NULL, CLI_OPT_BASE + O_ROLE },
+	{ "name", required_argument, NULL, CLI_OPT_BASE + O_NAME },
+	{ "dept", required_argument, NULL, CLI_OPT_BASE + O_DEPT },
+	{ "email", required_argument, NULL, CLI_OPT_BASE + O_EMAIL },
+	{ "phone", required_argument, NULL, CLI_OPT_BASE + O_PHONE },
+	{ "active", required_argument, NULL, CLI_OPT_BASE + O_ACTIVE },
+	{ "title", required_argument, NULL, CLI_OPT_BASE + O_TITLE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int init(struct cli *c, void *arg)
+{
+	static const char *const names[] = { "database", "admin", "schema" };
+	char version[16];
+	const char *row[3] = { crm_db_path(c->db), crm_user_login(), version };
+	int rc = crm_user_bootstrap(c->db, crm_user_login());
+
+	if (rc)
+		return rc;
+	snprintf(version, sizeof version, "%d", crm_db_version(c->db));
+	return cli_row(c, 3, names, row);
+}
+
+static int do_init(struct cli *c, int argc, char **argv)
+{
+	if (argc)
+		return cli_usage(c, "init takes no arguments");
+	return cli_once(c, init, NULL);
+}
+
+/* ---- users */
+
+static int user_add(struct cli *c, void *arg)
+{
+	return crm_user_add(c->db, arg, NULL);
+}
+
+static int user_set(struct cli *c, void *arg)
+{
+	return crm_user_set(c->db, arg);
+}
+
+static int do_user(struct cli *c, int argc, char **argv)
+{
+	struct crm_user_in in = { .name = c->opt[O_NAME], .role = c->opt[O_ROLE],
+				  .dept = c->opt[O_DEPT], .email = c->opt[O_EMAIL],
+				  .phone = c->opt[O_PHONE], .active = c->opt[O_ACTIVE] };
+	int rc;
+
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		c->readonly = 1;
+		return cli_fail(c, crm_user_list(c->db, cli_row, c));
+	}
+	if (argc != 2 || (strcmp(argv[0], "add") && strcmp(argv[0], "set")))
+		return cli_usage(c, "user add LOGIN, user set LOGIN or user list");
+	in.login = argv[1];
+	if (strcmp(argv[0], "add") == 0) {
+		if (!in.role)
+			return cli_usage(c, "user add needs --role");
+		rc = cli_once(c, user_add, &in);
+	} else {
+		rc = cli_once(c, user_set, &in);
+	}
+	return rc;
+}
+
+/* ---- departments */
+
+static int dept_add(struct cli *c, void *arg)
+{
+	return crm_dept_add(c->db, arg, c->opt[O_TITLE]);
+}
+
+static int do_dept(struct cli *c, int argc, char **argv)
+{
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		c->readonly = 1;
+		return cli_fail(c, crm_dept_list(c->db, cli_row, c));
+	}
+	if (argc != 2 || strcmp(argv[0], "add"))
+		return cli_usage(c, "dept add NAME or dept list");
+	return cli_once(c, dept_add, argv[1]);
+}
+
+/* ---- settings */
+
+static int config_set(struct cli *c, void *arg)
+{
+	char **kv = arg;
+
+	return crm_config_set(c->db, kv[0], kv[1]);
+}
+
+static int do_config(struct cli *c, int argc, char **argv)
+{
+	char *value = NULL;
+	int rc;
+
+	if (argc >= 1 && strcmp(argv[0], "get") == 0 && argc <= 2) {
+		c->readonly = 1;
+		if (argc == 1 && (rc = crm_user_require(c->db, CRM_ROLE_ANY, "reading settings")) == 0)
+			rc = crm_config_list(c->db, cli_row, c);
+		else if (argc == 2 && (rc = crm_config_get(c->db, argv[1], &value)) == 0)
+			printf("%s\n", value);
+		free(value);
+		return cli_fail(c, rc);
+	}
+	if (argc == 3 && strcmp(argv[0], "set") == 0)
+		return cli_once(c, config_set, argv + 1);
+	return cli_usage(c, "config get [KEY] or config set KEY VALUE");
+}
+
+/* ---- the file */
+
+static int do_backup(struct cli *c, int argc, char **argv)
+{
+	int rc;
+
+	if (argc != 1)
+		return cli_usage(c, "backup needs one FILE");
+	if ((rc = crm_user_require(c->db, CRM_ROLE_ADMIN, "backup")) == 0)
+		rc = crm_db_backup(c->db, argv[0]);
+	return cli_fail(c, rc);
+}
+
+static int do_check(struct cli *c, int argc, char **argv)
+{
+	int rc;
+
+	if (argc)
+		return cli_usage(c, "check takes no arguments");
+	if ((rc = crm_user_require(c->db, CRM_ROLE_ADMIN, "check")) == 0)
+		rc = crm_db_check(c->db, cli_row, c);
+	return cli_fail(c, rc);
+}
+
+static const struct cli_verb verbs[] = {
+	{ "init", do_init, CLI_CREATE, { 0 } },
+	{ "user", do_user, CLI_WRITE, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE } },
+	{ "dept", do_dept, CLI_WRITE, { O_TITLE } },
+	{ "config", do_config, CLI_WRITE, { 0 } },
+	{ "backup", do_backup, CLI_READ, { 0 } },
+	{ "check", do_check, CLI_READ, { 0 } },
+	{ NULL, NULL, 0, { 0 } }
+};
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+
+	cli_init(&c, "crm-admin", usage);
+	return cli_main(&c, argc, argv, options, verbs);
+}

@@ -1,0 +1,128 @@
+/*
+ * config.c: settings kept in the database, so that every command and every
+ * user sees the same ones. Only known keys are accepted, each with a check
+ * and a default; crm-admin(1) lists them.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm-private.h"
+
+struct key {
+	const char *name, *fallback, *about;
+	int (*check)(struct crm_db *db, const char *key, const char *value);
+};
+
+static int check_country(struct crm_db *db, const char *key, const char *v)
+{
+	size_t n = strlen(v), i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)v[i]))
+			break;
+	if (n < 1 || n > 3 || i < n || v[0] == '0')
+		return crm_error_set(CRM_DATAERR,
+				     "%s: \"%s\" is not a country calling code (1 to 3 digits, e.g. 7)",
+				     key, v);
+	return CRM_OK;
+}
+
+static int check_user(struct crm_db *db, const char *key, const char *v)
+{
+	int64_t id;
+
+	if (!*v)
+		return CRM_OK;
+	return crm_user_find(db, v, &id);
+}
+
+static const struct key keys[] = {
+	{ "country_code", "7", "default country calling code for phone numbers",
+	  check_country },
+	{ "head", "", "login that gets new-lead notices (empty: the first head, else the first admin)",
+	  check_user },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct key *lookup(const char *name)
+{
+	const struct key *k;
+
+	for (k = keys; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static int unknown(const char *key)
+{
+	char list[512] = "";
+	const struct key *k;
+
+	for (k = keys; k->name; k++) {
+		strncat(list, k->name, sizeof list - strlen(list) - 3);
+		if (k[1].name)
+			strcat(list, ", ");
+	}
+	return crm_error_set(CRM_USAGE, "unknown setting \"%s\"; settings are: %s", key, list);
+}
+
+int crm_config_get(struct crm_db *db, const char *key, char **out)
+{
+	const struct key *k = lookup(key);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!k)
+		return unknown(key);
+	if (!(st = crm_stmt(db, "SELECT value FROM config WHERE key = ?")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = crm_stmt_row(db, st);
+	if (rc < 0)
+		return -rc;
+	*out = strdup(rc ? (const char *)sqlite3_column_text(st, 0) : k->fallback);
+	sqlite3_reset(st);
+	return *out ? CRM_OK : crm_error_set(CRM_SOFTWARE, "out of memory");
+}
+
+int crm_config_set(struct crm_db *db, const char *key, const char *value)
+{
+	const struct key *k = lookup(key);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!k)
+		return unknown(key);
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "change settings")) != CRM_OK ||
+	    (rc = k->check(db, key, value)) != CRM_OK)
+		return rc;
+	if (!(st = crm_stmt(db, "INSERT INTO config (key, value) VALUES (?, ?)"
+				" ON CONFLICT (key) DO UPDATE SET value = excluded.value")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return crm_stmt_done(db, st);
+}
+
+int crm_config_list(struct crm_db *db, crm_row_fn *fn, void *arg)
+{
+	static const char *const names[] = { "key", "value", "default", "about" };
+	const struct key *k;
+	int rc;
+
+	for (k = keys; k->name; k++) {
+		char *v = NULL;
+		const char *row[4];
+
+		if ((rc = crm_config_get(db, k->name, &v)) != CRM_OK)
+			return rc;
+		row[0] = k->name, row[1] = v, row[2] = k->fallback, row[3] = k->about;
+		rc = fn(arg, 4, names, row);
+		free(v);
+		if (rc != CRM_OK)
+			return rc;
+	}
+	return CRM_OK;
+}

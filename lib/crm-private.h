@@ -1,0 +1,76 @@
+/*
+ * crm-private.h: what the library's own files share and the commands never
+ * see: the database handle, prepared-statement helpers, audit set-up.
+ */
+#ifndef CRM_PRIVATE_H
+#define CRM_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "crm.h"
+
+#define CRM_STMT_CACHE 64
+
+struct crm_db {
+	sqlite3 *h;
+	char *path;
+	int64_t user_id; /* the acting user, once looked up; 0 before */
+	int role;
+	int savepoints;  /* depth of open savepoints */
+	struct {
+		const char *sql; /* the literal's address is the key */
+		sqlite3_stmt *stmt;
+	} cache[CRM_STMT_CACHE];
+	int ncache;
+};
+
+/* Turn an SQLite result code into a crm status with a message. */
+int crm_sql_error(struct crm_db *db, int rc);
+/* A prepared statement for a string literal, cached and reset; NULL on error. */
+sqlite3_stmt *crm_stmt(struct crm_db *db, const char *sql);
+/* Run a statement that returns no rows. */
+int crm_stmt_done(struct crm_db *db, sqlite3_stmt *st);
+/* Step once: 1 for a row, 0 for done, or minus a crm status. */
+int crm_stmt_row(struct crm_db *db, sqlite3_stmt *st);
+/* Send every row of st to fn (column names as names); *n counts them. */
+int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg,
+		  unsigned long *n);
+/* Run SQL text without parameters. */
+int crm_exec(struct crm_db *db, const char *sql);
+/* Bind text (NULL and "" bind NULL) and ids (0 binds NULL). */
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
+int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);
+/* Now as an ISO string, honouring CRM_NOW. */
+int crm_now(char buf[CRM_TIME_LEN]);
+/* A single row's single integer; CRM_NOMATCH when no row. */
+int crm_query_id(struct crm_db *db, sqlite3_stmt *st, int64_t *out);
+
+/* user.c: the head of sales, who gets notices nobody else owns. */
+int crm_user_head(struct crm_db *db, int64_t *id);
+
+/* party.c: the pieces request intake builds a party from. */
+int crm_party_create(struct crm_db *db, const char *kind, const char *name, int64_t dept,
+		     int64_t *id);
+int crm_contact_add(struct crm_db *db, int64_t party, const char *name, int64_t *id);
+/* Attach a phone or e-mail to a party unless it is known already. */
+int crm_point_add(struct crm_db *db, int64_t party, int64_t contact, const char *kind,
+		  const char *value, const char *tail, const char *ext);
+/* The default country calling code from the settings, into buf. */
+int crm_country(struct crm_db *db, char buf[8]);
+/* May the acting user work on a request assigned to assignee (managers: own only)? */
+int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action);
+
+/* task.c: a task for a user id, not doubled while an equal one is open. */
+int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const char *due,
+		    const char *title, int64_t party, int64_t request, const char *origin,
+		    int64_t *id, int *duplicate);
+
+/* audit.c: the SQL functions crm_user() and crm_now(), and the triggers
+ * that write every insert, update and delete to the audit table. */
+int crm_audit_register(struct crm_db *db);
+int crm_audit_install(struct crm_db *db);
+
+/* The compiled-in migrations, NULL-terminated (lib/migrations.c). */
+extern const char *const crm_migrations[];
+
+#endif

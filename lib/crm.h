@@ -1,0 +1,291 @@
+/*
+ * crm.h: the public API of libcrm, the library under every crm-* command.
+ *
+ * Ownership, for the whole API: a function that hands back a char * or a
+ * struct through an out-parameter gives it to the caller, who frees it with
+ * free() or the matching crm_*_free(); a const char * that a function
+ * returns belongs to the library and lives until the next call on the same
+ * object (for crm_error_message(): until the next failing call).
+ *
+ * Every function that can fail returns an int status from enum crm_status
+ * (0 is success) and, on failure, sets a message that crm_error_message()
+ * returns. The library never prints and never exits.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+/* ---- error.c: status codes (they are the commands' exit codes) and messages */
+
+enum crm_status {
+	CRM_OK = 0,
+	CRM_NOMATCH = 1,      /* nothing matched (like grep) */
+	CRM_USAGE = 64,       /* bad options or arguments */
+	CRM_DATAERR = 65,     /* bad input data */
+	CRM_NOINPUT = 66,     /* input (database, file) missing */
+	CRM_UNAVAILABLE = 69, /* a service (mail server, PBX) is unavailable */
+	CRM_SOFTWARE = 70,    /* internal error */
+	CRM_IOERR = 74,       /* I/O error */
+	CRM_TEMPFAIL = 75,    /* temporary failure (database busy): try again */
+	CRM_NOPERM = 77,      /* not permitted for the acting user's role */
+	CRM_CONFIG = 78       /* configuration error */
+};
+
+/* Set the message of the last failure (printf-style) and return status. */
+int crm_error_set(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prefix the current message with "prefix: " (to add a line or field name). */
+void crm_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The message of the last failure, never NULL. */
+const char *crm_error_message(void);
+
+/* ---- text.c: UTF-8 helpers */
+
+/* 1 if the n bytes at s are valid UTF-8 (no overlongs, no surrogates). */
+int crm_utf8_valid(const char *s, size_t n);
+/* A newly allocated copy of s folded to lower case: ASCII and Cyrillic. */
+char *crm_utf8_fold(const char *s);
+/* The longest prefix of s of at most max bytes that ends on a character boundary. */
+size_t crm_utf8_cut(const char *s, size_t max);
+/* A newly allocated copy of s without leading and trailing white space. */
+char *crm_strtrim(const char *s);
+
+/* ---- phone.c: phone numbers to E.164 */
+
+struct crm_phone {
+	char e164[17];  /* "+74951234567" */
+	char tail10[11]; /* the last ten digits, for matching local spellings */
+	char ext[16];   /* extension ("доб. 123" gives "123"), or "" */
+};
+/* Normalise raw with the default country calling code (e.g. "7"). */
+int crm_phone_normalize(const char *raw, const char *country, struct crm_phone *out);
+
+/* ---- email.c: e-mail addresses */
+
+/* Trim, drop <> and mailto:, lower-case, validate; *out is newly allocated. */
+int crm_email_normalize(const char *raw, char **out);
+
+/* ---- clock.c: time (UTC, ISO 8601) and durations */
+
+#define CRM_TIME_LEN 21 /* "2026-11-26T14:57:01Z" and its NUL */
+
+/* Now, or CRM_NOW when set (fails on a CRM_NOW it cannot read). */
+int crm_clock_now(time_t *out);
+/* Write t as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
+void crm_time_format(time_t t, char buf[CRM_TIME_LEN]);
+/* Read "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]", "...T...Z" or with an offset "+03:00". */
+int crm_time_parse(const char *s, time_t *out);
+/* Read a duration "90m", "12h", "3d", "2w", "45s" (a bare number is seconds). */
+int crm_duration_parse(const char *s, long long *seconds);
+/* A time or a duration back from now ("3d" = now - 3 days) into an ISO string. */
+int crm_time_or_ago(const char *s, char buf[CRM_TIME_LEN]);
+/* A time or a duration ahead of now ("3d" = now + 3 days) into an ISO string. */
+int crm_time_or_ahead(const char *s, char buf[CRM_TIME_LEN]);
+
+/* ---- tsv.c: the crm-tsv(5) format */
+
+/* Call-back that receives one output row; the library's list functions call it. */
+typedef int crm_row_fn(void *arg, size_t n, const char *const *names,
+		       const char *const *values);
+
+struct crm_tsv_reader;
+/* Read the header line of in; fails on an empty input or a bad header. */
+int crm_tsv_open(FILE *in, struct crm_tsv_reader **out);
+/* Next record: 0 and fields set, CRM_NOMATCH at the end, or an error naming
+ * the line. Fields are unescaped and live until the next call; NULL for an
+ * empty field. A bad line is skipped: the next call reads the one after it. */
+int crm_tsv_read(struct crm_tsv_reader *r, const char *const **fields);
+/* The number of columns and their names. */
+size_t crm_tsv_ncolumns(const struct crm_tsv_reader *r);
+const char *const *crm_tsv_names(const struct crm_tsv_reader *r);
+/* The index of the column called name, or -1. */
+int crm_tsv_column(const struct crm_tsv_reader *r, const char *name);
+/* The line number of the record last read (the header is line 1). */
+unsigned long crm_tsv_line(const struct crm_tsv_reader *r);
+void crm_tsv_close(struct crm_tsv_reader *r);
+
+/* Write one field with crm-tsv(5) escapes (NULL writes an empty field). */
+int crm_tsv_put_field(FILE *f, const char *s);
+/* Write one line of n fields. */
+int crm_tsv_put_row(FILE *f, size_t n, const char *const *fields);
+
+/* A row sink for crm_row_fn: prints a header (unless suppressed) and the
+ * chosen columns ("a,b,c", or NULL for all) of each row. */
+struct crm_tsv_writer;
+int crm_tsv_writer_new(FILE *f, const char *columns, int header,
+		       struct crm_tsv_writer **out);
+crm_row_fn crm_tsv_writer_row;
+/* The rows written so far. */
+unsigned long crm_tsv_writer_count(const struct crm_tsv_writer *w);
+/* Flush; fails with CRM_IOERR when the stream failed. */
+int crm_tsv_writer_free(struct crm_tsv_writer *w);
+
+/* ---- db.c: the database file */
+
+struct crm_db;
+enum { CRM_DB_CREATE = 1 };
+/* Open (or with CRM_DB_CREATE create) the file at path, NULL meaning
+ * $CRM_DB or $XDG_DATA_HOME/crm/crm.db, and bring its schema up to date. */
+int crm_db_open(const char *path, int flags, struct crm_db **out);
+void crm_db_close(struct crm_db *db);
+/* The file name in use. */
+const char *crm_db_path(const struct crm_db *db);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; savepoints for one row of a batch. */
+int crm_db_begin(struct crm_db *db);
+int crm_db_commit(struct crm_db *db);
+int crm_db_rollback(struct crm_db *db);
+int crm_db_savepoint(struct crm_db *db);
+int crm_db_release(struct crm_db *db);
+int crm_db_rollback_savepoint(struct crm_db *db);
+/* The schema version the file is at, and the one this library writes. */
+int crm_db_version(struct crm_db *db);
+int crm_db_latest_version(void);
+/* Copy the database to path with SQLite's online backup (safe while others write). */
+int crm_db_backup(struct crm_db *db, const char *path);
+/* Integrity and foreign-key check; each problem goes to fn; CRM_DATAERR if any. */
+int crm_db_check(struct crm_db *db, crm_row_fn *fn, void *arg);
+
+/* ---- config.c: settings kept in the database */
+
+/* Value of key (the default when unset); *out newly allocated. */
+int crm_config_get(struct crm_db *db, const char *key, char **out);
+/* Set a known key after checking its value. */
+int crm_config_set(struct crm_db *db, const char *key, const char *value);
+/* Every known key with its value and whether it is the default. */
+int crm_config_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+
+/* ---- user.c: users, roles, departments */
+
+enum crm_role {
+	CRM_ROLE_ADMIN = 1 << 0,
+	CRM_ROLE_HEAD = 1 << 1,
+	CRM_ROLE_MANAGER = 1 << 2,
+	CRM_ROLE_MARKETER = 1 << 3,
+	CRM_ROLE_WAREHOUSE = 1 << 4
+};
+#define CRM_ROLE_ANY 0x1f
+
+/* The acting user's login: CRM_USER, else the login name. */
+const char *crm_user_login(void);
+/* Fail with CRM_NOPERM unless the acting user is registered, active and has
+ * one of the roles in mask; action names what was tried, for the message. */
+int crm_user_require(struct crm_db *db, int mask, const char *action);
+/* The acting user's id and role (after crm_user_require succeeded). */
+int64_t crm_user_id(struct crm_db *db);
+int crm_user_role(struct crm_db *db);
+/* The role bit for a name ("head"), or 0. */
+int crm_role_parse(const char *name);
+const char *crm_role_name(int role);
+
+struct crm_user_in {
+	const char *login, *name, *role, *dept, *email, *phone, *active;
+};
+int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id);
+/* Change the fields of in that are not NULL. */
+int crm_user_set(struct crm_db *db, const struct crm_user_in *in);
+int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* Make the first admin when the database has no user yet. */
+int crm_user_bootstrap(struct crm_db *db, const char *login);
+/* The id of an active user by login; CRM_DATAERR naming it when unknown. */
+int crm_user_find(struct crm_db *db, const char *login, int64_t *id);
+
+int crm_dept_add(struct crm_db *db, const char *name, const char *title);
+int crm_dept_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* The id of a department by name; CRM_DATAERR listing the known ones. */
+int crm_dept_find(struct crm_db *db, const char *name, int64_t *id);
+
+/* ---- party.c: parties, contacts, contact points, dedupe, merge */
+
+/* Find a party by a normalised phone (exact, then last ten digits) or e-mail. */
+int crm_party_by_phone(struct crm_db *db, const struct crm_phone *p, int64_t *party);
+int crm_party_by_email(struct crm_db *db, const char *email, int64_t *party);
+
+struct crm_party_filter {
+	const char *phone, *email, *name; /* raw; name is a case-insensitive substring */
+};
+int crm_party_find(struct crm_db *db, const struct crm_party_filter *f,
+		   crm_row_fn *fn, void *arg);
+
+struct crm_party_in {
+	const char *company, *name, *phone, *email, *needs, *legal_name, *inn,
+		*kpp, *address, *payment, *tags;
+};
+/* Fill the fields of in that are not NULL; add the phone and e-mail as contact points. */
+int crm_party_update(struct crm_db *db, int64_t party, const struct crm_party_in *in);
+/* Move everything of other into keep, then delete other. */
+int crm_party_merge(struct crm_db *db, int64_t keep, int64_t other);
+/* The correspondence history of a party, newest last. */
+int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg);
+/* Add a note to a party's history. */
+int crm_party_note(struct crm_db *db, int64_t party, int64_t request,
+		   const char *text, int64_t *id);
+/* A party's owner (0 when none). */
+int crm_party_owner(struct crm_db *db, int64_t party, int64_t *owner);
+
+/* ---- request.c: requests (appeals) and their life */
+
+struct crm_request_in {
+	const char *channel, *source_ref, *received, *name, *company, *phone,
+		*email, *subject, *body, *dept;
+	const void *raw; /* the original bytes, kept as they came */
+	size_t raw_len;
+};
+struct crm_request_out {
+	int64_t request, party, task;
+	const char *action; /* "new-lead", "history", "duplicate" */
+};
+/* Record one request: dedupe its sender, link or create the party, notify. */
+int crm_request_add(struct crm_db *db, const struct crm_request_in *in,
+		    struct crm_request_out *out);
+
+struct crm_request_filter {
+	const char *status, *dept, *assignee, *channel;
+	const char *older, *since; /* durations or times */
+	int64_t party;
+};
+int crm_request_list(struct crm_db *db, const struct crm_request_filter *f,
+		     crm_row_fn *fn, void *arg);
+/* One request, its party, contacts and history as (section, key, value) rows. */
+int crm_request_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+/* The party of a request. */
+int crm_request_party(struct crm_db *db, int64_t id, int64_t *party);
+/* Actions on one request; each prints its result row through fn. */
+int crm_request_route(struct crm_db *db, int64_t id, const char *dept,
+		      crm_row_fn *fn, void *arg);
+int crm_request_assign(struct crm_db *db, int64_t id, const char *login,
+		       crm_row_fn *fn, void *arg);
+int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in *in,
+			crm_row_fn *fn, void *arg);
+int crm_request_junk(struct crm_db *db, int64_t id, const char *reason,
+		     crm_row_fn *fn, void *arg);
+
+/* ---- task.c: tasks and notices */
+
+struct crm_task_in {
+	const char *kind, *to, *due, *title; /* to: a login or "dept:NAME" */
+	int64_t party, request;
+	const char *origin;
+};
+/* Add a task; an open task of the same kind for the same party and request
+ * is not doubled: *duplicate is set and *id is the existing one. */
+int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id,
+		 int *duplicate);
+
+struct crm_task_filter {
+	const char *kind, *to, *status; /* status: open (default), done, all */
+	int mine, overdue;
+	int64_t party;
+};
+int crm_task_list(struct crm_db *db, const struct crm_task_filter *f,
+		  crm_row_fn *fn, void *arg);
+/* One task's id, kind, status, due, assignee, party, request and title. */
+int crm_task_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+int crm_task_reassign(struct crm_db *db, int64_t id, const char *to,
+		      crm_row_fn *fn, void *arg);
+
+#endif

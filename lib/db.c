@@ -1,0 +1,457 @@
+/*
+ * db.c: opening the database file, bringing its schema up to date with the
+ * compiled-in migrations, transactions, prepared statements, backup and
+ * checks. Every SQLite failure is turned into a crm status here.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm-private.h"
+
+int crm_sql_error(struct crm_db *db, int rc)
+{
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_error_set(CRM_TEMPFAIL,
+				     "database is busy (another command is writing); try again");
+	case SQLITE_CONSTRAINT:
+		return crm_error_set(CRM_DATAERR, "%s", msg);
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+		return crm_error_set(CRM_IOERR, "database: %s", msg);
+	case SQLITE_CANTOPEN:
+		return crm_error_set(CRM_NOINPUT, "database: %s", msg);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return crm_error_set(CRM_DATAERR, "database is damaged: %s", msg);
+	default:
+		return crm_error_set(CRM_SOFTWARE, "database: %s", msg);
+	}
+}
+
+sqlite3_stmt *crm_stmt(struct crm_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].stmt);
+			sqlite3_clear_bindings(db->cache[i].stmt);
+			return db->cache[i].stmt;
+		}
+	rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		crm_sql_error(db, rc);
+		return NULL;
+	}
+	if (db->ncache == CRM_STMT_CACHE) { /* full: forget the oldest */
+		sqlite3_finalize(db->cache[0].stmt);
+		memmove(db->cache, db->cache + 1, sizeof db->cache[0] * (CRM_STMT_CACHE - 1));
+		db->ncache--;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].stmt = st;
+	db->ncache++;
+	return st;
+}
+
+int crm_stmt_row(struct crm_db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	rc = crm_sql_error(db, rc);
+	sqlite3_reset(st);
+	return -rc;
+}
+
+int crm_stmt_done(struct crm_db *db, sqlite3_stmt *st)
+{
+	int rc = crm_stmt_row(db, st);
+
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : CRM_OK;
+}
+
+int crm_query_id(struct crm_db *db, sqlite3_stmt *st, int64_t *out)
+{
+	int rc = crm_stmt_row(db, st);
+
+	if (rc < 0)
+		return -rc;
+	if (rc == 0)
+		return CRM_NOMATCH;
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return CRM_OK;
+}
+
+int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg,
+		  unsigned long *n)
+{
+	int ncol = sqlite3_column_count(st), i, rc;
+	const char **names = calloc(ncol ? ncol : 1, sizeof *names);
+	const char **values = calloc(ncol ? ncol : 1, sizeof *values);
+	unsigned long count = 0;
+
+	if (!names || !values) {
+		free(names);
+		free(values);
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	for (i = 0; i < ncol; i++)
+		names[i] = sqlite3_column_name(st, i);
+	while ((rc = crm_stmt_row(db, st)) == 1) {
+		for (i = 0; i < ncol; i++)
+			values[i] = (const char *)sqlite3_column_text(st, i);
+		count++;
+		rc = fn(arg, ncol, names, values);
+		if (rc != CRM_OK) {
+			rc = -rc;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	free(names);
+	free(values);
+	if (n)
+		*n = count;
+	return rc < 0 ? -rc : CRM_OK;
+}
+
+int crm_exec(struct crm_db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? CRM_OK : crm_sql_error(db, rc);
+}
+
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int crm_bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+int crm_now(char buf[CRM_TIME_LEN])
+{
+	time_t t;
+	int rc = crm_clock_now(&t);
+
+	if (rc == CRM_OK)
+		crm_time_format(t, buf);
+	return rc;
+}
+
+/* The file to use: the argument, $CRM_DB, or the XDG data directory. */
+static char *default_path(const char *path)
+{
+	const char *env = getenv("CRM_DB"), *xdg = getenv("XDG_DATA_HOME"),
+		   *home = getenv("HOME");
+	char buf[PATH_MAX];
+
+	if (path && *path)
+		return strdup(path);
+	if (env && *env)
+		return strdup(env);
+	if (xdg && *xdg)
+		snprintf(buf, sizeof buf, "%s/crm/crm.db", xdg);
+	else
+		snprintf(buf, sizeof buf, "%s/.local/share/crm/crm.db", home ? home : ".");
+	return strdup(buf);
+}
+
+/* mkdir -p for the directory that will hold the file. */
+static int make_parent(const char *path)
+{
+	char dir[PATH_MAX], *p;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return CRM_OK;
+	*p = '\0';
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return crm_error_set(CRM_IOERR, "cannot create %s: %s", dir, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return crm_error_set(CRM_IOERR, "cannot create %s: %s", dir, strerror(errno));
+	return CRM_OK;
+}
+
+int crm_db_latest_version(void)
+{
+	int n = 0;
+
+	while (crm_migrations[n])
+		n++;
+	return n;
+}
+
+int crm_db_version(struct crm_db *db)
+{
+	sqlite3_stmt *st = crm_stmt(db, "PRAGMA user_version");
+	int64_t v = -1;
+
+	if (!st || crm_query_id(db, st, &v) != CRM_OK)
+		return -1;
+	return (int)v;
+}
+
+/* Run the migrations the file has not seen, in one transaction. */
+static int migrate(struct crm_db *db)
+{
+	int latest = crm_db_latest_version(), v, rc;
+	char sql[64];
+
+	v = crm_db_version(db);
+	if (v < 0)
+		return CRM_SOFTWARE;
+	if (v > latest)
+		return crm_error_set(CRM_CONFIG,
+				     "%s is at schema version %d, newer than this crm (%d): upgrade crm",
+				     db->path, v, latest);
+	if (v == latest)
+		return CRM_OK;
+	if ((rc = crm_db_begin(db)) != CRM_OK)
+		return rc;
+	v = crm_db_version(db); /* another process may have migrated meanwhile */
+	for (; v >= 0 && v < latest; v++) {
+		rc = crm_exec(db, crm_migrations[v]);
+		if (rc != CRM_OK) {
+			crm_error_prefix("migration %04d", v + 1);
+			crm_db_rollback(db);
+			return rc;
+		}
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
+	if ((rc = crm_exec(db, sql)) != CRM_OK || (rc = crm_audit_install(db)) != CRM_OK) {
+		crm_db_rollback(db);
+		return rc;
+	}
+	return crm_db_commit(db);
+}
+
+static int busy_timeout(void)
+{
+	const char *s = getenv("CRM_BUSY_TIMEOUT");
+	long ms;
+	char *end;
+
+	if (!s || !*s)
+		return 5000;
+	ms = strtol(s, &end, 10);
+	return (*end || ms < 0 || ms > INT_MAX) ? 5000 : (int)ms;
+}
+
+int crm_db_open(const char *path, int flags, struct crm_db **out)
+{
+	struct crm_db *db = calloc(1, sizeof *db);
+	struct stat sb;
+	int rc, oflags = SQLITE_OPEN_READWRITE;
+
+	*out = NULL;
+	if (!db || !(db->path = default_path(path))) {
+		free(db);
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	if (stat(db->path, &sb) != 0) {
+		if (!(flags & CRM_DB_CREATE)) {
+			rc = crm_error_set(CRM_NOINPUT,
+					   "no database at %s (create one with crm-admin init, or set CRM_DB)",
+					   db->path);
+			goto fail;
+		}
+		if ((rc = make_parent(db->path)) != CRM_OK)
+			goto fail;
+		oflags |= SQLITE_OPEN_CREATE;
+	}
+	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = crm_error_set(rc == SQLITE_CANTOPEN ? CRM_NOINPUT : CRM_IOERR,
+				   "cannot open %s: %s", db->path,
+				   db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 0);
+	sqlite3_busy_timeout(db->h, busy_timeout());
+	if ((rc = crm_audit_register(db)) != CRM_OK ||
+	    (rc = crm_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL")) != CRM_OK)
+		goto fail;
+	if (oflags & SQLITE_OPEN_CREATE && (rc = crm_exec(db, "PRAGMA journal_mode = WAL")) != CRM_OK)
+		goto fail;
+	if ((rc = migrate(db)) != CRM_OK) {
+		if (rc == CRM_DATAERR || rc == CRM_SOFTWARE)
+			crm_error_prefix("%s", db->path);
+		goto fail;
+	}
+	*out = db;
+	return CRM_OK;
+fail:
+	crm_db_close(db);
+	return rc;
+}
+
+void crm_db_close(struct crm_db *db)
+{
+	int i;
+
+	if (!db)
+		return;
+	for (i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].stmt);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+const char *crm_db_path(const struct crm_db *db)
+{
+	return db->path;
+}
+
+int crm_db_begin(struct crm_db *db)
+{
+	return crm_exec(db, "BEGIN IMMEDIATE");
+}
+
+int crm_db_commit(struct crm_db *db)
+{
+	return crm_exec(db, "COMMIT");
+}
+
+int crm_db_rollback(struct crm_db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return CRM_OK; /* SQLite already rolled back (e.g. after I/O errors) */
+	return crm_exec(db, "ROLLBACK");
+}
+
+int crm_db_savepoint(struct crm_db *db)
+{
+	return crm_exec(db, "SAVEPOINT row");
+}
+
+int crm_db_release(struct crm_db *db)
+{
+	return crm_exec(db, "RELEASE row");
+}
+
+int crm_db_rollback_savepoint(struct crm_db *db)
+{
+	int rc = crm_exec(db, "ROLLBACK TO row");
+
+	return rc == CRM_OK ? crm_exec(db, "RELEASE row") : rc;
+}
+
+int crm_db_backup(struct crm_db *db, const char *path)
+{
+	char tmp[PATH_MAX];
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
+		return crm_error_set(CRM_USAGE, "%s: path too long", path);
+	rc = sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		rc = crm_error_set(CRM_IOERR, "cannot create %s: %s", tmp, sqlite3_errmsg(to));
+		goto out;
+	}
+	b = sqlite3_backup_init(to, "main", db->h, "main");
+	if (!b) {
+		rc = crm_error_set(CRM_IOERR, "backup to %s: %s", path, sqlite3_errmsg(to));
+		goto out;
+	}
+	/* Copy in steps so writers are only briefly held up; restart when they change pages. */
+	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+	       rc == SQLITE_LOCKED)
+		if (rc != SQLITE_OK)
+			sqlite3_sleep(20);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		rc = crm_error_set(CRM_IOERR, "backup to %s: %s", path, sqlite3_errstr(rc));
+		goto out;
+	}
+	if (sqlite3_close(to) != SQLITE_OK) {
+		to = NULL;
+		rc = crm_error_set(CRM_IOERR, "backup to %s: close failed", path);
+		goto out;
+	}
+	to = NULL;
+	if (rename(tmp, path) != 0) {
+		rc = crm_error_set(CRM_IOERR, "cannot rename %s to %s: %s", tmp, path,
+				   strerror(errno));
+		goto out;
+	}
+	return CRM_OK;
+out:
+	sqlite3_close(to);
+	unlink(tmp);
+	return rc;
+}
+
+int crm_db_check(struct crm_db *db, crm_row_fn *fn, void *arg)
+{
+	static const char *const names[] = { "check", "table", "row", "problem" };
+	sqlite3_stmt *st;
+	const char *v[4];
+	int rc, bad = 0;
+
+	if (!(st = crm_stmt(db, "PRAGMA integrity_check")))
+		return CRM_SOFTWARE;
+	while ((rc = crm_stmt_row(db, st)) == 1) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+
+		if (m && strcmp(m, "ok") == 0)
+			continue;
+		bad++;
+		v[0] = "integrity", v[1] = NULL, v[2] = NULL, v[3] = m;
+		if ((rc = fn(arg, 4, names, v)) != CRM_OK)
+			return rc;
+	}
+	if (rc < 0)
+		return -rc;
+	if (!(st = crm_stmt(db, "PRAGMA foreign_key_check")))
+		return CRM_SOFTWARE;
+	while ((rc = crm_stmt_row(db, st)) == 1) {
+		char problem[256];
+
+		snprintf(problem, sizeof problem, "refers to a missing row of %s",
+			 (const char *)sqlite3_column_text(st, 2));
+		bad++;
+		v[0] = "foreign-key";
+		v[1] = (const char *)sqlite3_column_text(st, 0);
+		v[2] = (const char *)sqlite3_column_text(st, 1);
+		v[3] = problem;
+		if ((rc = fn(arg, 4, names, v)) != CRM_OK)
+			return rc;
+	}
+	if (rc < 0)
+		return -rc;
+	return bad ? crm_error_set(CRM_DATAERR, "%s: %d problem%s found", db->path, bad,
+				   bad == 1 ? "" : "s")
+		   : CRM_OK;
+}

@@ -1,0 +1,245 @@
+/*
+ * task.c: tasks for people (call a customer, a notice about a new request),
+ * given to a user or round-robin to a department's managers. An open task
+ * of one kind for one party and request is never doubled, so a batch run
+ * twice, or a thousand missed calls, leave one task.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm-private.h"
+
+/* An open task of this kind for this party and request: its id, or CRM_NOMATCH. */
+static int open_twin(struct crm_db *db, const char *kind, int64_t party, int64_t request,
+		     int64_t *id)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT id FROM task WHERE party_id = ?1 AND kind = ?2"
+				       " AND status = 'open' AND request_id IS ?3 LIMIT 1");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	crm_bind_text(st, 2, kind);
+	crm_bind_id(st, 3, request);
+	return crm_query_id(db, st, id);
+}
+
+int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const char *due,
+		    const char *title, int64_t party, int64_t request, const char *origin,
+		    int64_t *id, int *duplicate)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (duplicate)
+		*duplicate = 0;
+	if (party && (rc = open_twin(db, kind, party, request, id)) != CRM_NOMATCH) {
+		if (rc == CRM_OK && duplicate)
+			*duplicate = 1;
+		return rc;
+	}
+	st = crm_stmt(db, "INSERT INTO task (kind, title, assignee_id, due, party_id, request_id,"
+			  " origin, created, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, crm_now(), crm_user())");
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, kind);
+	crm_bind_text(st, 2, title);
+	sqlite3_bind_int64(st, 3, assignee);
+	crm_bind_text(st, 4, due);
+	crm_bind_id(st, 5, party);
+	crm_bind_id(st, 6, request);
+	crm_bind_text(st, 7, origin);
+	rc = crm_stmt_done(db, st);
+	if (rc == CRM_DATAERR)
+		return crm_error_set(CRM_DATAERR, "no such %s", party ? "party or request" : "request");
+	if (rc == CRM_OK)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+/* The next active manager of a department after the one who got the last task. */
+static int round_robin(struct crm_db *db, const char *dept, int64_t *user)
+{
+	sqlite3_stmt *st;
+	int64_t dept_id;
+	int rc;
+
+	if ((rc = crm_dept_find(db, dept, &dept_id)))
+		return rc;
+	st = crm_stmt(db, "SELECT id FROM users WHERE dept_id = ?1 AND active = 1 AND role = 'manager'"
+			  " ORDER BY id <= coalesce((SELECT rr_last FROM dept WHERE id = ?1), 0), id"
+			  " LIMIT 1");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, dept_id);
+	if ((rc = crm_query_id(db, st, user)) == CRM_NOMATCH)
+		return crm_error_set(CRM_DATAERR, "department %s has no active managers", dept);
+	if (rc)
+		return rc;
+	if (!(st = crm_stmt(db, "UPDATE dept SET rr_last = ?2 WHERE id = ?1")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, dept_id);
+	sqlite3_bind_int64(st, 2, *user);
+	return crm_stmt_done(db, st);
+}
+
+/* A login, or "dept:NAME" for round-robin; NULL or "" is the acting user. */
+static int resolve_to(struct crm_db *db, const char *to, int64_t *user)
+{
+	if (!to || !*to) {
+		*user = crm_user_id(db);
+		return CRM_OK;
+	}
+	if (strncmp(to, "dept:", 5) == 0)
+		return round_robin(db, to + 5, user);
+	return crm_user_find(db, to, user);
+}
+
+static int check_kind(const char *kind)
+{
+	const char *p;
+
+	if (!kind || !*kind)
+		return crm_error_set(CRM_USAGE, "a task needs a kind (--kind call, say)");
+	for (p = kind; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("_-", *p))
+			return crm_error_set(CRM_DATAERR,
+					     "task kind \"%s\": use lower-case letters, digits, '_' and '-'",
+					     kind);
+	return CRM_OK;
+}
+
+int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id, int *duplicate)
+{
+	char due[CRM_TIME_LEN] = "";
+	int64_t user;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "adding tasks")) ||
+	    (rc = check_kind(in->kind)) ||
+	    (in->due && *in->due && (rc = crm_time_or_ahead(in->due, due))))
+		return rc;
+	/* Look for an open twin before round-robin moves on. */
+	if (in->party && (rc = open_twin(db, in->kind, in->party, in->request, id)) != CRM_NOMATCH) {
+		*duplicate = rc == CRM_OK;
+		return rc;
+	}
+	if ((rc = resolve_to(db, in->to, &user)))
+		return rc;
+	return crm_task_insert(db, in->kind, user, due[0] ? due : NULL, in->title, in->party,
+			       in->request, in->origin ? in->origin : "manual", id, duplicate);
+}
+
+int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn *fn, void *arg)
+{
+	char now[CRM_TIME_LEN];
+	int64_t user = 0, dept = 0;
+	const char *status = f->status ? f->status : "open";
+	unsigned long n = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "listing tasks")) || (rc = crm_now(now)))
+		return rc;
+	if (strcmp(status, "open") && strcmp(status, "done") && strcmp(status, "all"))
+		return crm_error_set(CRM_USAGE, "status is open, done or all, not \"%s\"", status);
+	if (f->to && strncmp(f->to, "dept:", 5) == 0)
+		rc = crm_dept_find(db, f->to + 5, &dept);
+	else if (f->to)
+		rc = crm_user_find(db, f->to, &user);
+	if (rc)
+		return rc;
+	if (f->mine)
+		user = crm_user_id(db);
+	st = crm_stmt(db, "SELECT t.id, t.kind, t.status, t.due, u.login AS assignee,"
+			  " t.party_id AS party, p.name AS party_name, t.request_id AS request,"
+			  " t.title, t.created, t.origin FROM task t"
+			  " JOIN users u ON u.id = t.assignee_id LEFT JOIN party p ON p.id = t.party_id"
+			  " WHERE (?1 = 'all' OR t.status = ?1) AND (?2 IS NULL OR t.kind = ?2)"
+			  " AND (?3 IS NULL OR t.assignee_id = ?3) AND (?4 IS NULL OR u.dept_id = ?4)"
+			  " AND (?5 IS NULL OR (t.status = 'open' AND t.due < ?5))"
+			  " AND (?6 IS NULL OR t.party_id = ?6)"
+			  " ORDER BY t.due IS NULL, t.due, t.id");
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, status);
+	crm_bind_text(st, 2, f->kind);
+	crm_bind_id(st, 3, user);
+	crm_bind_id(st, 4, dept);
+	if (f->overdue)
+		crm_bind_text(st, 5, now);
+	crm_bind_id(st, 6, f->party);
+	rc = crm_stmt_emit(db, st, fn, arg, &n);
+	return rc == CRM_OK && n == 0 ? crm_error_set(CRM_NOMATCH, "no task matches") : rc;
+}
+
+int crm_task_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT t.id, t.kind, t.status, t.due, u.login AS assignee,"
+				       " t.party_id AS party, t.request_id AS request, t.title FROM task t"
+				       " JOIN users u ON u.id = t.assignee_id WHERE t.id = ?");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	return fn ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_OK;
+}
+
+static int task_assignee(struct crm_db *db, int64_t id, int64_t *assignee)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT assignee_id FROM task WHERE id = ?");
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	rc = crm_query_id(db, st, assignee);
+	return rc == CRM_NOMATCH ? crm_error_set(CRM_DATAERR, "no task %lld", (long long)id) : rc;
+}
+
+int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int64_t assignee;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "closing tasks")) ||
+	    (rc = task_assignee(db, id, &assignee)))
+		return rc;
+	if (assignee != crm_user_id(db) && !(crm_user_role(db) & (CRM_ROLE_ADMIN | CRM_ROLE_HEAD)))
+		return crm_error_set(CRM_NOPERM,
+				     "task %lld is not yours: only its assignee, a head or an admin may close it",
+				     (long long)id);
+	st = crm_stmt(db, "UPDATE task SET status = 'done', done_at = crm_now()"
+			  " WHERE id = ? AND status = 'open'");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = crm_stmt_done(db, st)))
+		return rc;
+	return crm_task_show(db, id, fn, arg);
+}
+
+int crm_task_reassign(struct crm_db *db, int64_t id, const char *to, crm_row_fn *fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int64_t assignee, user;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD, "reassigning tasks")) ||
+	    (rc = task_assignee(db, id, &assignee)))
+		return rc;
+	if (!to || !*to)
+		return crm_error_set(CRM_USAGE, "reassign needs --to USER or --to dept:NAME");
+	if ((rc = resolve_to(db, to, &user)))
+		return rc;
+	st = crm_stmt(db, "UPDATE task SET assignee_id = ?2 WHERE id = ?1");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, user);
+	if ((rc = crm_stmt_done(db, st)))
+		return rc;
+	return crm_task_show(db, id, fn, arg);
+}

@@ -1,0 +1,379 @@
+/*
+ * user.c: who is acting, what their role allows, and the users and
+ * departments an admin keeps. The acting user is CRM_USER or the login
+ * name, and must be registered in the database.
+ */
+#include <ctype.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm-private.h"
+
+static const char *const role_names[] = { "admin", "head", "manager", "marketer",
+					  "warehouse" };
+
+const char *crm_user_login(void)
+{
+	static char login[256];
+	const char *env = getenv("CRM_USER");
+	struct passwd *pw;
+
+	if (env && *env)
+		return env;
+	if (!login[0]) {
+		pw = getpwuid(geteuid());
+		snprintf(login, sizeof login, "%s", pw ? pw->pw_name : "unknown");
+	}
+	return login;
+}
+
+int crm_role_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof role_names / sizeof *role_names; i++)
+		if (strcmp(name, role_names[i]) == 0)
+			return 1 << i;
+	return 0;
+}
+
+const char *crm_role_name(int role)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof role_names / sizeof *role_names; i++)
+		if (role == 1 << i)
+			return role_names[i];
+	return "none";
+}
+
+/* "head or admin" for a mask. */
+static void mask_words(int mask, char *buf, size_t size)
+{
+	size_t i, n = 0;
+	int left = __builtin_popcount(mask);
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof role_names / sizeof *role_names; i++) {
+		if (!(mask & (1 << i)))
+			continue;
+		n += snprintf(buf + n, n < size ? size - n : 0, "%s%s", role_names[i],
+			      left > 2 ? ", " : left == 2 ? " or " : "");
+		left--;
+	}
+}
+
+int crm_user_require(struct crm_db *db, int mask, const char *action)
+{
+	const char *login = crm_user_login();
+	sqlite3_stmt *st;
+	char words[128];
+	int rc;
+
+	if (!db->user_id) {
+		st = crm_stmt(db, "SELECT id, role, active FROM users WHERE login = ?");
+		if (!st)
+			return CRM_SOFTWARE;
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		if ((rc = crm_stmt_row(db, st)) < 0)
+			return -rc;
+		if (rc == 0)
+			return crm_error_set(CRM_NOPERM,
+					     "user \"%s\" is not registered in %s (an admin adds users with crm-admin user add)",
+					     login, db->path);
+		if (!sqlite3_column_int(st, 2)) {
+			sqlite3_reset(st);
+			return crm_error_set(CRM_NOPERM, "user \"%s\" is deactivated", login);
+		}
+		db->user_id = sqlite3_column_int64(st, 0);
+		db->role = crm_role_parse((const char *)sqlite3_column_text(st, 1));
+		sqlite3_reset(st);
+	}
+	if (db->role & mask)
+		return CRM_OK;
+	mask_words(mask, words, sizeof words);
+	return crm_error_set(CRM_NOPERM, "%s needs the role %s; %s is %s", action, words,
+			     login, crm_role_name(db->role));
+}
+
+int64_t crm_user_id(struct crm_db *db)
+{
+	return db->user_id;
+}
+
+int crm_user_role(struct crm_db *db)
+{
+	return db->role;
+}
+
+int crm_user_find(struct crm_db *db, const char *login, int64_t *id)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT id FROM users WHERE login = ? AND active = 1");
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	rc = crm_query_id(db, st, id);
+	if (rc == CRM_NOMATCH)
+		return crm_error_set(CRM_DATAERR, "unknown user \"%s\" (see crm-admin user list)",
+				     login);
+	return rc;
+}
+
+int crm_dept_find(struct crm_db *db, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT id FROM dept WHERE name = ?");
+	char list[512] = "";
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = crm_query_id(db, st, id);
+	if (rc != CRM_NOMATCH)
+		return rc;
+	if ((st = crm_stmt(db, "SELECT name FROM dept ORDER BY name"))) {
+		while (crm_stmt_row(db, st) == 1) {
+			if (list[0])
+				strncat(list, ", ", sizeof list - strlen(list) - 1);
+			strncat(list, (const char *)sqlite3_column_text(st, 0),
+				sizeof list - strlen(list) - 1);
+		}
+		sqlite3_reset(st);
+	}
+	return crm_error_set(CRM_DATAERR, "unknown department \"%s\"; departments are: %s",
+			     name, list);
+}
+
+/* Logins and department names: letters, digits, '.', '_', '-'. */
+static int check_name(const char *what, const char *s)
+{
+	const char *p;
+
+	if (!s || !*s)
+		return crm_error_set(CRM_USAGE, "%s is missing", what);
+	if (strlen(s) > 64)
+		return crm_error_set(CRM_DATAERR, "%s \"%s\" is longer than 64 characters", what, s);
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return crm_error_set(CRM_DATAERR,
+					     "%s \"%s\": use only letters, digits, '.', '_' and '-'",
+					     what, s);
+	return CRM_OK;
+}
+
+static int check_role(const char *role)
+{
+	if (!crm_role_parse(role))
+		return crm_error_set(CRM_DATAERR,
+				     "unknown role \"%s\"; roles are: admin, head, manager, marketer, warehouse",
+				     role ? role : "");
+	return CRM_OK;
+}
+
+static int check_active(const char *s)
+{
+	if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+		return crm_error_set(CRM_DATAERR, "active must be 0 or 1, not \"%s\"", s);
+	return CRM_OK;
+}
+
+/* Normalise the optional phone and e-mail of a user into buffers. */
+static int user_contacts(struct crm_db *db, const struct crm_user_in *in,
+			 struct crm_phone *ph, char **email)
+{
+	char *cc = NULL;
+	int rc = CRM_OK;
+
+	*email = NULL;
+	if (in->phone && *in->phone) {
+		if ((rc = crm_config_get(db, "country_code", &cc)) == CRM_OK)
+			rc = crm_phone_normalize(in->phone, cc, ph);
+		free(cc);
+		if (rc != CRM_OK)
+			return rc;
+	}
+	if (in->email && *in->email)
+		rc = crm_email_normalize(in->email, email);
+	return rc;
+}
+
+int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id)
+{
+	struct crm_phone ph = { "" };
+	int64_t dept = 0;
+	char now[CRM_TIME_LEN], *email = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "adding users")) != CRM_OK ||
+	    (rc = check_name("login", in->login)) != CRM_OK ||
+	    (rc = check_role(in->role)) != CRM_OK ||
+	    (in->active && (rc = check_active(in->active)) != CRM_OK) ||
+	    (in->dept && (rc = crm_dept_find(db, in->dept, &dept)) != CRM_OK) ||
+	    (rc = user_contacts(db, in, &ph, &email)) != CRM_OK || (rc = crm_now(now)) != CRM_OK)
+		goto out;
+	if (!(st = crm_stmt(db, "INSERT INTO users (login, name, role, dept_id, email, phone,"
+				" active, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))) {
+		rc = CRM_SOFTWARE;
+		goto out;
+	}
+	crm_bind_text(st, 1, in->login);
+	crm_bind_text(st, 2, in->name);
+	crm_bind_text(st, 3, in->role);
+	crm_bind_id(st, 4, dept);
+	crm_bind_text(st, 5, email);
+	crm_bind_text(st, 6, ph.e164);
+	sqlite3_bind_int(st, 7, in->active ? atoi(in->active) != 0 : 1);
+	crm_bind_text(st, 8, now);
+	rc = crm_stmt_done(db, st);
+	if (rc == CRM_DATAERR)
+		rc = crm_error_set(CRM_DATAERR, "user \"%s\" exists already", in->login);
+	else if (rc == CRM_OK && id)
+		*id = sqlite3_last_insert_rowid(db->h);
+out:
+	free(email);
+	return rc;
+}
+
+int crm_user_set(struct crm_db *db, const struct crm_user_in *in)
+{
+	struct crm_phone ph = { "" };
+	int64_t id, dept = 0, admins = 0;
+	char *email = NULL;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "changing users")) != CRM_OK)
+		return rc;
+	if (!(st = crm_stmt(db, "SELECT id FROM users WHERE login = ?")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, in->login ? in->login : "", -1, SQLITE_TRANSIENT);
+	if ((rc = crm_query_id(db, st, &id)) == CRM_NOMATCH)
+		return crm_error_set(CRM_DATAERR, "unknown user \"%s\" (see crm-admin user list)",
+				     in->login ? in->login : "");
+	if (rc != CRM_OK || (in->role && (rc = check_role(in->role)) != CRM_OK) ||
+	    (in->active && (rc = check_active(in->active)) != CRM_OK) ||
+	    (in->dept && *in->dept && (rc = crm_dept_find(db, in->dept, &dept)) != CRM_OK) ||
+	    (rc = user_contacts(db, in, &ph, &email)) != CRM_OK)
+		goto out;
+	if (!(st = crm_stmt(db, "UPDATE users SET name = coalesce(?2, name),"
+				" role = coalesce(?3, role),"
+				" dept_id = CASE WHEN ?4 IS NULL THEN dept_id WHEN ?4 = 0 THEN NULL ELSE ?4 END,"
+				" email = coalesce(?5, email), phone = coalesce(?6, phone),"
+				" active = coalesce(?7, active) WHERE id = ?1"))) {
+		rc = CRM_SOFTWARE;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	crm_bind_text(st, 2, in->name);
+	crm_bind_text(st, 3, in->role);
+	if (in->dept)
+		sqlite3_bind_int64(st, 4, dept); /* "" clears the department */
+	crm_bind_text(st, 5, email);
+	crm_bind_text(st, 6, ph.e164);
+	crm_bind_text(st, 7, in->active);
+	if ((rc = crm_stmt_done(db, st)) != CRM_OK)
+		goto out;
+	/* Nobody may lock everyone out. */
+	st = crm_stmt(db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1");
+	if (!st || (rc = crm_query_id(db, st, &admins)) != CRM_OK)
+		rc = st ? rc : CRM_SOFTWARE;
+	else if (admins == 0)
+		rc = crm_error_set(CRM_DATAERR, "this would leave no active admin");
+	if (rc == CRM_OK && id == db->user_id)
+		db->user_id = 0; /* look the acting user up again */
+out:
+	free(email);
+	return rc;
+}
+
+int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "listing users")) != CRM_OK)
+		return rc;
+	st = crm_stmt(db, "SELECT u.id, u.login, u.name, u.role, d.name AS dept, u.email,"
+			  " u.phone, u.active, u.created FROM users u"
+			  " LEFT JOIN dept d ON d.id = u.dept_id ORDER BY u.id");
+	return st ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_SOFTWARE;
+}
+
+int crm_user_head(struct crm_db *db, int64_t *id)
+{
+	char *login = NULL;
+	sqlite3_stmt *st;
+	int rc = crm_config_get(db, "head", &login);
+
+	if (rc == CRM_OK && *login)
+		rc = crm_user_find(db, login, id);
+	else if (rc == CRM_OK) {
+		st = crm_stmt(db, "SELECT id FROM users WHERE active = 1 AND role IN ('head', 'admin')"
+				  " ORDER BY role = 'admin', id LIMIT 1");
+		rc = st ? crm_query_id(db, st, id) : CRM_SOFTWARE;
+		if (rc == CRM_NOMATCH)
+			rc = crm_error_set(CRM_CONFIG, "no active head of sales or admin to notify");
+	}
+	free(login);
+	return rc;
+}
+
+int crm_user_bootstrap(struct crm_db *db, const char *login)
+{
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	int rc;
+
+	if ((rc = check_name("login", login)) != CRM_OK)
+		return rc;
+	st = crm_stmt(db, "SELECT count(*) FROM users");
+	if (!st || (rc = crm_query_id(db, st, &n)) != CRM_OK)
+		return st ? rc : CRM_SOFTWARE;
+	if (n > 0)
+		return crm_error_set(CRM_CONFIG, "%s has users already", db->path);
+	if ((rc = crm_now(now)) != CRM_OK)
+		return rc;
+	if (!(st = crm_stmt(db, "INSERT INTO users (login, role, created) VALUES (?, 'admin', ?)")))
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, login);
+	crm_bind_text(st, 2, now);
+	return crm_stmt_done(db, st);
+}
+
+int crm_dept_add(struct crm_db *db, const char *name, const char *title)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "adding departments")) != CRM_OK ||
+	    (rc = check_name("department", name)) != CRM_OK)
+		return rc;
+	if (!(st = crm_stmt(db, "INSERT INTO dept (name, title) VALUES (?, ?)")))
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, name);
+	crm_bind_text(st, 2, title);
+	rc = crm_stmt_done(db, st);
+	if (rc == CRM_DATAERR)
+		rc = crm_error_set(CRM_DATAERR, "department \"%s\" exists already", name);
+	return rc;
+}
+
+int crm_dept_list(struct crm_db *db, crm_row_fn *fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "listing departments")) != CRM_OK)
+		return rc;
+	st = crm_stmt(db, "SELECT d.id, d.name, d.title,"
+			  " (SELECT count(*) FROM users u WHERE u.dept_id = d.id AND u.active = 1"
+			  "  AND u.role = 'manager') AS managers"
+			  " FROM dept d ORDER BY d.name");
+	return st ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_SOFTWARE;
+}
