@@ -230,9 +230,9 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 	if (!notify && (rc = crm_user_head(db, &notify)))
 		goto out;
 	summary(&in, sum, sizeof sum);
-	snprintf(title, sizeof title, "%s request %lld by %s: %s",
-		 strcmp(out->action, "new-lead") == 0 ? "New lead:" : "Known party:",
-		 (long long)out->request, in.channel, sum);
+	snprintf(title, sizeof title, "%s (%s, request %lld): %s",
+		 strcmp(out->action, "new-lead") == 0 ? "New lead" : "New request from a known party",
+		 in.channel, (long long)out->request, sum);
 	rc = crm_task_insert(db, "notice", notify, NULL, title, party, out->request, in.channel,
 			     &out->task, NULL);
 	out->party = party;

@@ -203,7 +203,7 @@ static int user_contacts(struct crm_db *db, const struct crm_user_in *in,
 
 int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id)
 {
-	struct crm_phone ph = { "" };
+	struct crm_phone ph = { .e164 = "" };
 	int64_t dept = 0;
 	char now[CRM_TIME_LEN], *email = NULL;
 	sqlite3_stmt *st;
@@ -241,7 +241,7 @@ out:
 
 int crm_user_set(struct crm_db *db, const struct crm_user_in *in)
 {
-	struct crm_phone ph = { "" };
+	struct crm_phone ph = { .e164 = "" };
 	int64_t id, dept = 0, admins = 0;
 	char *email = NULL;
 	sqlite3_stmt *st;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bats
+# 0200-tsv: the crm-tsv(5) format as the commands read and write it:
+# CRLF and BOM accepted, bad lines named, output readable by Miller.
+
+load helpers
+
+setup() { crm_setup; }
+
+@test "input with CRLF line ends and a UTF-8 BOM is read like plain LF input" {
+	printf '\xef\xbb\xbfname\temail\r\nОльга\tolga@ex.ru\r\nПавел\tpavel@ex.ru\r\n' |
+		crm-lead add > /dev/null
+	[ "$(sql "SELECT group_concat(name, ',') FROM request")" = "Ольга,Павел" ]
+	[ "$(sql "SELECT group_concat(email, ',') FROM request")" = "olga@ex.ru,pavel@ex.ru" ]
+}
+
+@test "a line with the wrong number of fields is named and nothing is written" {
+	printf 'name\temail\nА\ta@ex.ru\nБ\nВ\tv@ex.ru\n' > "$BATS_TEST_TMPDIR/in.tsv"
+	run crm-lead add < "$BATS_TEST_TMPDIR/in.tsv"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"line 3: 1 field"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+}
+
+@test "invalid UTF-8 is refused, naming the line and the column" {
+	printf 'name\temail\nА\ta@ex.ru\n\xff\xfe\tb@ex.ru\n' > "$BATS_TEST_TMPDIR/in.tsv"
+	run crm-lead add < "$BATS_TEST_TMPDIR/in.tsv"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *'line 3: invalid UTF-8 in column "name"'* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+}
+
+@test "a bad escape and a NUL byte are refused" {
+	printf 'name\temail\nA\\qB\ta@ex.ru\n' | { run crm-lead add; [ "$status" -eq 65 ]; }
+	printf 'name\temail\nA\0B\ta@ex.ru\n' > "$BATS_TEST_TMPDIR/nul.tsv"
+	run crm-lead add < "$BATS_TEST_TMPDIR/nul.tsv"
+	[ "$status" -eq 65 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+}
+
+@test "empty input has no header and is refused" {
+	run crm-lead add < /dev/null
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"no header"* ]]
+}
+
+@test "tabs, newlines, backslashes and Cyrillic survive a round trip, and Miller reads the output" {
+	printf 'name\temail\tsubject\nИван\\tПетров\ti@ex.ru\tстрока 1\\nстрока 2\\\\конец\n' |
+		crm-lead add > /dev/null
+	[ "$(sql "SELECT subject FROM request")" = "строка 1
+строка 2\\конец" ]
+	[ "$(sql "SELECT name FROM request")" = "Иван	Петров" ]
+	out=$(crm-lead list --columns name,subject)
+	[ "$(sed -n 2p <<<"$out")" = 'Иван\tПетров	строка 1\nстрока 2\\конец' ]
+	json=$(crm-lead list --columns name,subject | mlr --itsv --ojson cat)
+	[[ "$json" == *'"name": "Иван\tПетров"'* ]]
+	[[ "$json" == *'"subject": "строка 1\nстрока 2\\конец"'* ]]
+}
+
+@test "--columns picks and orders columns, -H drops the header, an unknown column is 64" {
+	crm-lead add --name "Иван" --email i@ex.ru > /dev/null
+	run crm-lead list --columns email,id
+	[ "${lines[0]}" = $'email\tid' ]
+	[ "${lines[1]}" = $'i@ex.ru\t1' ]
+	run crm-lead list -H --columns id
+	[ "$output" = 1 ]
+	run crm-lead list --columns id,nope
+	[ "$status" -eq 64 ]
+	[[ "$output" == *'unknown column "nope"'* ]]
+}
+
+@test "an empty result with --columns prints only the header and exits 1" {
+	run crm-lead list --status junk --columns id,name
+	[ "$status" -eq 1 ]
+	[ "$output" = $'id\tname' ]
+}
+
+@test "output that cannot be written is an I/O error (74)" {
+	crm-lead add --name "Иван" --email i@ex.ru > /dev/null
+	run sh -c 'crm-lead list > /dev/full'
+	[ "$status" -eq 74 ]
+}

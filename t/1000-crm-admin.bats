@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# 1000-crm-admin: creating the database, users, departments, settings,
+# backup and check; role checks; the audit log; concurrency.
+
+load helpers
+
+setup() { crm_setup; }
+
+@test "init makes the invoking user the admin and refuses a second init" {
+	db="$BATS_TEST_TMPDIR/fresh.db"
+	run env CRM_DB="$db" CRM_USER=boss crm-admin init
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" admin)" = boss ]
+	[ "$(sqlite3 "$db" "SELECT role FROM users WHERE login = 'boss'")" = admin ]
+	[ "$(sqlite3 "$db" "PRAGMA journal_mode")" = wal ]
+	run env CRM_DB="$db" CRM_USER=boss crm-admin init
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"has users already"* ]]
+}
+
+@test "the database goes to XDG_DATA_HOME when neither --db nor CRM_DB is given" {
+	unset CRM_DB
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg"
+	run crm-admin init
+	[ "$status" -eq 0 ]
+	[ -f "$XDG_DATA_HOME/crm/crm.db" ]
+}
+
+@test "a missing database exits 66 and says how to make one" {
+	run crm-lead list --db "$BATS_TEST_TMPDIR/nope.db"
+	[ "$status" -eq 66 ]
+	[[ "$output" == *"no database at"*"crm-admin init"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/nope.db" ]
+}
+
+@test "a file that is not a database is refused without being changed" {
+	printf 'hello, not sqlite\n' > "$BATS_TEST_TMPDIR/junk.db"
+	cp "$BATS_TEST_TMPDIR/junk.db" "$BATS_TEST_TMPDIR/junk.orig"
+	run crm-lead list --db "$BATS_TEST_TMPDIR/junk.db"
+	[ "$status" -eq 65 ]
+	cmp "$BATS_TEST_TMPDIR/junk.db" "$BATS_TEST_TMPDIR/junk.orig"
+}
+
+@test "a database from a newer crm is refused with exit 78" {
+	sql "PRAGMA user_version = 999"
+	run crm-lead list
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"newer than this crm"* ]]
+}
+
+@test "user add, set and list; a user unknown to the database is refused with 77" {
+	run crm-admin user list --columns login,role,dept
+	[[ "$output" == *$'ivan\tmanager\tprom'* ]]
+	crm-admin user set ivan --dept hight --name "Иван"
+	[ "$(sql "SELECT d.name FROM users u JOIN dept d ON d.id = u.dept_id WHERE login = 'ivan'")" = hight ]
+	run as nobody crm-lead list
+	[ "$status" -eq 77 ]
+	[[ "$output" == *'user "nobody" is not registered'* ]]
+}
+
+@test "user add refuses a bad role, a bad login, an unknown department and a duplicate" {
+	run crm-admin user add x1 --role wizard
+	[ "$status" -eq 65 ]
+	[[ "$output" == *'unknown role "wizard"'* ]]
+	run crm-admin user add "bad login" --role manager
+	[ "$status" -eq 65 ]
+	run crm-admin user add x2 --role manager --dept nowhere
+	[ "$status" -eq 65 ]
+	[[ "$output" == *'unknown department "nowhere"; departments are: hight, prom, term'* ]]
+	run crm-admin user add ivan --role manager
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"exists already"* ]]
+	run crm-admin user add x3
+	[ "$status" -eq 64 ]
+	[ "$(sql "SELECT count(*) FROM users")" -eq 7 ]
+}
+
+@test "a deactivated user can do nothing, and the last admin cannot be removed" {
+	crm-admin user set ivan --active 0
+	run as ivan crm-lead list
+	[ "$status" -eq 77 ]
+	[[ "$output" == *deactivated* ]]
+	run crm-admin user set root --role manager
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"no active admin"* ]]
+	[ "$(sql "SELECT role FROM users WHERE login = 'root'")" = admin ]
+}
+
+@test "only an admin manages users, departments and settings (exit 77, naming the role)" {
+	run as anna crm-admin user add z --role manager
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"needs the role admin; anna is head"* ]]
+	run as ivan crm-admin dept add service
+	[ "$status" -eq 77 ]
+	run as mila crm-admin config set country_code 375
+	[ "$status" -eq 77 ]
+	run as wes crm-admin backup "$BATS_TEST_TMPDIR/b.db"
+	[ "$status" -eq 77 ]
+	[ ! -e "$BATS_TEST_TMPDIR/b.db" ]
+}
+
+@test "departments are data: an admin adds one, with a checked name" {
+	crm-admin dept add service --title "Сервис"
+	run crm-admin dept list --columns name,title
+	[[ "$output" == *$'service\tСервис'* ]]
+	run crm-admin dept add service
+	[ "$status" -eq 65 ]
+	run crm-admin dept add "no spaces"
+	[ "$status" -eq 65 ]
+}
+
+@test "settings: defaults, set, get, and checked values" {
+	run crm-admin config get country_code
+	[ "$output" = 7 ]
+	crm-admin config set country_code 375
+	run crm-admin config get country_code
+	[ "$output" = 375 ]
+	run crm-admin config set country_code 12345
+	[ "$status" -eq 65 ]
+	run crm-admin config set no_such_key 1
+	[ "$status" -eq 64 ]
+	[[ "$output" == *'unknown setting "no_such_key"'* ]]
+	run crm-admin config set head nobody
+	[ "$status" -eq 65 ]
+	run crm-admin config get
+	[[ "$output" == *$'country_code\t375\t7'* ]]
+}
+
+@test "the country code setting changes how local numbers are read" {
+	crm-admin config set country_code 375
+	run crm-lead add --name Alesia --phone "029 123 45 67"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT value FROM contact_point WHERE kind = 'phone'")" = "+375291234567" ]
+}
+
+@test "the head setting decides who gets new-lead notices" {
+	crm-admin user add boris --role head
+	crm-admin config set head boris
+	crm-lead add --name "Новый клиент" --phone "+7 495 000-00-01"
+	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id")" = boris ]
+}
+
+@test "backup makes a consistent copy that opens and holds the same rows" {
+	crm-lead add --name "Клиент" --email a@b.ru
+	crm-admin backup "$BATS_TEST_TMPDIR/copy.db"
+	[ "$(sqlite3 "$BATS_TEST_TMPDIR/copy.db" "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(sqlite3 "$BATS_TEST_TMPDIR/copy.db" "PRAGMA integrity_check")" = ok ]
+	run crm-admin backup /nonexistent/dir/copy.db
+	[ "$status" -eq 74 ]
+}
+
+@test "backup while another process writes gives a whole copy" {
+	seq 1 3000 | awk 'BEGIN { print "name\temail" } { printf "n%d\tn%d@ex.ru\n", $1, $1 }' > "$BATS_TEST_TMPDIR/in.tsv"
+	crm-lead add < "$BATS_TEST_TMPDIR/in.tsv" > /dev/null &
+	writer=$!
+	crm-admin backup "$BATS_TEST_TMPDIR/copy.db"
+	wait $writer
+	n=$(sqlite3 "$BATS_TEST_TMPDIR/copy.db" "SELECT count(*) FROM request")
+	[ "$n" -eq 0 ] || [ "$n" -eq 3000 ]
+	[ "$(sqlite3 "$BATS_TEST_TMPDIR/copy.db" "PRAGMA integrity_check")" = ok ]
+}
+
+@test "check passes on a good file and reports a broken foreign key with exit 65" {
+	run crm-admin check
+	[ "$status" -eq 0 ]
+	crm-lead add --name "Клиент" --email a@b.ru
+	sqlite3 "$CRM_DB" "PRAGMA foreign_keys = OFF; DROP TRIGGER audit_request_update; UPDATE request SET party_id = 999"
+	run crm-admin check
+	[ "$status" -eq 65 ]
+	[[ "$output" == *$'foreign-key\trequest\t1'* ]]
+}
+
+@test "every change is audited with who, table, action, before and after" {
+	crm-admin user set ivan --name "Иван Иванович"
+	run sql "SELECT who, action, json_extract(before, '$.name'), json_extract(after, '$.name') FROM audit WHERE tbl = 'users' AND action = 'update'"
+	[ "$output" = "root|update|Иван Орлов|Иван Иванович" ]
+	[ "$(sql "SELECT count(*) FROM audit WHERE tbl = 'users' AND action = 'insert'")" -eq 7 ]
+}
+
+@test "the sqlite3 tool cannot change audited tables behind crm's back" {
+	run sqlite3 "$CRM_DB" "UPDATE users SET role = 'admin' WHERE login = 'ivan'"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no such function: crm_now"* ]]
+	[ "$(sql "SELECT role FROM users WHERE login = 'ivan'")" = manager ]
+}
+
+@test "two writers at once: both batches land, nothing lost" {
+	for w in a b; do
+		seq 1 2000 | awk -v w=$w 'BEGIN { print "name\temail" } { printf "%s%d\t%s%d@ex.ru\n", w, $1, w, $1 }' > "$BATS_TEST_TMPDIR/$w.tsv"
+	done
+	crm-lead add < "$BATS_TEST_TMPDIR/a.tsv" > /dev/null &
+	a=$!
+	crm-lead add < "$BATS_TEST_TMPDIR/b.tsv" > /dev/null &
+	b=$!
+	wait $a
+	wait $b
+	[ "$(sql "SELECT count(*) FROM request")" -eq 4000 ]
+	[ "$(sql "SELECT count(DISTINCT party_id) FROM request")" -eq 4000 ]
+}
+
+@test "a writer that waits too long for the lock exits 75 and the database stays whole" {
+	crm-lead add --name "До" --email before@ex.ru
+	# Hold the write lock in another process for 3 seconds.
+	( sqlite3 "$CRM_DB" "BEGIN IMMEDIATE; SELECT 1;" ".shell sleep 3" "COMMIT;" >/dev/null ) &
+	holder=$!
+	sleep 0.5
+	run env CRM_BUSY_TIMEOUT=200 crm-lead add --name "После" --email after@ex.ru
+	wait $holder
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"busy"*"try again"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(sql "PRAGMA integrity_check")" = ok ]
+	run crm-lead add --name "После" --email after@ex.ru
+	[ "$status" -eq 0 ]
+}
