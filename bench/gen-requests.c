@@ -307,11 +307,12 @@ static int is_mobile(int c)
  * not starting with 0, so numbers look scattered but never repeat. */
 static void subscriber(int c, unsigned k, char *out)
 {
+	unsigned long long b = 1234567ULL + 1000003ULL * (unsigned)c;
+
 	if (strlen(codes[c].code) == 3)
-		snprintf(out, 8, "%07llu",
-			 1000000ULL + (7777777ULL * k + 1234567ULL) % 9000000ULL);
+		snprintf(out, 8, "%07llu", 1000000ULL + (7777777ULL * k + b) % 9000000ULL);
 	else
-		snprintf(out, 7, "%06llu", 100000ULL + (77777ULL * k + 12345ULL) % 900000ULL);
+		snprintf(out, 7, "%06llu", 100000ULL + (77777ULL * k + b) % 900000ULL);
 }
 
 enum { N_SPELLINGS = 11 };
@@ -475,15 +476,15 @@ static void recase(const char *in, char *out, size_t size)
 
 /* ---- texts */
 
-static void make_text(const char *channel, const struct sender *s, char *subject, size_t ssize,
-		      char *body, size_t bsize)
+static void make_text(const char *channel, const struct sender *s, const char *phone,
+		      char *subject, size_t ssize, char *body, size_t bsize)
 {
 	int pump = chance(65);
 	const char *model = pump ? PICK(pumps) : PICK(compressors);
 	const char *what = pump ? "насос" : "компрессор";
 	const char *What = pump ? "Насос" : "Компрессор";
 	unsigned qty = 1 + rnd(chance(70) ? 3 : 20);
-	char sig[200];
+	char sig[512];
 
 	if (strcmp(channel, "call") == 0) {
 		static const char *const calls[] = {
@@ -509,8 +510,8 @@ static void make_text(const char *channel, const struct sender *s, char *subject
 	}
 	if (strcmp(channel, "web") == 0 && chance(50))
 		snprintf(subject, ssize, "Заявка с сайта №%u", 10000 + rnd(90000));
-	snprintf(sig, sizeof sig, "%s%s%s%s%s", *s->name ? s->name : "", *s->company ? "\n" : "",
-		 s->company, s->code >= 0 ? "\nтел. " : "", "");
+	snprintf(sig, sizeof sig, "%s%s%s%s%s", s->name, *s->company ? "\n" : "", s->company,
+		 *phone ? "\nтел. " : "", phone);
 	switch (rnd(6)) {
 	case 0:
 		snprintf(body, bsize,
@@ -542,7 +543,7 @@ static void make_text(const char *channel, const struct sender *s, char *subject
 		break;
 	default:
 		snprintf(body, bsize, "%s\nПрошу перезвонить по %s %s. Путь к файлу: C:\\Заявки\\%u.xlsx\n%s",
-			 PICK(greetings), chance(50) ? "насосу" : "компрессору", model,
+			 PICK(greetings), pump ? "насосу" : "компрессору", model,
 			 100 + rnd(900), sig);
 	}
 }
@@ -620,7 +621,7 @@ int main(int argc, char **argv)
 			}
 			snprintf(email, sizeof email, "%s", s->email);
 		}
-		make_text(channel, &view, subject, sizeof subject, body, sizeof body);
+		make_text(channel, &view, phone, subject, sizeof subject, body, sizeof body);
 		t += 1 + rnd(90);
 		gmtime_r(&t, &tm);
 		strftime(received, sizeof received, "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -162,6 +162,11 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 		}
 		c->opt[o - CLI_OPT_BASE] = optarg ? optarg : ""; /* flags: set, empty */
 	}
+	/* What is stored must be readable back as crm-tsv(5): UTF-8 only. */
+	for (i = 1; i < argc; i++)
+		if (!crm_utf8_valid(argv[i], strlen(argv[i])))
+			return cli_fail(c, crm_error_set(CRM_DATAERR,
+							 "argument %d: invalid UTF-8", i));
 	c->readonly = v->flags & CLI_READ;
 	if (!(v->flags & CLI_NODB) && (rc = cli_open(c, v->flags & CLI_CREATE)))
 		return cli_finish(c, rc);
@@ -205,10 +210,12 @@ static int batch_begin(struct cli *c, struct batch *b)
 	b->tty = isatty(STDERR_FILENO);
 	if (c->readonly)
 		return CRM_OK; /* reads stream straight out, without a write lock */
-	if (!(c->mem = open_memstream(&c->buf, &c->buflen)))
-		return cli_fail(c, crm_error_set(CRM_SOFTWARE, "out of memory"));
 	if ((rc = crm_db_begin(c->db)))
 		return cli_fail(c, rc);
+	if (!(c->mem = open_memstream(&c->buf, &c->buflen))) {
+		crm_db_rollback(c->db);
+		return cli_fail(c, crm_error_set(CRM_SOFTWARE, "out of memory"));
+	}
 	return CRM_OK;
 }
 

@@ -88,7 +88,9 @@ int crm_time_or_ahead(const char *s, char buf[CRM_TIME_LEN]);
 
 /* ---- tsv.c: the crm-tsv(5) format */
 
-/* Call-back that receives one output row; the library's list functions call it. */
+/* Call-back that receives one output row; the library's list functions call
+ * it. An empty result calls it once with values NULL, so that a header can
+ * still be printed and the next command in a pipe sees an empty list. */
 typedef int crm_row_fn(void *arg, size_t n, const char *const *names,
 		       const char *const *values);
 

@@ -124,6 +124,8 @@ int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg
 		}
 	}
 	sqlite3_reset(st);
+	if (rc == 0 && count == 0)
+		rc = -fn(arg, ncol, names, NULL);
 	free(names);
 	free(values);
 	if (n)

@@ -11,14 +11,21 @@
 #include "crm-private.h"
 
 static const char *const channels[] = { "mail", "call", "web", "chat", "manual", NULL };
+static const char *const statuses[] = { "new", "routed", "assigned", "qualified", "junk",
+					"converted", NULL };
+
+static int one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
 
 static int check_channel(const char *c)
 {
-	int i;
-
-	for (i = 0; channels[i]; i++)
-		if (strcmp(c, channels[i]) == 0)
-			return CRM_OK;
+	if (one_of(c, channels))
+		return CRM_OK;
 	return crm_error_set(CRM_DATAERR,
 			     "unknown channel \"%s\"; channels are: mail, call, web, chat, manual", c);
 }
@@ -69,6 +76,22 @@ static int known_party(struct crm_db *db, const struct sender *s, int64_t *party
 		rc = CRM_OK;
 	}
 	return rc;
+}
+
+/* The party's manager if still active (0 otherwise: the head hears instead). */
+static int active_owner(struct crm_db *db, int64_t party, int64_t *owner)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT u.id FROM party p JOIN users u ON u.id = p.owner_id"
+				       " WHERE p.id = ? AND u.active = 1");
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	rc = crm_query_id(db, st, owner);
+	if (rc == CRM_NOMATCH)
+		*owner = 0;
+	return rc == CRM_NOMATCH ? CRM_OK : rc;
 }
 
 /* Make a new lead from what the request holds. */
@@ -122,10 +145,11 @@ static int insert_request(struct crm_db *db, const struct crm_request_in *in,
 		"INSERT INTO request (channel, source_ref, received, party_id, contact_id, dept_id,"
 		" assignee_id, status, name, company, phone, email, subject, body, raw, created,"
 		" updated)"
-		" SELECT ?1, ?2, ?3, p.id, ?5, coalesce(?6, p.dept_id), p.owner_id,"
-		" CASE WHEN p.owner_id IS NOT NULL THEN 'assigned'"
+		" SELECT ?1, ?2, ?3, p.id, ?5, coalesce(?6, p.dept_id), u.id,"
+		" CASE WHEN u.id IS NOT NULL THEN 'assigned'"
 		"  WHEN coalesce(?6, p.dept_id) IS NOT NULL THEN 'routed' ELSE 'new' END,"
-		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, crm_now(), crm_now() FROM party p WHERE p.id = ?4");
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, crm_now(), crm_now() FROM party p"
+		" LEFT JOIN users u ON u.id = p.owner_id AND u.active = 1 WHERE p.id = ?4");
 	int rc;
 
 	if (!st)
@@ -218,7 +242,7 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		goto out;
 	if (party) {
 		out->action = "history";
-		rc = crm_party_owner(db, party, &notify);
+		rc = active_owner(db, party, &notify);
 	} else {
 		out->action = "new-lead";
 		rc = new_lead(db, &in, &s, dept, &party, &contact);
@@ -250,6 +274,10 @@ int crm_request_list(struct crm_db *db, const struct crm_request_filter *f, crm_
 	sqlite3_stmt *st;
 	int rc;
 
+	if (f->status && !one_of(f->status, statuses))
+		return crm_error_set(CRM_DATAERR,
+				     "unknown status \"%s\"; statuses are: new, routed, assigned, qualified, junk, converted",
+				     f->status);
 	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "listing requests")) ||
 	    (f->older && (rc = crm_time_or_ago(f->older, older))) ||
 	    (f->since && (rc = crm_time_or_ago(f->since, since))) ||

@@ -1,8 +1,8 @@
 /*
  * task.c: tasks for people (call a customer, a notice about a new request),
  * given to a user or round-robin to a department's managers. An open task
- * of one kind for one party and request is never doubled, so a batch run
- * twice, or a thousand missed calls, leave one task.
+ * of one kind for one party and request is never doubled (for notices: for
+ * one person), so a batch run twice, or a thousand missed calls, leave one.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -10,18 +10,21 @@
 
 #include "crm-private.h"
 
-/* An open task of this kind for this party and request: its id, or CRM_NOMATCH. */
+/* An open task of this kind for this party and request (and, unless 0,
+ * this assignee): its id, or CRM_NOMATCH. */
 static int open_twin(struct crm_db *db, const char *kind, int64_t party, int64_t request,
-		     int64_t *id)
+		     int64_t assignee, int64_t *id)
 {
 	sqlite3_stmt *st = crm_stmt(db, "SELECT id FROM task WHERE party_id = ?1 AND kind = ?2"
-				       " AND status = 'open' AND request_id IS ?3 LIMIT 1");
+				       " AND status = 'open' AND request_id IS ?3"
+				       " AND (?4 IS NULL OR assignee_id = ?4) LIMIT 1");
 
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, party);
 	crm_bind_text(st, 2, kind);
 	crm_bind_id(st, 3, request);
+	crm_bind_id(st, 4, assignee);
 	return crm_query_id(db, st, id);
 }
 
@@ -34,7 +37,7 @@ int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const
 
 	if (duplicate)
 		*duplicate = 0;
-	if (party && (rc = open_twin(db, kind, party, request, id)) != CRM_NOMATCH) {
+	if (party && (rc = open_twin(db, kind, party, request, assignee, id)) != CRM_NOMATCH) {
 		if (rc == CRM_OK && duplicate)
 			*duplicate = 1;
 		return rc;
@@ -121,7 +124,8 @@ int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id, i
 	    (in->due && *in->due && (rc = crm_time_or_ahead(in->due, due))))
 		return rc;
 	/* Look for an open twin before round-robin moves on. */
-	if (in->party && (rc = open_twin(db, in->kind, in->party, in->request, id)) != CRM_NOMATCH) {
+	if (in->party &&
+	    (rc = open_twin(db, in->kind, in->party, in->request, 0, id)) != CRM_NOMATCH) {
 		*duplicate = rc == CRM_OK;
 		return rc;
 	}

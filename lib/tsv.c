@@ -488,6 +488,8 @@ int crm_tsv_writer_row(void *arg, size_t n, const char *const *names,
 				return rc;
 		}
 	}
+	if (!values)
+		return 0; /* an empty result: the header alone */
 	for (i = 0; i < w->nmap; i++) {
 		/* Rows of one result all have the same shape. */
 		if (w->map[i] >= n || (!w->want && n != w->nmap))
