@@ -150,7 +150,18 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 	if (!(v = find_verb(verbs, argv[1])))
 		return cli_usage(c, "unknown verb \"%s\"", argv[1]);
 	argc--, argv++;
-	while ((o = getopt_long(argc, argv, CLI_COMMON_SHORT, options, NULL)) != -1) {
+	argv[0] = (char *)c->prog; /* getopt's messages name the command */
+	for (;;) {
+		i = -1; /* getopt_long sets it for a long option only */
+		if ((o = getopt_long(argc, argv, CLI_COMMON_SHORT, options, &i)) == -1)
+			break;
+		/* What is stored must be readable back as crm-tsv(5): UTF-8 only. */
+		if (optarg && !crm_utf8_valid(optarg, strlen(optarg)))
+			return cli_fail(c, i >= 0 ? crm_error_set(CRM_DATAERR, "option --%s: invalid UTF-8",
+								  options[i].name)
+						  : crm_error_set(CRM_DATAERR, "option -%c: invalid UTF-8", o));
+		if (o == 'n' && v->flags & CLI_NODRY)
+			return cli_usage(c, "%s has no --dry-run", v->name);
 		if (cli_common(c, o, optarg))
 			continue;
 		if (o < CLI_OPT_BASE || o - CLI_OPT_BASE >= CLI_NOPT)
@@ -162,11 +173,11 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 		}
 		c->opt[o - CLI_OPT_BASE] = optarg ? optarg : ""; /* flags: set, empty */
 	}
-	/* What is stored must be readable back as crm-tsv(5): UTF-8 only. */
-	for (i = 1; i < argc; i++)
+	for (i = optind; i < argc; i++)
 		if (!crm_utf8_valid(argv[i], strlen(argv[i])))
 			return cli_fail(c, crm_error_set(CRM_DATAERR,
-							 "argument %d: invalid UTF-8", i));
+							 "argument %d after the verb: invalid UTF-8",
+							 i - optind + 1));
 	c->readonly = v->flags & CLI_READ;
 	if (!(v->flags & CLI_NODB) && (rc = cli_open(c, v->flags & CLI_CREATE)))
 		return cli_finish(c, rc);
@@ -186,6 +197,18 @@ int cli_parse_id(const char *s, int64_t *id)
 				     s ? s : "");
 	*id = v;
 	return CRM_OK;
+}
+
+int cli_stdin_has_records(void)
+{
+	int ch;
+
+	if (isatty(STDIN_FILENO))
+		return 0;
+	if ((ch = getc(stdin)) == EOF)
+		return 0;
+	ungetc(ch, stdin);
+	return 1;
 }
 
 const char *cli_field(struct crm_tsv_reader *r, const char *const *fields, const char *name)

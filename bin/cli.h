@@ -43,7 +43,7 @@ struct cli {
 /* A verb of a command: its function, the command's own options it takes
  * (a 0-terminated list of the command's enum values), and how it opens the
  * database. */
-enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4 };
+enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8 };
 struct cli_verb {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);
@@ -81,6 +81,8 @@ int cli_each_record(struct cli *c, cli_rec_fn *fn, void *arg);
 /* Run fn once inside a transaction (for single writes from options). */
 int cli_once(struct cli *c, int (*fn)(struct cli *c, void *arg), void *arg);
 
+/* Is stdin a pipe or file with something in it (not a terminal, not empty)? */
+int cli_stdin_has_records(void);
 /* The field named name of a record, or NULL when absent or empty. */
 const char *cli_field(struct crm_tsv_reader *r, const char *const *fields, const char *name);
 /* A positive integer id, or CRM_DATAERR naming it. */

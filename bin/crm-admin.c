@@ -125,7 +125,9 @@ static int do_config(struct cli *c, int argc, char **argv)
 		c->readonly = 1;
 		if (argc == 1 && (rc = crm_user_require(c->db, CRM_ROLE_ANY, "reading settings")) == 0)
 			rc = crm_config_list(c->db, cli_row, c);
-		else if (argc == 2 && (rc = crm_config_get(c->db, argv[1], &value)) == 0)
+		else if (argc == 2 &&
+			 (rc = crm_user_require(c->db, CRM_ROLE_ANY, "reading settings")) == 0 &&
+			 (rc = crm_config_get(c->db, argv[1], &value)) == 0)
 			printf("%s\n", value);
 		free(value);
 		return cli_fail(c, rc);
@@ -160,11 +162,11 @@ static int do_check(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "init", do_init, CLI_CREATE, { 0 } },
+	{ "init", do_init, CLI_CREATE | CLI_NODRY, { 0 } },
 	{ "user", do_user, CLI_WRITE, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE } },
 	{ "dept", do_dept, CLI_WRITE, { O_TITLE } },
 	{ "config", do_config, CLI_WRITE, { 0 } },
-	{ "backup", do_backup, CLI_READ, { 0 } },
+	{ "backup", do_backup, CLI_READ | CLI_NODRY, { 0 } },
 	{ "check", do_check, CLI_READ, { 0 } },
 	{ NULL, NULL, 0, { 0 } }
 };

@@ -69,7 +69,7 @@ static int64_t id_opt(struct cli *c, int o, int *rc)
 	int64_t id = 0;
 
 	if (c->opt[o] && (*rc = cli_parse_id(c->opt[o], &id)))
-		cli_fail(c, CRM_USAGE);
+		*rc = cli_fail(c, CRM_USAGE);
 	return id;
 }
 

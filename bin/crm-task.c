@@ -57,7 +57,8 @@ static int add_options(struct cli *c, void *arg)
 }
 
 /* A record of a list of parties or requests becomes a task: its party is the
- * "party" column, else the --key column (default id). */
+ * "party" column, else the --key column (default id); its to, due and title
+ * columns, where present, beat the options, which are the defaults. */
 static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
 {
 	struct crm_task_in in = *(const struct crm_task_in *)arg;
@@ -70,11 +71,11 @@ static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const
 		return crm_error_set(CRM_DATAERR, "no party (columns \"party\" or \"%s\")", c->key);
 	if ((rc = get_id(party, &in.party)) || (rc = get_id(cli_field(r, f, "request"), &in.request)))
 		return rc;
-	if (!in.to && (v = cli_field(r, f, "to")))
+	if ((v = cli_field(r, f, "to")))
 		in.to = v;
-	if (!in.due && (v = cli_field(r, f, "due")))
+	if ((v = cli_field(r, f, "due")))
 		in.due = v;
-	if (!in.title && (v = cli_field(r, f, "title")))
+	if ((v = cli_field(r, f, "title")))
 		in.title = v;
 	return add_one(c, &in);
 }
@@ -92,7 +93,7 @@ static int do_add(struct cli *c, int argc, char **argv)
 	if ((rc = get_id(c->opt[O_PARTY], &in.party)) ||
 	    (rc = get_id(c->opt[O_REQUEST], &in.request)))
 		return cli_fail(c, CRM_USAGE);
-	if (in.party || in.request || in.title)
+	if (in.party || in.request || !cli_stdin_has_records())
 		return cli_once(c, add_options, &in);
 	return cli_each_record(c, add_record, &in);
 }

@@ -28,20 +28,29 @@ static int check_country(struct crm_db *db, const char *key, const char *v)
 	return CRM_OK;
 }
 
-static int check_user(struct crm_db *db, const char *key, const char *v)
+static int check_head(struct crm_db *db, const char *key, const char *v)
 {
+	sqlite3_stmt *st;
 	int64_t id;
+	int rc;
 
 	if (!*v)
 		return CRM_OK;
-	return crm_user_find(db, v, &id);
+	if ((rc = crm_user_find(db, v, &id)))
+		return rc;
+	if (!(st = crm_stmt(db, "SELECT 1 FROM users WHERE id = ? AND role IN ('head', 'admin')")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	rc = crm_query_id(db, st, &id);
+	return rc == CRM_NOMATCH ? crm_error_set(CRM_DATAERR, "%s: %s is not a head or admin", key, v)
+				 : rc;
 }
 
 static const struct key keys[] = {
 	{ "country_code", "7", "default country calling code for phone numbers",
 	  check_country },
 	{ "head", "", "login that gets new-lead notices (empty: the first head, else the first admin)",
-	  check_user },
+	  check_head },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -95,7 +104,7 @@ int crm_config_set(struct crm_db *db, const char *key, const char *value)
 
 	if (!k)
 		return unknown(key);
-	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "change settings")) != CRM_OK ||
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "changing settings")) != CRM_OK ||
 	    (rc = k->check(db, key, value)) != CRM_OK)
 		return rc;
 	if (!(st = crm_stmt(db, "INSERT INTO config (key, value) VALUES (?, ?)"

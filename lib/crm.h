@@ -192,8 +192,10 @@ int crm_user_set(struct crm_db *db, const struct crm_user_in *in);
 int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* Make the first admin when the database has no user yet. */
 int crm_user_bootstrap(struct crm_db *db, const char *login);
-/* The id of an active user by login; CRM_DATAERR naming it when unknown. */
+/* The id of an active user by login; CRM_DATAERR naming it when unknown
+ * or deactivated. crm_user_any also finds deactivated users (for lists). */
 int crm_user_find(struct crm_db *db, const char *login, int64_t *id);
+int crm_user_any(struct crm_db *db, const char *login, int64_t *id);
 
 int crm_dept_add(struct crm_db *db, const char *name, const char *title);
 int crm_dept_list(struct crm_db *db, crm_row_fn *fn, void *arg);

@@ -352,6 +352,11 @@ int crm_party_note(struct crm_db *db, int64_t party, int64_t request, const char
 		return rc;
 	if (!text || !*text)
 		return crm_error_set(CRM_USAGE, "the note is empty");
+	if (request && (rc = crm_request_party(db, request, &owner)))
+		return rc;
+	if (request && owner != party)
+		return crm_error_set(CRM_DATAERR, "request %lld belongs to party %lld, not %lld",
+				     (long long)request, (long long)owner, (long long)party);
 	st = crm_stmt(db, "INSERT INTO interaction (party_id, request_id, kind, at, summary, author_id)"
 			  " VALUES (?, ?, 'note', crm_now(), ?, ?)");
 	if (!st)

@@ -254,9 +254,9 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 	if (!notify && (rc = crm_user_head(db, &notify)))
 		goto out;
 	summary(&in, sum, sizeof sum);
-	snprintf(title, sizeof title, "%s (%s, request %lld): %s",
+	snprintf(title, sizeof title, "%s (%s, request %lld)%s%s",
 		 strcmp(out->action, "new-lead") == 0 ? "New lead" : "New request from a known party",
-		 in.channel, (long long)out->request, sum);
+		 in.channel, (long long)out->request, sum[0] ? ": " : "", sum);
 	rc = crm_task_insert(db, "notice", notify, NULL, title, party, out->request, in.channel,
 			     &out->task, NULL);
 	out->party = party;
@@ -282,7 +282,7 @@ int crm_request_list(struct crm_db *db, const struct crm_request_filter *f, crm_
 	    (f->older && (rc = crm_time_or_ago(f->older, older))) ||
 	    (f->since && (rc = crm_time_or_ago(f->since, since))) ||
 	    (f->dept && (rc = crm_dept_find(db, f->dept, &dept))) ||
-	    (f->assignee && (rc = crm_user_find(db, f->assignee, &assignee))) ||
+	    (f->assignee && (rc = crm_user_any(db, f->assignee, &assignee))) ||
 	    (f->channel && (rc = check_channel(f->channel))))
 		return rc;
 	st = crm_stmt(db, "SELECT r.id, r.received, r.channel, r.status, d.name AS dept,"
@@ -347,7 +347,9 @@ int crm_request_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 		" UNION ALL SELECT 7, 'address', address FROM party WHERE id = ?2"
 		" UNION ALL SELECT 8, 'needs', needs FROM party WHERE id = ?2"
 		" UNION ALL SELECT 9, 'tags', tags FROM party WHERE id = ?2"
-		" UNION ALL SELECT 10, 'owner', (SELECT login FROM users WHERE id = p.owner_id) FROM party p WHERE id = ?2"
+		" UNION ALL SELECT 10, 'payment', payment FROM party WHERE id = ?2"
+		" UNION ALL SELECT 11, 'dept', (SELECT name FROM dept WHERE id = p.dept_id) FROM party p WHERE id = ?2"
+		" UNION ALL SELECT 12, 'owner', (SELECT login FROM users WHERE id = p.owner_id) FROM party p WHERE id = ?2"
 		" ORDER BY o)"
 		" UNION ALL SELECT 'contact', name, position FROM contact WHERE party_id = ?2"
 		" UNION ALL SELECT kind, value, CASE WHEN opt_out = 1 THEN 'opted out' ELSE ext END"
@@ -417,7 +419,7 @@ static int request_state(struct crm_db *db, int64_t id, const char *action, cons
 	*assignee = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	if (!strstr(allowed, status))
-		return crm_error_set(CRM_DATAERR, "request %lld is %s: cannot %s it", (long long)id,
+		return crm_error_set(CRM_DATAERR, "request %lld is %s: cannot %s", (long long)id,
 				     status, action);
 	return CRM_OK;
 }
@@ -439,7 +441,7 @@ int crm_request_route(struct crm_db *db, int64_t id, const char *dept, crm_row_f
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD, "routing requests")) ||
 	    (rc = crm_dept_find(db, dept, &dept_id)) ||
-	    (rc = request_state(db, id, "route", "new routed assigned", &assignee)))
+	    (rc = request_state(db, id, "route it", "new routed assigned", &assignee)))
 		return rc;
 	/* An assignee from another department no longer fits the request. */
 	st = crm_stmt(db, "UPDATE request SET dept_id = ?2,"
@@ -475,7 +477,7 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD, "assigning requests")) ||
 	    (rc = crm_user_find(db, login, &user)) ||
-	    (rc = request_state(db, id, "assign", "new routed assigned", &assignee)))
+	    (rc = request_state(db, id, "assign it", "new routed assigned", &assignee)))
 		return rc;
 	st = crm_stmt(db, "SELECT 1 FROM users WHERE id = ? AND role IN ('manager', 'head')");
 	if (!st)
@@ -523,7 +525,7 @@ int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MANAGER,
 				   "qualifying requests")) ||
-	    (rc = request_state(db, id, "qualify", "new routed assigned qualified", &assignee)) ||
+	    (rc = request_state(db, id, "qualify it", "new routed assigned qualified", &assignee)) ||
 	    (rc = crm_may_handle(db, assignee, id, "qualify")) ||
 	    (rc = crm_request_party(db, id, &party)) || (rc = crm_party_update(db, party, in)))
 		return rc;
@@ -555,7 +557,7 @@ int crm_request_junk(struct crm_db *db, int64_t id, const char *reason, crm_row_
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MANAGER,
 				   "marking requests junk")) ||
-	    (rc = request_state(db, id, "mark junk", "new routed assigned qualified", &assignee)) ||
+	    (rc = request_state(db, id, "mark it junk", "new routed assigned qualified", &assignee)) ||
 	    (rc = crm_may_handle(db, assignee, id, "mark junk")))
 		return rc;
 	if (!is_set(reason))

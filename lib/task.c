@@ -151,7 +151,7 @@ int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn
 	if (f->to && strncmp(f->to, "dept:", 5) == 0)
 		rc = crm_dept_find(db, f->to + 5, &dept);
 	else if (f->to)
-		rc = crm_user_find(db, f->to, &user);
+		rc = crm_user_any(db, f->to, &user);
 	if (rc)
 		return rc;
 	if (f->mine)

@@ -456,6 +456,7 @@ static int resolve(struct crm_tsv_writer *w, size_t n, const char *const *names)
 		for (j = 0; j < n && strcmp(names[j], w->want[i]) != 0; j++)
 			;
 		if (j == n) {
+			w->header = 0; /* a failed listing prints nothing */
 			join_names(list, sizeof list, n, names);
 			return crm_error_set(CRM_USAGE,
 					     "unknown column \"%s\"; columns are: %s",

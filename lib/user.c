@@ -108,19 +108,35 @@ int crm_user_role(struct crm_db *db)
 	return db->role;
 }
 
-int crm_user_find(struct crm_db *db, const char *login, int64_t *id)
+/* A user by login; inactive ones too unless active_only. */
+static int lookup(struct crm_db *db, const char *login, int active_only, int64_t *id)
 {
-	sqlite3_stmt *st = crm_stmt(db, "SELECT id FROM users WHERE login = ? AND active = 1");
+	sqlite3_stmt *st = crm_stmt(db, "SELECT id, active FROM users WHERE login = ?");
 	int rc;
 
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	rc = crm_query_id(db, st, id);
-	if (rc == CRM_NOMATCH)
-		return crm_error_set(CRM_DATAERR, "unknown user \"%s\" (see crm-admin user list)",
-				     login);
-	return rc;
+	if ((rc = crm_stmt_row(db, st)) <= 0)
+		return rc < 0 ? -rc
+			      : crm_error_set(CRM_DATAERR,
+					      "unknown user \"%s\" (see crm-admin user list)", login);
+	*id = sqlite3_column_int64(st, 0);
+	rc = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	if (active_only && !rc)
+		return crm_error_set(CRM_DATAERR, "user \"%s\" is deactivated", login);
+	return CRM_OK;
+}
+
+int crm_user_find(struct crm_db *db, const char *login, int64_t *id)
+{
+	return lookup(db, login, 1, id);
+}
+
+int crm_user_any(struct crm_db *db, const char *login, int64_t *id)
+{
+	return lookup(db, login, 0, id);
 }
 
 int crm_dept_find(struct crm_db *db, const char *name, int64_t *id)
@@ -310,9 +326,12 @@ int crm_user_head(struct crm_db *db, int64_t *id)
 	sqlite3_stmt *st;
 	int rc = crm_config_get(db, "head", &login);
 
-	if (rc == CRM_OK && *login)
-		rc = crm_user_find(db, login, id);
-	else if (rc == CRM_OK) {
+	/* The head setting wins while that user is active; else the first head or admin. */
+	if (rc == CRM_OK && *login && crm_user_find(db, login, id) == CRM_OK) {
+		free(login);
+		return CRM_OK;
+	}
+	if (rc == CRM_OK) {
 		st = crm_stmt(db, "SELECT id FROM users WHERE active = 1 AND role IN ('head', 'admin')"
 				  " ORDER BY role = 'admin', id LIMIT 1");
 		rc = st ? crm_query_id(db, st, id) : CRM_SOFTWARE;

@@ -54,3 +54,13 @@ commands="crm-admin crm-lead crm-task"
 		done
 	done
 }
+
+@test "option errors name the command, and invalid UTF-8 in an option names the option" {
+	run crm-lead list --bogus
+	[ "$status" -eq 64 ]
+	[[ "$output" == "crm-lead: unrecognized option '--bogus'"* ]]
+	crm_setup
+	run crm-lead add --name "$(printf 'Bad\xff')"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"option --name: invalid UTF-8"* ]]
+}

@@ -79,3 +79,9 @@ setup() { crm_setup; }
 	run sh -c 'crm-lead list > /dev/full'
 	[ "$status" -eq 74 ]
 }
+
+@test "an unknown column prints no header on stdout" {
+	crm-lead add --name "Иван" --email i@ex.ru > /dev/null
+	crm-lead list --columns id,nope > "$BATS_TEST_TMPDIR/out" 2>/dev/null || true
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}

@@ -213,3 +213,29 @@ setup() { crm_setup; }
 	run crm-lead add --name "После" --email after@ex.ru
 	[ "$status" -eq 0 ]
 }
+
+@test "a deactivated head in the head setting falls back to the first active head or admin" {
+	crm-admin user add boris --role head
+	crm-admin config set head boris
+	crm-admin user set boris --active 0
+	run crm-lead add --name "Клиент" --email k@ex.ru
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id")" = anna ]
+	run crm-admin config set head ivan
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"ivan is not a head or admin"* ]]
+}
+
+@test "reading a setting needs a registered user" {
+	run as nobody crm-admin config get country_code
+	[ "$status" -eq 77 ]
+}
+
+@test "init and backup have no dry run: -n is refused before anything is made" {
+	run env CRM_DB="$BATS_TEST_TMPDIR/new.db" crm-admin init -n
+	[ "$status" -eq 64 ]
+	[ ! -e "$BATS_TEST_TMPDIR/new.db" ]
+	run crm-admin backup -n "$BATS_TEST_TMPDIR/b.db"
+	[ "$status" -eq 64 ]
+	[ ! -e "$BATS_TEST_TMPDIR/b.db" ]
+}

@@ -1004,3 +1004,29 @@ ids() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "$(printf 'id\treceived\tchannel\tstatus\tdept\tassignee\tparty\tname\tphone\temail\tsubject')" ]
 }
+
+@test "a deactivated manager's requests can still be listed" {
+	id=$(crm-lead add -H --columns id --name "Клиент" --email k@ex.ru)
+	as anna crm-lead assign --to ivan "$id" > /dev/null
+	crm-admin user set ivan --active 0
+	run crm-lead list --assignee ivan --columns id -H
+	[ "$status" -eq 0 ]
+	[ "$output" = "$id" ]
+}
+
+@test "a note may link only a request of the same party" {
+	a=$(crm-lead add -H --columns party --name "А" --email a@ex.ru)
+	b=$(crm-lead add -H --columns party --name "Б" --email b@ex.ru)
+	run as ivan crm-lead note --text "звонил" --request 1 "$b"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"request 1 belongs to party $a"* ]]
+	[ "$(sql "SELECT count(*) FROM interaction WHERE kind = 'note'")" -eq 0 ]
+}
+
+@test "show includes the party's payment details and department" {
+	id=$(crm-lead add -H --columns id --name "Клиент" --email k@ex.ru --dept prom)
+	as anna crm-lead qualify "$id" --payment "р/с 40702810900000000001" > /dev/null
+	run crm-lead show "$id"
+	[[ "$output" == *$'party\tpayment\tр/с 40702810900000000001'* ]]
+	[[ "$output" == *$'party\tdept\tprom'* ]]
+}

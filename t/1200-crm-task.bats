@@ -435,3 +435,17 @@ some_tasks() {
 	[ "$status" -eq 64 ]
 	[ "$(assignee_of "$T1")" = ivan ]
 }
+
+@test "a list of parties on stdin gets the --title of the command line unless it has its own" {
+	crm-lead add --name "А" --email a@ex.ru > /dev/null
+	crm-lead add --name "Б" --email b@ex.ru > /dev/null
+	printf 'party\ttitle\n1\t\n2\tсвой заголовок\n' | crm-task add --kind call --to ivan --title "Предложить сервис" > /dev/null
+	[ "$(sql "SELECT title FROM task WHERE kind = 'call' AND party_id = 1")" = "Предложить сервис" ]
+	[ "$(sql "SELECT title FROM task WHERE kind = 'call' AND party_id = 2")" = "свой заголовок" ]
+}
+
+@test "a task with neither party nor input is made from the options alone" {
+	run crm-task add --kind todo --to ivan --title "Заказать каталоги" < /dev/null
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT title FROM task WHERE kind = 'todo'")" = "Заказать каталоги" ]
+}
