@@ -1,9 +1,9 @@
 /*
  * audit.c: the SQL functions every connection registers (crm_user, crm_now,
- * crm_fold), and the audit log. Every change lands in the audit table (who, when, table, row,
- * action, before, after). Triggers do the writing, so no code path can
- * forget it; they are rebuilt from each table's columns after every
- * migration, so a new column is audited without anyone listing it.
+ * crm_fold), and the audit log: every change is in the audit_log view (who,
+ * when, table, row, action, before, after). Triggers do the writing, so no
+ * code path can forget it; they are rebuilt from each table's columns after
+ * every migration, so a new column is audited without anyone listing it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,46 +112,99 @@ oom:
 	return crm_error_set(CRM_SOFTWARE, "out of memory");
 }
 
-static int install_one(struct crm_db *db, const char *t)
+/* 1 if the table stamps its rows with created and created_by. */
+static int stamped(struct crm_db *db, const char *table)
 {
-	char *old = NULL, *new = NULL, *sql = NULL;
-	int rc;
+	char sql[128];
+	sqlite3_stmt *st;
+	int found = 0;
+
+	snprintf(sql, sizeof sql,
+		 "SELECT 1 FROM pragma_table_info('%s') WHERE name = 'created_by'", table);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int install_one(struct crm_db *db, const char *t, char **view)
+{
+	char *old = NULL, *new = NULL, *sql = NULL, *part = NULL, *first = NULL, *undo = NULL, *v;
+	int rc, stamps = stamped(db, t);
 
 	if ((rc = json_of(db, t, "OLD", &old)) != CRM_OK ||
 	    (rc = json_of(db, t, "NEW", &new)) != CRM_OK)
 		goto out;
-	if (asprintf(&sql,
-		     "DROP TRIGGER IF EXISTS audit_%1$s_insert;"
-		     "DROP TRIGGER IF EXISTS audit_%1$s_update;"
-		     "DROP TRIGGER IF EXISTS audit_%1$s_delete;"
-		     "CREATE TRIGGER audit_%1$s_insert AFTER INSERT ON %1$s BEGIN "
-		     " INSERT INTO audit (at, who, tbl, row_id, action, after)"
-		     " VALUES (crm_now(), crm_user(), '%1$s', NEW.rowid, 'insert', %3$s); END;"
-		     "CREATE TRIGGER audit_%1$s_update AFTER UPDATE ON %1$s BEGIN "
-		     " INSERT INTO audit (at, who, tbl, row_id, action, before, after)"
-		     " VALUES (crm_now(), crm_user(), '%1$s', NEW.rowid, 'update', %2$s, %3$s); END;"
-		     "CREATE TRIGGER audit_%1$s_delete AFTER DELETE ON %1$s BEGIN "
-		     " INSERT INTO audit (at, who, tbl, row_id, action, before)"
-		     " VALUES (crm_now(), crm_user(), '%1$s', OLD.rowid, 'delete', %2$s); END;",
-		     t, old, new) < 0) {
+	/*
+	 * A stamped table records its inserts in the row (created, created_by):
+	 * copying every new request into the log would halve intake. Those
+	 * stamps never change, and a delete first logs the row's insert, so
+	 * the audit_log view stays complete.
+	 */
+	if (stamps)
+		rc = asprintf(&first,
+			      "CREATE TRIGGER audit_%1$s_stamps BEFORE UPDATE OF created, created_by"
+			      " ON %1$s BEGIN SELECT RAISE(ABORT, 'created and created_by never change');"
+			      " END;", t) < 0 ||
+		     asprintf(&undo, " INSERT INTO audit (at, who, tbl, row_id, action)"
+				     " VALUES (OLD.created, OLD.created_by, '%s', OLD.rowid, 'insert');",
+			      t) < 0;
+	else
+		rc = asprintf(&first,
+			      "CREATE TRIGGER audit_%1$s_insert AFTER INSERT ON %1$s BEGIN "
+			      " INSERT INTO audit (at, who, tbl, row_id, action)"
+			      " VALUES (crm_now(), crm_user(), '%1$s', NEW.rowid, 'insert'); END;",
+			      t) < 0 ||
+		     !(undo = strdup(""));
+	if (rc || asprintf(&sql,
+			   "DROP TRIGGER IF EXISTS audit_%1$s_insert;"
+			   "DROP TRIGGER IF EXISTS audit_%1$s_stamps;"
+			   "DROP TRIGGER IF EXISTS audit_%1$s_update;"
+			   "DROP TRIGGER IF EXISTS audit_%1$s_delete;"
+			   "%4$s"
+			   "CREATE TRIGGER audit_%1$s_update AFTER UPDATE ON %1$s BEGIN "
+			   " INSERT INTO audit (at, who, tbl, row_id, action, before, after)"
+			   " VALUES (crm_now(), crm_user(), '%1$s', NEW.rowid, 'update', %2$s, %3$s); END;"
+			   "CREATE TRIGGER audit_%1$s_delete AFTER DELETE ON %1$s BEGIN%5$s"
+			   " INSERT INTO audit (at, who, tbl, row_id, action, before)"
+			   " VALUES (crm_now(), crm_user(), '%1$s', OLD.rowid, 'delete', %2$s); END;",
+			   t, old, new, first, undo) < 0) {
 		sql = NULL;
 		rc = crm_error_set(CRM_SOFTWARE, "out of memory");
 		goto out;
 	}
 	rc = crm_exec(db, sql);
+	if (rc == CRM_OK && stamps) {
+		if (asprintf(&part, " UNION ALL SELECT created, created_by, '%s', rowid, 'insert',"
+				    " NULL, NULL FROM %s", t, t) < 0 ||
+		    asprintf(&v, "%s%s", *view, part) < 0) {
+			rc = crm_error_set(CRM_SOFTWARE, "out of memory");
+			goto out;
+		}
+		free(*view);
+		*view = v;
+	}
 out:
 	free(old);
 	free(new);
 	free(sql);
+	free(part);
+	free(first);
+	free(undo);
 	return rc;
 }
 
 int crm_audit_install(struct crm_db *db)
 {
-	int i, rc;
+	char *view = strdup("DROP VIEW IF EXISTS audit_log; CREATE VIEW audit_log AS"
+			    " SELECT at, who, tbl, row_id, action, before, after FROM audit");
+	int i, rc = view ? CRM_OK : crm_error_set(CRM_SOFTWARE, "out of memory");
 
-	for (i = 0; audited[i]; i++)
-		if ((rc = install_one(db, audited[i])) != CRM_OK)
-			return rc;
-	return CRM_OK;
+	for (i = 0; rc == CRM_OK && audited[i]; i++)
+		rc = install_one(db, audited[i], &view);
+	if (rc == CRM_OK)
+		rc = crm_exec(db, view);
+	free(view);
+	return rc;
 }

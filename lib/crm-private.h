@@ -16,7 +16,9 @@ struct crm_db {
 	char *path;
 	int64_t user_id; /* the acting user, once looked up; 0 before */
 	int role;
-	int savepoints;  /* depth of open savepoints */
+	/* Settings read once per transaction (nobody else can change them then). */
+	char country[8];
+	int64_t head;
 	struct {
 		const char *sql; /* the literal's address is the key */
 		sqlite3_stmt *stmt;
@@ -52,6 +54,8 @@ int crm_user_head(struct crm_db *db, int64_t *id);
 int crm_party_create(struct crm_db *db, const char *kind, const char *name, int64_t dept,
 		     int64_t *id);
 int crm_contact_add(struct crm_db *db, int64_t party, const char *name, int64_t *id);
+/* The same for a party known to have no contact of that name (a new one). */
+int crm_contact_new(struct crm_db *db, int64_t party, const char *name, int64_t *id);
 /* Attach a phone or e-mail to a party unless it is known already. */
 int crm_point_add(struct crm_db *db, int64_t party, int64_t contact, const char *kind,
 		  const char *value, const char *tail, const char *ext);
@@ -60,7 +64,9 @@ int crm_country(struct crm_db *db, char buf[8]);
 /* May the acting user work on a request assigned to assignee (managers: own only)? */
 int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action);
 
-/* task.c: a task for a user id, not doubled while an equal one is open. */
+/* task.c: a task for a user id, not doubled while an equal one is open;
+ * with duplicate NULL there is no such check (for a task that cannot have
+ * a twin, like the notice of a request just recorded). */
 int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const char *due,
 		    const char *title, int64_t party, int64_t request, const char *origin,
 		    int64_t *id, int *duplicate);

@@ -9,7 +9,8 @@
  *
  * Every function that can fail returns an int status from enum crm_status
  * (0 is success) and, on failure, sets a message that crm_error_message()
- * returns. The library never prints and never exits.
+ * returns. The library never prints and never exits. It is not
+ * thread-safe: one thread uses it (SQLite runs in single-thread mode).
  */
 #ifndef CRM_H
 #define CRM_H

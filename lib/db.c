@@ -154,12 +154,19 @@ int crm_bind_id(sqlite3_stmt *st, int i, int64_t id)
 
 int crm_now(char buf[CRM_TIME_LEN])
 {
+	static time_t last = -1;
+	static char text[CRM_TIME_LEN];
 	time_t t;
 	int rc = crm_clock_now(&t);
 
-	if (rc == CRM_OK)
-		crm_time_format(t, buf);
-	return rc;
+	if (rc != CRM_OK)
+		return rc;
+	if (t != last) { /* a batch asks many times a second */
+		crm_time_format(t, text);
+		last = t;
+	}
+	memcpy(buf, text, CRM_TIME_LEN);
+	return CRM_OK;
 }
 
 /* The file to use: the argument, $CRM_DB, or the XDG data directory. */
@@ -268,6 +275,18 @@ static int busy_timeout(void)
 	return (*end || ms < 0 || ms > INT_MAX) ? 5000 : (int)ms;
 }
 
+/* The commands are single-threaded: SQLite's mutexes and memory statistics
+ * only cost time (about 15% of a batch). Must come before SQLite starts. */
+static void sqlite_setup(void)
+{
+	static int done;
+
+	if (done++)
+		return;
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int crm_db_open(const char *path, int flags, struct crm_db **out)
 {
 	struct crm_db *db = calloc(1, sizeof *db);
@@ -275,6 +294,7 @@ int crm_db_open(const char *path, int flags, struct crm_db **out)
 	int rc, oflags = SQLITE_OPEN_READWRITE;
 
 	*out = NULL;
+	sqlite_setup();
 	if (!db || !(db->path = default_path(path))) {
 		free(db);
 		return crm_error_set(CRM_SOFTWARE, "out of memory");
@@ -300,7 +320,9 @@ int crm_db_open(const char *path, int flags, struct crm_db **out)
 	sqlite3_extended_result_codes(db->h, 0);
 	sqlite3_busy_timeout(db->h, busy_timeout());
 	if ((rc = crm_audit_register(db)) != CRM_OK ||
-	    (rc = crm_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL")) != CRM_OK)
+	    (rc = crm_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+			       /* A batch's statement journals stay in memory, not in /var/tmp. */
+			       " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768")) != CRM_OK)
 		goto fail;
 	if (oflags & SQLITE_OPEN_CREATE && (rc = crm_exec(db, "PRAGMA journal_mode = WAL")) != CRM_OK)
 		goto fail;
@@ -336,6 +358,8 @@ const char *crm_db_path(const struct crm_db *db)
 
 int crm_db_begin(struct crm_db *db)
 {
+	db->country[0] = '\0';
+	db->head = 0;
 	return crm_exec(db, "BEGIN IMMEDIATE");
 }
 

@@ -13,29 +13,28 @@
 int crm_country(struct crm_db *db, char buf[8])
 {
 	char *cc = NULL;
-	int rc = crm_config_get(db, "country_code", &cc);
+	int rc = CRM_OK;
 
-	if (rc == CRM_OK)
-		snprintf(buf, 8, "%s", cc);
-	free(cc);
+	if (!db->country[0] || sqlite3_get_autocommit(db->h)) {
+		if ((rc = crm_config_get(db, "country_code", &cc)) == CRM_OK)
+			snprintf(db->country, sizeof db->country, "%s", cc);
+		free(cc);
+	}
+	memcpy(buf, db->country, 8);
 	return rc;
 }
 
 int crm_party_by_phone(struct crm_db *db, const struct crm_phone *p, int64_t *party)
 {
+	/* Every exact match shares the tail, so one look-up on it does both. */
 	sqlite3_stmt *st = crm_stmt(db, "SELECT party_id FROM contact_point"
-				       " WHERE kind = 'phone' AND value = ?");
-	int rc;
+				       " WHERE tail = ?1 AND kind = 'phone'"
+				       " ORDER BY value = ?2 DESC, id LIMIT 1");
 
 	if (!st)
 		return CRM_SOFTWARE;
-	sqlite3_bind_text(st, 1, p->e164, -1, SQLITE_STATIC);
-	if ((rc = crm_query_id(db, st, party)) != CRM_NOMATCH)
-		return rc;
-	if (!(st = crm_stmt(db, "SELECT party_id FROM contact_point"
-				" WHERE kind = 'phone' AND tail = ? ORDER BY id LIMIT 1")))
-		return CRM_SOFTWARE;
 	sqlite3_bind_text(st, 1, p->tail10, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->e164, -1, SQLITE_STATIC);
 	return crm_query_id(db, st, party);
 }
 
@@ -53,8 +52,8 @@ int crm_party_by_email(struct crm_db *db, const char *email, int64_t *party)
 int crm_party_create(struct crm_db *db, const char *kind, const char *name, int64_t dept,
 		     int64_t *id)
 {
-	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO party (kind, name, dept_id, created, updated)"
-				       " VALUES (?, ?, ?, crm_now(), crm_now())");
+	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO party (kind, name, dept_id, updated)"
+				       " VALUES (?, ?, ?, crm_now())");
 	int rc;
 
 	if (!st)
@@ -78,8 +77,15 @@ int crm_contact_add(struct crm_db *db, int64_t party, const char *name, int64_t 
 	crm_bind_text(st, 2, name);
 	if ((rc = crm_query_id(db, st, id)) != CRM_NOMATCH)
 		return rc;
-	if (!(st = crm_stmt(db, "INSERT INTO contact (party_id, name, created)"
-				" VALUES (?, ?, crm_now())")))
+	return crm_contact_new(db, party, name, id);
+}
+
+int crm_contact_new(struct crm_db *db, int64_t party, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = crm_stmt(db, "INSERT INTO contact (party_id, name) VALUES (?, ?)")))
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, party);
 	crm_bind_text(st, 2, name);
@@ -92,7 +98,7 @@ int crm_point_add(struct crm_db *db, int64_t party, int64_t contact, const char 
 		  const char *value, const char *tail, const char *ext)
 {
 	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO contact_point (party_id, contact_id, kind,"
-				       " value, tail, ext, created) VALUES (?, ?, ?, ?, ?, ?, crm_now())"
+				       " value, tail, ext) VALUES (?, ?, ?, ?, ?, ?)"
 				       " ON CONFLICT (kind, value) DO NOTHING");
 
 	if (!st)
@@ -129,9 +135,10 @@ int crm_party_owner(struct crm_db *db, int64_t party, int64_t *owner)
 	" (SELECT group_concat(name, ', ') FROM contact c WHERE c.party_id = p.id) AS contacts," \
 	" p.created FROM party p" \
 	" LEFT JOIN dept d ON d.id = p.dept_id LEFT JOIN users u ON u.id = p.owner_id"
+/* Two indexed look-ups: an OR of value and tail would scan every phone. */
 #define BY_PHONE \
-	"p.id IN (SELECT party_id FROM contact_point WHERE kind = 'phone'" \
-	" AND (value = ?1 OR tail = ?2))"
+	"p.id IN (SELECT party_id FROM contact_point WHERE kind = 'phone' AND value = ?1" \
+	" UNION SELECT party_id FROM contact_point WHERE tail = ?2 AND kind = 'phone')"
 #define BY_EMAIL \
 	"p.id IN (SELECT party_id FROM contact_point WHERE kind = 'email' AND value = ?3)"
 #define BY_NAME \
@@ -329,10 +336,8 @@ int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *ar
 	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "reading history")) ||
 	    (rc = crm_party_owner(db, party, &owner)))
 		return rc;
-	st = crm_stmt(db, "SELECT i.party_id AS party, i.id, i.at, i.kind, i.request_id AS request,"
-			  " u.login AS author, i.summary FROM interaction i"
-			  " LEFT JOIN users u ON u.id = i.author_id"
-			  " WHERE i.party_id = ? ORDER BY i.at, i.id");
+	st = crm_stmt(db, "SELECT party, at, kind, request, note, author, summary FROM history"
+			  " WHERE party = ? ORDER BY at, request, note");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, party);

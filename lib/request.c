@@ -107,7 +107,7 @@ static int new_lead(struct crm_db *db, const struct crm_request_in *in, const st
 	*contact = 0;
 	if ((rc = crm_party_create(db, "lead", name, dept, party)))
 		return rc;
-	if (is_set(in->name) && (rc = crm_contact_add(db, *party, in->name, contact)))
+	if (is_set(in->name) && (rc = crm_contact_new(db, *party, in->name, contact)))
 		return rc;
 	return CRM_OK;
 }
@@ -143,12 +143,11 @@ static int insert_request(struct crm_db *db, const struct crm_request_in *in,
 {
 	sqlite3_stmt *st = crm_stmt(db,
 		"INSERT INTO request (channel, source_ref, received, party_id, contact_id, dept_id,"
-		" assignee_id, status, name, company, phone, email, subject, body, raw, created,"
-		" updated)"
+		" assignee_id, status, name, company, phone, email, subject, body, raw, updated)"
 		" SELECT ?1, ?2, ?3, p.id, ?5, coalesce(?6, p.dept_id), u.id,"
 		" CASE WHEN u.id IS NOT NULL THEN 'assigned'"
 		"  WHEN coalesce(?6, p.dept_id) IS NOT NULL THEN 'routed' ELSE 'new' END,"
-		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, crm_now(), crm_now() FROM party p"
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, crm_now() FROM party p"
 		" LEFT JOIN users u ON u.id = p.owner_id AND u.active = 1 WHERE p.id = ?4");
 	int rc;
 
@@ -171,24 +170,6 @@ static int insert_request(struct crm_db *db, const struct crm_request_in *in,
 	if ((rc = crm_stmt_done(db, st)) == CRM_OK)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return rc;
-}
-
-static int add_interaction(struct crm_db *db, int64_t party, int64_t request,
-			   const struct crm_request_in *in, const char *received)
-{
-	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO interaction (party_id, request_id, kind, at,"
-				       " summary) VALUES (?, ?, ?, ?, ?)");
-	char sum[256];
-
-	if (!st)
-		return CRM_SOFTWARE;
-	summary(in, sum, sizeof sum);
-	sqlite3_bind_int64(st, 1, party);
-	sqlite3_bind_int64(st, 2, request);
-	crm_bind_text(st, 3, in->channel);
-	crm_bind_text(st, 4, received);
-	crm_bind_text(st, 5, sum);
-	return crm_stmt_done(db, st);
 }
 
 static int source_seen(struct crm_db *db, const char *ref, int64_t *request, int64_t *party)
@@ -248,8 +229,7 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		rc = new_lead(db, &in, &s, dept, &party, &contact);
 	}
 	if (rc || (rc = add_points(db, party, contact, &s)) ||
-	    (rc = insert_request(db, &in, &s, received, party, contact, dept, &out->request)) ||
-	    (rc = add_interaction(db, party, out->request, &in, received)))
+	    (rc = insert_request(db, &in, &s, received, party, contact, dept, &out->request)))
 		goto out;
 	if (!notify && (rc = crm_user_head(db, &notify)))
 		goto out;
@@ -258,7 +238,7 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		 strcmp(out->action, "new-lead") == 0 ? "New lead" : "New request from a known party",
 		 in.channel, (long long)out->request, sum[0] ? ": " : "", sum);
 	rc = crm_task_insert(db, "notice", notify, NULL, title, party, out->request, in.channel,
-			     &out->task, NULL);
+			     &out->task, NULL); /* a new request has no notice yet */
 	out->party = party;
 out:
 	free(s.email);
@@ -355,7 +335,7 @@ int crm_request_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 		" UNION ALL SELECT kind, value, CASE WHEN opt_out = 1 THEN 'opted out' ELSE ext END"
 		"  FROM contact_point WHERE party_id = ?2"
 		" UNION ALL SELECT 'history', at, kind || ': ' || coalesce(summary, '')"
-		"  FROM interaction WHERE party_id = ?2"
+		"  FROM history WHERE party = ?2"
 		" UNION ALL SELECT 'task', id, kind || ' for ' || (SELECT login FROM users WHERE id = t.assignee_id)"
 		"  || coalesce(' due ' || due, '') || ': ' || coalesce(title, '')"
 		"  FROM task t WHERE party_id = ?2 AND status = 'open'";
@@ -473,6 +453,7 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row
 	sqlite3_stmt *st;
 	int64_t user, assignee, task;
 	char title[128];
+	int dup;
 	int rc;
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD, "assigning requests")) ||
@@ -511,7 +492,7 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row
 	snprintf(title, sizeof title, "Request %lld assigned to you", (long long)id);
 	if ((rc = crm_request_party(db, id, &assignee)) ||
 	    (rc = crm_task_insert(db, "notice", user, NULL, title, assignee, id, "assign", &task,
-				  NULL)))
+				  &dup)))
 		return rc;
 	return emit_state(db, id, fn, arg);
 }

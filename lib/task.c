@@ -35,15 +35,13 @@ int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const
 	sqlite3_stmt *st;
 	int rc;
 
-	if (duplicate)
-		*duplicate = 0;
-	if (party && (rc = open_twin(db, kind, party, request, assignee, id)) != CRM_NOMATCH) {
-		if (rc == CRM_OK && duplicate)
-			*duplicate = 1;
+	if (duplicate && (*duplicate = 0, party) &&
+	    (rc = open_twin(db, kind, party, request, assignee, id)) != CRM_NOMATCH) {
+		*duplicate = rc == CRM_OK;
 		return rc;
 	}
 	st = crm_stmt(db, "INSERT INTO task (kind, title, assignee_id, due, party_id, request_id,"
-			  " origin, created, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, crm_now(), crm_user())");
+			  " origin) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return CRM_SOFTWARE;
 	crm_bind_text(st, 1, kind);

@@ -320,7 +320,8 @@ int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg)
 	return st ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_SOFTWARE;
 }
 
-int crm_user_head(struct crm_db *db, int64_t *id)
+/* The head setting's user while active; else the first head or admin. */
+static int head_lookup(struct crm_db *db, int64_t *id)
 {
 	char *login = NULL;
 	sqlite3_stmt *st;
@@ -339,6 +340,19 @@ int crm_user_head(struct crm_db *db, int64_t *id)
 			rc = crm_error_set(CRM_CONFIG, "no active head of sales or admin to notify");
 	}
 	free(login);
+	return rc;
+}
+
+int crm_user_head(struct crm_db *db, int64_t *id)
+{
+	int rc;
+
+	if (db->head && !sqlite3_get_autocommit(db->h)) { /* known in this transaction */
+		*id = db->head;
+		return CRM_OK;
+	}
+	if ((rc = head_lookup(db, id)) == CRM_OK)
+		db->head = *id;
 	return rc;
 }
 

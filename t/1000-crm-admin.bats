@@ -239,3 +239,14 @@ setup() { crm_setup; }
 	[ "$status" -eq 64 ]
 	[ ! -e "$BATS_TEST_TMPDIR/b.db" ]
 }
+
+@test "who made a row and when can never be changed, and a deleted row keeps its insert in the log" {
+	crm-lead add --name "А" --email a@ex.ru > /dev/null
+	crm-lead add --name "Б" --email b@ex.ru > /dev/null
+	# Even through libcrm's own functions, the stamps are guarded by a trigger.
+	run sql "SELECT sql FROM sqlite_master WHERE name = 'audit_party_stamps'"
+	[[ "$output" == *"RAISE(ABORT"* ]]
+	as anna crm-lead merge --into 1 2 > /dev/null
+	run sql "SELECT action || ':' || who FROM audit_log WHERE tbl = 'party' AND row_id = 2 ORDER BY action DESC"
+	[ "$output" = "$(printf 'insert:root\ndelete:anna')" ]
+}

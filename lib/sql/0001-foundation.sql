@@ -1,8 +1,11 @@
 -- 0001-foundation: settings, people, parties and their contact points,
 -- requests, the correspondence history, tasks, the audit log, intake
--- bookkeeping. Audit rows are written by triggers that call crm_user() and
--- crm_now(), functions every libcrm connection registers: a change made
--- through a connection without them fails instead of going unaudited.
+-- bookkeeping. crm_user() and crm_now() are functions every libcrm
+-- connection registers; the audit triggers (lib/audit.c) and the created_by
+-- stamps call them, so a change made through a connection without them
+-- fails instead of going unaudited. The busy tables record who made each
+-- row and when in the row itself (created, created_by); the audit_log view
+-- joins those with the audit table of updates and deletes.
 
 CREATE TABLE config (
 	key TEXT PRIMARY KEY,
@@ -41,17 +44,18 @@ CREATE TABLE party (
 	tags TEXT,
 	dept_id INTEGER REFERENCES dept(id),
 	owner_id INTEGER REFERENCES users(id),
-	created TEXT NOT NULL,
+	created TEXT NOT NULL DEFAULT (crm_now()),
+	created_by TEXT NOT NULL DEFAULT (crm_user()),
 	updated TEXT NOT NULL
 );
-CREATE INDEX party_owner ON party(owner_id);
 
 CREATE TABLE contact (
 	id INTEGER PRIMARY KEY,
 	party_id INTEGER NOT NULL REFERENCES party(id),
 	name TEXT NOT NULL,
 	position TEXT,
-	created TEXT NOT NULL
+	created TEXT NOT NULL DEFAULT (crm_now()),
+	created_by TEXT NOT NULL DEFAULT (crm_user())
 );
 CREATE INDEX contact_party ON contact(party_id);
 
@@ -67,11 +71,12 @@ CREATE TABLE contact_point (
 	opt_out INTEGER NOT NULL DEFAULT 0 CHECK (opt_out IN (0, 1)),
 	opt_out_at TEXT,
 	opt_out_source TEXT,
-	created TEXT NOT NULL,
+	created TEXT NOT NULL DEFAULT (crm_now()),
+	created_by TEXT NOT NULL DEFAULT (crm_user()),
 	UNIQUE (kind, value)
 );
 CREATE INDEX contact_point_party ON contact_point(party_id);
-CREATE INDEX contact_point_tail ON contact_point(tail);
+CREATE INDEX contact_point_tail ON contact_point(tail) WHERE kind = 'phone';
 
 CREATE TABLE request (
 	id INTEGER PRIMARY KEY,
@@ -92,7 +97,8 @@ CREATE TABLE request (
 	subject TEXT,
 	body TEXT,
 	raw BLOB,
-	created TEXT NOT NULL,
+	created TEXT NOT NULL DEFAULT (crm_now()),
+	created_by TEXT NOT NULL DEFAULT (crm_user()),
 	updated TEXT NOT NULL
 );
 CREATE INDEX request_status ON request(status, received);
@@ -106,9 +112,23 @@ CREATE TABLE interaction (
 	kind TEXT NOT NULL CHECK (kind IN ('mail', 'call', 'note', 'web', 'chat', 'manual')),
 	at TEXT NOT NULL,
 	summary TEXT,
-	author_id INTEGER REFERENCES users(id)
+	author_id INTEGER REFERENCES users(id),
+	created TEXT NOT NULL DEFAULT (crm_now()),
+	created_by TEXT NOT NULL DEFAULT (crm_user())
 );
 CREATE INDEX interaction_party ON interaction(party_id, at);
+
+-- A party's correspondence: its requests (each is a letter, call or form)
+-- and the notes and other contacts recorded about it.
+CREATE VIEW history AS
+	SELECT party_id AS party, received AS at, channel AS kind, id AS request,
+		NULL AS note, created_by AS author,
+		coalesce(subject, substr(body, 1, 200)) AS summary
+	FROM request
+	UNION ALL
+	SELECT i.party_id, i.at, i.kind, i.request_id, i.id,
+		(SELECT login FROM users WHERE id = i.author_id), i.summary
+	FROM interaction i;
 
 CREATE TABLE task (
 	id INTEGER PRIMARY KEY,
@@ -122,12 +142,14 @@ CREATE TABLE task (
 	request_id INTEGER REFERENCES request(id),
 	deal_id INTEGER,
 	origin TEXT,
-	created TEXT NOT NULL,
-	created_by TEXT NOT NULL
+	created TEXT NOT NULL DEFAULT (crm_now()),
+	created_by TEXT NOT NULL DEFAULT (crm_user())
 );
 CREATE INDEX task_assignee ON task(assignee_id, status, due);
 CREATE INDEX task_party ON task(party_id, kind, status);
 
+-- Updates and deletes of every audited table, and inserts of the small
+-- ones (config, dept, users); see the audit_log view for all of it.
 CREATE TABLE audit (
 	id INTEGER PRIMARY KEY,
 	at TEXT NOT NULL,
