@@ -103,7 +103,7 @@ CREATE TABLE request (
 );
 CREATE INDEX request_status ON request(status, received);
 CREATE INDEX request_party ON request(party_id);
-CREATE INDEX request_assignee ON request(assignee_id);
+CREATE INDEX request_assignee ON request(assignee_id) WHERE assignee_id IS NOT NULL;
 
 CREATE TABLE interaction (
 	id INTEGER PRIMARY KEY,
