@@ -140,16 +140,19 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 	const struct cli_verb *v;
 	int o, i, rc;
 
-	if (argc < 2)
+	if (argc < 2 && *verbs->name)
 		return cli_usage(c, NULL);
-	if (argv[1][0] == '-') {
+	if (!*verbs->name) { /* a command without verbs */
+		v = verbs;
+	} else if (argv[1][0] == '-') {
 		while ((o = getopt_long(argc, argv, "hV", options, NULL)) != -1)
 			cli_common(c, o, optarg);
 		return cli_usage(c, "a verb comes first");
-	}
-	if (!(v = find_verb(verbs, argv[1])))
+	} else if (!(v = find_verb(verbs, argv[1]))) {
 		return cli_usage(c, "unknown verb \"%s\"", argv[1]);
-	argc--, argv++;
+	} else {
+		argc--, argv++;
+	}
 	argv[0] = (char *)c->prog; /* getopt's messages name the command */
 	for (;;) {
 		i = -1; /* getopt_long sets it for a long option only */

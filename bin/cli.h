@@ -42,7 +42,7 @@ struct cli {
 
 /* A verb of a command: its function, the command's own options it takes
  * (a 0-terminated list of the command's enum values), and how it opens the
- * database. */
+ * database. A command without verbs has one entry named "". */
 enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8 };
 struct cli_verb {
 	const char *name;

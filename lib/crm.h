@@ -238,6 +238,8 @@ struct crm_request_in {
 		*email, *subject, *body, *dept;
 	const void *raw; /* the original bytes, kept as they came */
 	size_t raw_len;
+	int64_t party;   /* the party when already known (a reply in a thread we
+			  * hold); 0: found by phone and e-mail, or a new lead */
 };
 struct crm_request_out {
 	int64_t request, party, task;
@@ -292,5 +294,107 @@ int crm_task_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
 int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
 int crm_task_reassign(struct crm_db *db, int64_t id, const char *to,
 		      crm_row_fn *fn, void *arg);
+
+/* ---- mime.c: one e-mail message, decoded (libetpan and iconv) */
+
+struct crm_header {
+	char *name;  /* as written: "Reply-To" */
+	char *value; /* unfolded, RFC 2047 words decoded to UTF-8 */
+};
+struct crm_attachment {
+	char *name; /* decoded file name, or NULL */
+	char *type; /* "application/pdf" */
+	size_t size; /* decoded bytes */
+};
+struct crm_message {
+	char *message_id;      /* without the angle brackets; NULL when missing */
+	char *in_reply_to;     /* the first id, without brackets, or NULL */
+	char *references;      /* the ids, space-separated, or NULL */
+	char *from_name, *from_addr;         /* decoded; addr lower-case */
+	char *reply_to_name, *reply_to_addr; /* or NULL */
+	char *subject;         /* UTF-8, or NULL */
+	char *date;            /* ISO 8601 UTC from the Date header, or NULL */
+	char *text;            /* the body as UTF-8 text: text/plain, else HTML made readable */
+	int html_only;         /* text came from HTML */
+	struct crm_header *headers;
+	size_t nheaders;
+	struct crm_attachment *attachments;
+	size_t nattachments;
+};
+/* Parse the raw bytes of a message. Fails with CRM_DATAERR only when nothing
+ * usable can be got from them (no headers at all); a broken MIME structure
+ * still gives the headers and whatever text can be found. */
+int crm_message_parse(const char *raw, size_t len, struct crm_message **out);
+void crm_message_free(struct crm_message *m);
+/* The decoded value of the first header called name (any case), or NULL. */
+const char *crm_message_header(const struct crm_message *m, const char *name);
+/* Why a message was sent by a machine (an auto-reply, a bounce, a mailing
+ * list's bulk mail): a short reason such as "Auto-Submitted: auto-replied",
+ * or NULL for a message a person wrote. */
+const char *crm_message_automatic(const struct crm_message *m);
+/* A stable id for a message without a Message-ID: "sha256:<hex>" of its bytes. */
+char *crm_message_hash_id(const char *raw, size_t len);
+
+/* ---- mailparse.c and mailrules.c: who wrote to us, and what they want */
+
+struct crm_sender {
+	char *name, *phone, *email, *company, *text, *page; /* each may be NULL */
+};
+/* Pull the sender's details out of a message with a parser: "form" (a
+ * website form: labelled lines), "jivo" (a JivoSite transcript or offline
+ * message) or "free" (a letter: From/Reply-To, a phone in the signature,
+ * the company from the signature or the domain). */
+int crm_mailparse(const char *parser, const struct crm_message *m, struct crm_sender *out);
+void crm_sender_clear(struct crm_sender *s);
+
+struct crm_mailrules;
+/* Load the rules of crm-mailrules(5) from path; NULL loads the built-in file
+ * (CRM_DATADIR/mailrules) and then the user's ($XDG_CONFIG_HOME/crm/mailrules)
+ * if it exists, whose rules come first. A bad line fails naming it. */
+int crm_mailrules_load(const char *path, struct crm_mailrules **out);
+/* The parser of the first rule that matches m ("free" when none does). */
+const char *crm_mailrules_match(const struct crm_mailrules *r, const struct crm_message *m);
+void crm_mailrules_free(struct crm_mailrules *r);
+
+/* ---- mail.c: e-mail intake (crm-mailpull) */
+
+struct crm_mail_opts {
+	const char *source;   /* maildir:PATH, mbox:PATH, imap[s]://USER@HOST[:PORT]/FOLDER,
+			       * pop3[s]://USER@HOST[:PORT] */
+	const char *password; /* for IMAP and POP3 */
+	const char *cafile;   /* trust these CAs instead of the system's */
+	int insecure;         /* do not check the server's certificate */
+	int starttls;         /* imap:// and pop3://: switch to TLS before logging in */
+	const char *move_to;  /* IMAP: move taken messages there instead of flagging \Seen */
+	int delete_after;     /* POP3: delete taken messages (after their commit) */
+	int dry_run;          /* parse and report; write and mark nothing */
+	long limit;           /* at most this many messages (0: all) */
+	int timeout;          /* seconds for connect and each command */
+	struct crm_mailrules *rules; /* NULL: crm_mailrules_load(NULL) */
+	void (*progress)(void *arg, unsigned long done, unsigned long total);
+	void *progress_arg;
+};
+struct crm_mail_stats {
+	unsigned long messages, quarantined;
+};
+/* Take every new message of the source, each in its own transaction, and
+ * report each through fn (message_id, action, party, request, parser,
+ * reason). Actions: new-lead, history, duplicate, skipped-autoreply,
+ * quarantined. A second run on the same source at once: CRM_TEMPFAIL. */
+int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
+		  struct crm_mail_stats *stats);
+
+/* ---- account.c: named mail accounts (crm-accounts(5)) */
+
+struct crm_account {
+	char *name, *source, *passcmd, *passfile, *cafile, *move_to;
+	int insecure, starttls, delete_after, timeout;
+};
+/* Read the account called name from path (NULL: $XDG_CONFIG_HOME/crm/accounts). */
+int crm_account_load(const char *path, const char *name, struct crm_account *out);
+/* The account's password: the first line of passcmd's output, or of
+ * passfile, which must not be readable by group or others (CRM_CONFIG). */
+int crm_account_password(const struct crm_account *a, char **out);
+void crm_account_clear(struct crm_account *a);
 
 #endif

@@ -219,7 +219,11 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 	}
 	if (is_set(in.dept) && (rc = crm_dept_find(db, in.dept, &dept)))
 		return rc;
-	if ((rc = read_sender(db, &in, &s)) || (rc = known_party(db, &s, &party)))
+	if ((rc = read_sender(db, &in, &s)))
+		goto out;
+	if (in.party)
+		party = in.party; /* the thread says whose it is */
+	else if ((rc = known_party(db, &s, &party)))
 		goto out;
 	if (party) {
 		out->action = "history";

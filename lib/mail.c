@@ -1,0 +1,480 @@
+/*
+ * mail.c: e-mail intake, exactly once. Each message is taken in its own
+ * transaction: recorded in mail_seen under its Message-ID (or a hash of its
+ * bytes), and turned into a request, skipped as an auto-reply, or put in
+ * quarantine. Only after the commit is it marked on the server (IMAP \Seen
+ * or moved, POP3 deleted on request, maildir moved to cur/ with the S flag),
+ * so a crash at any point loses nothing, and a re-run finds the message in
+ * mail_seen and does not take it twice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "mail-private.h"
+
+/* ---- the source: maildir:PATH, mbox:PATH, imap[s]://USER@HOST[:PORT]/FOLDER,
+ * pop3[s]://USER@HOST[:PORT] */
+
+static void source_free(struct source *s)
+{
+	free(s->user);
+	free(s->host);
+	free(s->path);
+	free(s->label);
+}
+
+static int bad_source(const char *spec, const char *why)
+{
+	return crm_error_set(CRM_USAGE,
+			     "bad source \"%s\": %s (maildir:PATH, mbox:PATH, imap[s]://USER@HOST[:PORT]/FOLDER or pop3[s]://USER@HOST[:PORT])",
+			     spec, why);
+}
+
+static int parse_url(const char *spec, const char *rest, struct source *s)
+{
+	const char *at = strchr(rest, '@'), *slash, *colon;
+	char *end;
+
+	if (!at || at == rest)
+		return bad_source(spec, "no user");
+	s->user = strndup(rest, at - rest);
+	rest = at + 1;
+	slash = strchr(rest, '/');
+	colon = memchr(rest, ':', slash ? (size_t)(slash - rest) : strlen(rest));
+	s->host = strndup(rest, colon ? colon - rest : slash ? slash - rest : (ptrdiff_t)strlen(rest));
+	if (!s->host || !*s->host)
+		return bad_source(spec, "no host");
+	if (colon) {
+		long port = strtol(colon + 1, &end, 10);
+
+		if (end == colon + 1 || (*end && *end != '/') || port < 1 || port > 65535)
+			return bad_source(spec, "bad port");
+		s->port = (int)port;
+	}
+	if (s->kind == IMAP)
+		s->path = strdup(slash && slash[1] ? slash + 1 : "INBOX");
+	else if (slash && slash[1])
+		return bad_source(spec, "POP3 has no folders");
+	return CRM_OK;
+}
+
+static int parse_source(const char *spec, struct source *s)
+{
+	static const struct {
+		const char *prefix;
+		enum kind kind;
+		int tls, port;
+	} kinds[] = {
+		{ "maildir:", MAILDIR, 0, 0 }, { "mbox:", MBOX, 0, 0 },
+		{ "imap://", IMAP, 0, 143 },   { "imaps://", IMAP, 1, 993 },
+		{ "pop3://", POP3, 0, 110 },   { "pop3s://", POP3, 1, 995 },
+	};
+	size_t i, n;
+
+	memset(s, 0, sizeof *s);
+	s->label = strdup(spec);
+	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		n = strlen(kinds[i].prefix);
+		if (strncmp(spec, kinds[i].prefix, n) != 0)
+			continue;
+		s->kind = kinds[i].kind;
+		s->tls = kinds[i].tls;
+		s->port = kinds[i].port;
+		if (s->kind == MAILDIR || s->kind == MBOX) {
+			if (!spec[n])
+				return bad_source(spec, "no path");
+			s->path = strdup(spec + n);
+			return CRM_OK;
+		}
+		return parse_url(spec, spec + n, s);
+	}
+	return bad_source(spec, "unknown kind");
+}
+
+/* ---- bookkeeping in the database */
+
+int crm_mail_seen_uid(struct pull *p, const char *uid)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT 1 FROM mail_seen WHERE source = ? AND uid = ?");
+	int64_t one;
+
+	if (!st || !uid)
+		return 0;
+	sqlite3_bind_text(st, 1, p->src.label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, uid, -1, SQLITE_STATIC);
+	return crm_query_id(p->db, st, &one) == CRM_OK;
+}
+
+/* Has a message with this ref been taken before? */
+static int seen_ref(struct pull *p, const char *ref)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT 1 FROM mail_seen WHERE ref = ?");
+	int64_t one;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	return crm_query_id(p->db, st, &one) == CRM_OK;
+}
+
+/* The party of a thread we hold: that of the first id that is one of our
+ * requests (taken from mail, or typed in with its Message-ID). */
+static int64_t thread_party(struct pull *p, const struct crm_message *m)
+{
+	const char *lists[2] = { m->in_reply_to, m->references };
+	sqlite3_stmt *st;
+	char ref[1024];
+	int64_t party = 0;
+	int i;
+
+	for (i = 0; i < 2 && !party; i++) {
+		const char *s = lists[i];
+		size_t n;
+
+		while (s && *s && !party) {
+			s += strspn(s, " \t\r\n");
+			n = strcspn(s, " \t\r\n");
+			if (n && n < sizeof ref - 2) {
+				snprintf(ref, sizeof ref, "<%.*s>", (int)n, s);
+				st = crm_stmt(p->db, "SELECT party_id FROM request WHERE source_ref = ?");
+				if (st) {
+					sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+					if (crm_query_id(p->db, st, &party) != CRM_OK)
+						party = 0;
+				}
+			}
+			s += n;
+		}
+	}
+	return party;
+}
+
+static int record(struct pull *p, const char *ref, const char *uid, const char *action,
+		  const char *parser, const char *reason, int64_t request, int64_t quarantine)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO mail_seen (ref, source, uid, action, parser,"
+					  " reason, request_id, quarantine_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, ref);
+	crm_bind_text(st, 2, p->src.label);
+	crm_bind_text(st, 3, uid);
+	crm_bind_text(st, 4, action);
+	crm_bind_text(st, 5, parser);
+	crm_bind_text(st, 6, reason);
+	crm_bind_id(st, 7, request);
+	crm_bind_id(st, 8, quarantine);
+	return crm_stmt_done(p->db, st);
+}
+
+static int quarantine(struct pull *p, const char *raw, size_t len, const char *reason,
+		      int64_t *id)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO quarantine (source, raw, reason, at)"
+					  " VALUES (?, ?, ?, crm_now())");
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, p->src.label);
+	sqlite3_bind_blob(st, 2, raw, (int)len, SQLITE_STATIC);
+	crm_bind_text(st, 3, reason);
+	if ((rc = crm_stmt_done(p->db, st)) == CRM_OK)
+		*id = sqlite3_last_insert_rowid(p->db->h);
+	return rc;
+}
+
+/* ---- one message */
+
+struct outcome {
+	char *ref;
+	const char *action, *parser;
+	char reason[512];
+	int64_t party, request;
+};
+
+static int emit(struct pull *p, const struct outcome *r)
+{
+	static const char *const names[] = { "message_id", "action", "party", "request", "parser",
+					     "reason" };
+	char party[24], request[24];
+	const char *v[6];
+
+	snprintf(party, sizeof party, "%lld", (long long)r->party);
+	snprintf(request, sizeof request, "%lld", (long long)r->request);
+	v[0] = r->ref, v[1] = r->action, v[2] = r->party ? party : NULL;
+	v[3] = r->request ? request : NULL, v[4] = r->parser, v[5] = r->reason[0] ? r->reason : NULL;
+	return p->fn ? p->fn(p->arg, 6, names, v) : CRM_OK;
+}
+
+/* The body, with the attachments listed after it. */
+static char *body_with_attachments(const char *text, const struct crm_message *m)
+{
+	char *b = NULL, *next;
+	size_t i;
+
+	if (asprintf(&b, "%s", text ? text : "") < 0)
+		return NULL;
+	for (i = 0; i < m->nattachments; i++) {
+		const struct crm_attachment *a = &m->attachments[i];
+
+		if (asprintf(&next, "%s%s[attachment] %s (%s, %zu bytes)", b,
+			     i == 0 ? "\n\n" : "\n", a->name ? a->name : "(no name)",
+			     a->type ? a->type : "application/octet-stream", a->size) < 0) {
+			free(b);
+			return NULL;
+		}
+		free(b);
+		b = next;
+	}
+	return b;
+}
+
+static const char *channel_of(const char *parser)
+{
+	return strcmp(parser, "form") == 0 ? "web" : strcmp(parser, "jivo") == 0 ? "chat" : "mail";
+}
+
+/* Make the request; data the foundation refuses goes to quarantine instead. */
+static int to_request(struct pull *p, const struct crm_message *m, const char *raw, size_t len,
+		      struct outcome *r)
+{
+	struct crm_sender s = { NULL };
+	struct crm_request_in in = { NULL };
+	struct crm_request_out out;
+	char *body = NULL;
+	int rc;
+
+	r->parser = crm_mailrules_match(p->rules, m);
+	if ((rc = crm_mailparse(r->parser, m, &s)))
+		return rc;
+	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
+		crm_sender_clear(&s);
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	in.channel = channel_of(r->parser);
+	in.received = m->date;
+	in.name = s.name;
+	in.company = s.company;
+	in.phone = s.phone;
+	in.email = s.email;
+	in.subject = m->subject;
+	in.body = body;
+	in.source_ref = r->ref;
+	in.raw = raw;
+	in.raw_len = len;
+	in.party = thread_party(p, m);
+	rc = crm_request_add(p->db, &in, &out);
+	if (rc == CRM_OK) {
+		r->action = out.action;
+		r->party = out.party;
+		r->request = out.request;
+	}
+	crm_sender_clear(&s);
+	free(body);
+	return rc;
+}
+
+/* to_request, undone as a whole when the data is refused. */
+static int to_request_once(struct pull *p, const struct crm_message *m, const char *raw,
+			   size_t len, struct outcome *r)
+{
+	int rc = crm_db_savepoint(p->db);
+
+	if (rc)
+		return rc;
+	rc = to_request(p, m, raw, len, r);
+	if (rc == CRM_OK)
+		return crm_db_release(p->db);
+	crm_db_rollback_savepoint(p->db);
+	return rc;
+}
+
+/* Decide what the message is, inside the open transaction. */
+static int take(struct pull *p, const char *uid, const char *raw, size_t len, struct outcome *r)
+{
+	struct crm_message *m = NULL;
+	const char *why;
+	int64_t q = 0;
+	int rc = crm_message_parse(raw, len, &m);
+
+	if (rc == CRM_OK && m->message_id && asprintf(&r->ref, "<%s>", m->message_id) < 0)
+		r->ref = NULL;
+	else if (rc != CRM_OK || !m->message_id)
+		r->ref = crm_message_hash_id(raw, len);
+	if (!r->ref) {
+		crm_message_free(m);
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	if (seen_ref(p, r->ref)) {
+		r->action = "duplicate";
+	} else if (rc != CRM_OK) {
+		snprintf(r->reason, sizeof r->reason, "%s", crm_error_message());
+		r->action = "quarantined";
+	} else if ((why = crm_message_automatic(m))) {
+		snprintf(r->reason, sizeof r->reason, "%s", why);
+		r->action = "skipped-autoreply";
+	} else if ((rc = to_request_once(p, m, raw, len, r)) == CRM_DATAERR) {
+		snprintf(r->reason, sizeof r->reason, "%s", crm_error_message());
+		r->action = "quarantined";
+	} else if (rc != CRM_OK) {
+		crm_message_free(m);
+		return rc;
+	}
+	crm_message_free(m);
+	if (strcmp(r->action, "duplicate") == 0)
+		return CRM_OK;
+	if (strcmp(r->action, "quarantined") == 0 &&
+	    (rc = quarantine(p, raw, len, r->reason, &q)))
+		return rc;
+	return record(p, r->ref, uid, r->action, r->parser, r->reason[0] ? r->reason : NULL,
+		      r->request, q);
+}
+
+/* One message in its own transaction; *commit tells whether it may now be
+ * marked on the server (not on a dry run). */
+int crm_mail_take(struct pull *p, const char *uid, const char *raw, size_t len,
+			int *done)
+{
+	struct outcome r = { NULL };
+	int rc;
+
+	*done = 0;
+	if (uid && crm_mail_seen_uid(p, uid)) { /* taken by an earlier run, not yet marked */
+		*done = !p->o->dry_run;
+		return CRM_OK;
+	}
+	if ((rc = crm_db_begin(p->db)))
+		return rc;
+	rc = take(p, uid, raw, len, &r);
+	if (rc == CRM_OK && !p->o->dry_run)
+		rc = crm_db_commit(p->db);
+	if (rc != CRM_OK || p->o->dry_run)
+		crm_db_rollback(p->db);
+	if (rc == CRM_OK) {
+		*done = !p->o->dry_run;
+		p->stats->messages++;
+		if (strcmp(r.action, "quarantined") == 0)
+			p->stats->quarantined++;
+		rc = emit(p, &r);
+	}
+	free(r.ref);
+	return rc;
+}
+
+int crm_mail_limit_reached(struct pull *p)
+{
+	return p->o->limit > 0 && p->stats->messages >= (unsigned long)p->o->limit;
+}
+
+void crm_mail_progress(struct pull *p, unsigned long i, unsigned long n)
+{
+	if (p->o->progress)
+		p->o->progress(p->o->progress_arg, i, n);
+}
+
+int crm_mail_cursor_get(struct pull *p, char *state, size_t size)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT state FROM intake_cursor WHERE source = ?");
+	int rc;
+
+	state[0] = '\0';
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, p->src.label, -1, SQLITE_STATIC);
+	if ((rc = crm_stmt_row(p->db, st)) == 1)
+		snprintf(state, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : CRM_OK;
+}
+
+int crm_mail_cursor_set(struct pull *p, const char *state)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (p->o->dry_run)
+		return CRM_OK;
+	if ((rc = crm_db_begin(p->db)))
+		return rc;
+	st = crm_stmt(p->db, "INSERT INTO intake_cursor (source, state, updated)"
+			     " VALUES (?, ?, crm_now()) ON CONFLICT (source)"
+			     " DO UPDATE SET state = excluded.state, updated = excluded.updated");
+	if (!st) {
+		crm_db_rollback(p->db);
+		return CRM_SOFTWARE;
+	}
+	sqlite3_bind_text(st, 1, p->src.label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	if ((rc = crm_stmt_done(p->db, st))) {
+		crm_db_rollback(p->db);
+		return rc;
+	}
+	return crm_db_commit(p->db);
+}
+
+/* ---- one reader per mailbox */
+
+static int lock_source(struct pull *p, int *fd)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the source */
+	const char *s;
+	char path[4200];
+
+	for (s = p->src.label; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	snprintf(path, sizeof path, "%s.mailpull-%016llx.lock", crm_db_path(p->db),
+		 (unsigned long long)h);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return crm_error_set(CRM_IOERR, "cannot create %s: %s", path, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		close(*fd);
+		return crm_error_set(CRM_TEMPFAIL, "another crm-mailpull is reading %s; try again",
+				     p->src.label);
+	}
+	return CRM_OK;
+}
+
+int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
+		  struct crm_mail_stats *stats)
+{
+	struct pull p = { .db = db, .o = o, .fn = fn, .arg = arg, .stats = stats };
+	int lock = -1, rc;
+
+	memset(stats, 0, sizeof *stats);
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "reading mail")) ||
+	    (rc = parse_source(o->source, &p.src)))
+		goto out;
+	if (o->rules)
+		p.rules = o->rules;
+	else if ((rc = crm_mailrules_load(NULL, &p.rules)))
+		goto out;
+	if ((rc = lock_source(&p, &lock)))
+		goto out;
+	switch (p.src.kind) {
+	case MAILDIR:
+		rc = crm_mail_maildir(&p);
+		break;
+	case MBOX:
+		rc = crm_mail_mbox(&p);
+		break;
+	case IMAP:
+		rc = crm_mail_imap(&p);
+		break;
+	case POP3:
+		rc = crm_mail_pop3(&p);
+		break;
+	}
+	close(lock);
+out:
+	if (!o->rules)
+		crm_mailrules_free(p.rules);
+	source_free(&p.src);
+	return rc;
+}

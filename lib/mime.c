@@ -1,0 +1,1834 @@
+/*
+ * mime.c: one e-mail message taken apart for intake. libetpan reads the
+ * MIME tree, the addresses, the dates and the RFC 2047 words; iconv turns
+ * every charset into UTF-8. Real mail is often broken (boundaries that do
+ * not match, 8-bit headers, bad quoted-printable, HTML only), so each step
+ * has a fallback that keeps the headers and whatever text there is, and
+ * nothing leaves this file that is not valid UTF-8.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <libetpan/libetpan.h>
+
+#include "crm.h"
+
+#define MAX_DEPTH 64  /* MIME nesting we follow; deeper parts are ignored */
+#define MAX_SYNTH 8   /* re-parses of broken multiparts per message */
+#define SNIFF_LEN 2048 /* how far into HTML to look for a <meta> charset */
+#define MAX_MARKS 256  /* boundaries and embedded messages we let libetpan nest */
+
+/* ---- growing buffers */
+
+struct buf {
+	char *s;
+	size_t len, cap;
+	int err; /* an allocation failed: the content is incomplete */
+};
+
+static int buf_room(struct buf *b, size_t n)
+{
+	size_t cap = b->cap ? b->cap : 64;
+	char *s;
+
+	if (b->err)
+		return -1;
+	if (n <= b->cap - b->len && b->s)
+		return 0;
+	while (cap - b->len <= n) {
+		if (cap > ((size_t)-1) / 2)
+			goto fail;
+		cap *= 2;
+	}
+	if (!(s = realloc(b->s, cap)))
+		goto fail;
+	b->s = s;
+	b->cap = cap;
+	return 0;
+fail:
+	b->err = 1;
+	return -1;
+}
+
+static void buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (n && buf_room(b, n) == 0) {
+		memcpy(b->s + b->len, p, n);
+		b->len += n;
+	}
+}
+
+static void buf_addc(struct buf *b, char c)
+{
+	if (buf_room(b, 1) == 0)
+		b->s[b->len++] = c;
+}
+
+static void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Append a code point as UTF-8; ones that cannot be characters become U+FFFD. */
+static void buf_cp(struct buf *b, unsigned long cp)
+{
+	char u[4];
+
+	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		buf_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		buf_add(b, u, 4);
+	}
+}
+
+/* Hand the content over as a string; NULL (and *oom set) when it failed. */
+static char *buf_take(struct buf *b, int *oom)
+{
+	char *s;
+
+	buf_addc(b, '\0');
+	if (b->err) {
+		free(b->s);
+		*oom = 1;
+		s = NULL;
+	} else {
+		s = b->s;
+	}
+	memset(b, 0, sizeof *b);
+	return s;
+}
+
+/* ---- small string helpers (ASCII only: the locale must not matter) */
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int d = lower((unsigned char)a[i]) - lower((unsigned char)b[i]);
+
+		if (d || !a[i])
+			return d;
+	}
+	return 0;
+}
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+	return ascii_ncasecmp(a, b, (size_t)-1);
+}
+
+static int is_wsp(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char *dup_n(const char *s, size_t n, int *oom)
+{
+	char *d = malloc(n + 1);
+
+	if (!d) {
+		*oom = 1;
+		return NULL;
+	}
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* A copy of s without surrounding white space (any control or space byte). */
+static char *dup_trim(const char *s, size_t n, int *oom)
+{
+	while (n && (unsigned char)*s <= ' ')
+		s++, n--;
+	while (n && (unsigned char)s[n - 1] <= ' ')
+		n--;
+	return dup_n(s, n, oom);
+}
+
+/* ---- UTF-8 out of anything */
+
+/* The length a UTF-8 lead byte announces, or 0 for a byte that cannot lead. */
+static size_t lead_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* Append s, dropping NUL bytes and turning each bad sequence into U+FFFD. */
+static void put_utf8(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0, run = 0, k;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		k = lead_len(c);
+		if (c && k && i + k <= n && (k == 1 || crm_utf8_valid(s + i, k))) {
+			i += k;
+			continue;
+		}
+		buf_add(b, s + run, i - run);
+		if (c)
+			buf_cp(b, 0xfffd);
+		run = ++i;
+	}
+	buf_add(b, s + run, n - run);
+}
+
+/* A charset name as iconv spells them; mail can say anything there. */
+static int charset_ok(const char *cs)
+{
+	size_t i;
+
+	for (i = 0; cs[i]; i++)
+		if (!((cs[i] >= '0' && cs[i] <= '9') || (cs[i] >= 'a' && cs[i] <= 'z') ||
+		      (cs[i] >= 'A' && cs[i] <= 'Z') || strchr("-_.:+", cs[i])))
+			return 0;
+	return i > 0 && i < 48;
+}
+
+/* Convert with iconv into b; -1 when iconv does not know the charset. */
+static int put_iconv(struct buf *b, const char *charset, const char *s, size_t n)
+{
+	iconv_t cd;
+	char *in = (char *)s, *out;
+	size_t left = n, room, start = b->len, end;
+
+	if (!charset_ok(charset) || (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
+		return -1;
+	while (left && !b->err) {
+		if (buf_room(b, left * 2 + 16))
+			break;
+		out = b->s + b->len;
+		room = b->cap - b->len - 1;
+		if (iconv(cd, &in, &left, &out, &room) == (size_t)-1 && errno != E2BIG) {
+			b->len = out - b->s;
+			buf_cp(b, 0xfffd); /* EILSEQ, or EINVAL: cut short at the end */
+			in++;
+			left--;
+			continue;
+		}
+		b->len = out - b->s;
+	}
+	if (!b->err && buf_room(b, 16) == 0) { /* end a stateful encoding */
+		out = b->s + b->len;
+		room = b->cap - b->len - 1;
+		iconv(cd, NULL, NULL, &out, &room);
+		b->len = out - b->s;
+	}
+	iconv_close(cd);
+	/* NUL bytes in the input come out as NUL; text never holds one. */
+	for (room = end = start; room < b->len; room++)
+		if (b->s[room] != '\0')
+			b->s[end++] = b->s[room];
+	if (!b->err)
+		b->len = end;
+	return 0;
+}
+
+/* Bytes whose charset is unknown or wrong: UTF-8 if they are, else the
+ * Windows-1251 that Russian mail without a label nearly always is. */
+static void put_guess(struct buf *b, const char *s, size_t n)
+{
+	if (crm_utf8_valid(s, n) || put_iconv(b, "WINDOWS-1251", s, n) != 0)
+		put_utf8(b, s, n);
+}
+
+static int is_ascii_name(const char *cs)
+{
+	return !ascii_casecmp(cs, "us-ascii") || !ascii_casecmp(cs, "ascii") ||
+	       !ascii_casecmp(cs, "ansi_x3.4-1968") || !ascii_casecmp(cs, "default");
+}
+
+/* Append n bytes in charset (NULL: not said) as UTF-8. */
+static void put_text(struct buf *b, const char *charset, const char *s, size_t n)
+{
+	/* Declared ASCII with 8-bit bytes is a mail client that forgot to say. */
+	if (!charset || !*charset || is_ascii_name(charset))
+		put_guess(b, s, n);
+	else if (!ascii_casecmp(charset, "utf-8") || !ascii_casecmp(charset, "utf8"))
+		put_utf8(b, s, n);
+	else if (put_iconv(b, charset, s, n) != 0)
+		put_guess(b, s, n);
+}
+
+/* ---- header values */
+
+/* Encoded words waiting to be converted: their bytes and charset. */
+struct words {
+	struct buf bytes;
+	char charset[64];
+};
+
+static void words_flush(struct buf *b, struct words *w)
+{
+	if (w->bytes.err)
+		b->err = 1;
+	if (w->bytes.len)
+		put_text(b, w->charset, w->bytes.s, w->bytes.len);
+	w->bytes.len = 0;
+}
+
+/* Take one encoded word at s[*i] into w; 0 when there is none. */
+static int words_take(struct buf *b, struct words *w, const char *s, size_t n, size_t *i)
+{
+	struct mailmime_encoded_word *word = NULL;
+	size_t j = *i, k;
+	int fwd, quote;
+
+	if (n - j < 2 || s[j] != '=' || s[j + 1] != '?' ||
+	    mailmime_encoded_word_parse(s, n, &j, &word, &fwd, &quote) != MAILIMF_NO_ERROR)
+		return 0;
+	/* "utf-8*ru": RFC 2231 lets a language follow the charset. */
+	k = strcspn(word->wd_charset, "*");
+	if (k >= sizeof w->charset)
+		k = sizeof w->charset - 1;
+	if (w->bytes.len && (strlen(w->charset) != k ||
+			     ascii_ncasecmp(w->charset, word->wd_charset, k)))
+		words_flush(b, w);
+	memcpy(w->charset, word->wd_charset, k);
+	w->charset[k] = '\0';
+	buf_adds(&w->bytes, word->wd_text);
+	mailmime_encoded_word_free(word);
+	*i = j;
+	return 1;
+}
+
+/*
+ * RFC 2047: libetpan decodes each encoded word; the bytes of neighbouring
+ * words in one charset are joined before conversion, because mailers split
+ * a character between two words (libetpan 1.9.4 joins them only when the
+ * first has no base64 padding). Text that is not an encoded word is kept
+ * with its spacing; white space between two encoded words goes.
+ */
+static void put_words(struct buf *b, const char *s, size_t n)
+{
+	const char *deflt = crm_utf8_valid(s, n) ? "utf-8" : "windows-1251";
+	struct words w;
+	size_t i = 0, ws = 0, wsn = 0, j;
+	int last_word = 0;
+
+	memset(&w, 0, sizeof w);
+	while (i < n) {
+		if (is_wsp(s[i])) {
+			for (ws = i; i < n && is_wsp(s[i]); i++)
+				;
+			wsn = i - ws;
+			continue;
+		}
+		if (words_take(b, &w, s, n, &i)) {
+			if (!last_word)
+				buf_add(b, s + ws, wsn);
+			wsn = 0;
+			last_word = 1;
+			continue;
+		}
+		/* Plain text up to white space or the next "=?". */
+		for (j = i + 1; j < n && !is_wsp(s[j]); j++)
+			if (s[j] == '=' && j + 1 < n && s[j + 1] == '?')
+				break;
+		words_flush(b, &w);
+		buf_add(b, s + ws, wsn);
+		put_text(b, deflt, s + i, j - i);
+		wsn = 0;
+		last_word = 0;
+		i = j;
+	}
+	words_flush(b, &w);
+	free(w.bytes.s);
+}
+
+/* A header value as UTF-8 on one line: words decoded, controls made spaces. */
+static char *decode_value(const char *s, size_t n, int *oom)
+{
+	struct buf b = { 0 };
+	char *v;
+	size_t i;
+
+	if (memmem(s, n, "=?", 2))
+		put_words(&b, s, n);
+	else
+		put_guess(&b, s, n);
+	for (i = 0; i < b.len; i++)
+		if ((unsigned char)b.s[i] < ' ' || b.s[i] == 0x7f)
+			b.s[i] = ' ';
+	if (!(v = buf_take(&b, oom)))
+		return NULL;
+	/* Decoding can leave a space at either end; the value has none. */
+	for (i = strlen(v); i > 0 && v[i - 1] == ' '; i--)
+		v[i - 1] = '\0';
+	for (i = 0; v[i] == ' '; i++)
+		;
+	memmove(v, v + i, strlen(v + i) + 1);
+	return v;
+}
+
+/* ---- the parse in progress */
+
+struct candidate {
+	struct mailmime_data data; /* a shallow copy: bytes, transfer encoding */
+	const char *charset;       /* NULL when not said */
+	int set;
+};
+
+struct parse {
+	struct crm_message *m;
+	size_t hcap, acap;
+	struct candidate plain, html;
+	struct mailmime *synth[MAX_SYNTH]; /* trees of re-parsed broken parts */
+	char *synth_buf[MAX_SYNTH];        /* and the bytes they point into */
+	size_t start; /* where the headers begin (after an mbox "From " line) */
+	int nsynth, depth, oom;
+};
+
+static void *grow(void *arr, size_t *cap, size_t n, size_t size, int *oom)
+{
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	if (!(p = realloc(arr, c * size))) {
+		*oom = 1;
+		return NULL;
+	}
+	*cap = c;
+	return p;
+}
+
+/* ---- structured headers: ids, addresses, the date */
+
+/* The ids of a Message-ID, In-Reply-To or References value, space-separated
+ * and without brackets; first only when the header holds one id. */
+static char *msg_ids(const char *v, int first, int *oom)
+{
+	struct buf b = { 0 };
+	clist *list = NULL;
+	clistiter *it;
+	size_t i = 0;
+	char *id;
+
+	if (mailimf_msg_id_list_parse(v, strlen(v), &i, &list) == MAILIMF_NO_ERROR) {
+		for (it = clist_begin(list); it; it = clist_next(it)) {
+			id = clist_content(it);
+			if (*id && (b.len == 0 || !first)) {
+				if (b.len)
+					buf_addc(&b, ' ');
+				buf_adds(&b, id);
+			}
+			free(id);
+		}
+		clist_free(list);
+	} else if (mailimf_msg_id_parse(v, strlen(v), &i, &id) == MAILIMF_NO_ERROR) {
+		buf_adds(&b, id); /* a bare id without brackets */
+		free(id);
+	}
+	if (b.len == 0) {
+		free(b.s);
+		return NULL;
+	}
+	return buf_take(&b, oom);
+}
+
+/* The first mailbox of an address list, descending into a group. */
+static struct mailimf_mailbox *first_mailbox(struct mailimf_address_list *l)
+{
+	clistiter *it;
+	struct mailimf_address *a;
+	struct mailimf_mailbox_list *g;
+
+	for (it = clist_begin(l->ad_list); it; it = clist_next(it)) {
+		a = clist_content(it);
+		if (a->ad_type == MAILIMF_ADDRESS_MAILBOX)
+			return a->ad_data.ad_mailbox;
+		g = a->ad_data.ad_group->grp_mb_list;
+		if (g && clist_begin(g->mb_list))
+			return clist_content(clist_begin(g->mb_list));
+	}
+	return NULL;
+}
+
+/* When libetpan refuses an address: "Name <addr>", else a word with '@',
+ * else the first word ("MAILER-DAEMON"). */
+static void rough_mailbox(const char *v, char **name, char **addr, int *oom)
+{
+	const char *lt = strchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	const char *w = v, *at = strchr(v, '@');
+	size_t n;
+
+	if (lt && gt) {
+		n = lt - v;
+		while (n && is_wsp(v[n - 1]))
+			n--;
+		while (n && is_wsp(*v))
+			v++, n--;
+		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
+			v++, n -= 2;
+		*name = n ? decode_value(v, n, oom) : NULL;
+		*addr = dup_trim(lt + 1, gt - lt - 1, oom);
+		return;
+	}
+	if (at) {
+		w = at;
+		while (w > v && !strchr(" \t,;\"(<", w[-1]))
+			w--;
+	}
+	while (*w && strchr(" \t,;\"(<", *w))
+		w++;
+	*addr = dup_n(w, strcspn(w, " \t,;\")<>"), oom);
+}
+
+static void parse_mailbox(const char *v, char **name, char **addr, int *oom)
+{
+	struct mailimf_address_list *l = NULL;
+	struct mailimf_mailbox *mb;
+	size_t i = 0;
+	char *p;
+
+	*name = *addr = NULL;
+	if (mailimf_address_list_parse(v, strlen(v), &i, &l) != MAILIMF_NO_ERROR) {
+		rough_mailbox(v, name, addr, oom);
+	} else if ((mb = first_mailbox(l)) != NULL) {
+		/* An unclosed "<" makes libetpan read the name into the address. */
+		if (strpbrk(mb->mb_addr_spec, "<> \t")) {
+			rough_mailbox(v, name, addr, oom);
+		} else {
+			if (mb->mb_display_name && *mb->mb_display_name)
+				*name = decode_value(mb->mb_display_name,
+						     strlen(mb->mb_display_name), oom);
+			*addr = dup_trim(mb->mb_addr_spec, strlen(mb->mb_addr_spec), oom);
+		}
+	}
+	if (l)
+		mailimf_address_list_free(l);
+	for (p = *addr; p && *p; p++)
+		*p = (char)lower((unsigned char)*p);
+	if (*addr && !**addr) {
+		free(*addr);
+		*addr = NULL;
+	}
+	if (*name && !**name) {
+		free(*name);
+		*name = NULL;
+	}
+}
+
+static int days_in(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* libetpan reads the fields but checks no range and keeps two-digit years. */
+static char *parse_date(const char *v, int *oom)
+{
+	struct mailimf_date_time *d = NULL;
+	char iso[CRM_TIME_LEN];
+	struct tm tm;
+	size_t i = 0;
+	time_t t;
+	int y, z, ok;
+
+	if (mailimf_date_time_parse(v, strlen(v), &i, &d) != MAILIMF_NO_ERROR)
+		return NULL;
+	y = d->dt_year;
+	if (y < 50)
+		y += 2000; /* RFC 5322 obsolete years */
+	else if (y < 1000)
+		y += 1900;
+	z = d->dt_zone;
+	ok = y <= 9999 && d->dt_month >= 1 && d->dt_month <= 12 && d->dt_day >= 1 &&
+	     d->dt_day <= days_in(y, d->dt_month) && d->dt_hour >= 0 && d->dt_hour <= 23 &&
+	     d->dt_min >= 0 && d->dt_min <= 59 && d->dt_sec >= 0 && d->dt_sec <= 60 &&
+	     z > -2400 && z < 2400 && z % 100 < 60 && z % 100 > -60;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = d->dt_month - 1;
+	tm.tm_mday = d->dt_day;
+	tm.tm_hour = d->dt_hour;
+	tm.tm_min = d->dt_min;
+	tm.tm_sec = d->dt_sec;
+	mailimf_date_time_free(d);
+	if (!ok)
+		return NULL;
+	t = timegm(&tm) - ((z / 100) * 3600 + (z % 100) * 60);
+	crm_time_format(t, iso);
+	return dup_n(iso, strlen(iso), oom);
+}
+
+/* Fill the message's fields from the first header of each name. */
+static void take_field(struct parse *p, const char *name, const char *raw, const char *value)
+{
+	struct crm_message *m = p->m;
+
+	if (!ascii_casecmp(name, "Message-ID") && !m->message_id)
+		m->message_id = msg_ids(raw, 1, &p->oom);
+	else if (!ascii_casecmp(name, "In-Reply-To") && !m->in_reply_to)
+		m->in_reply_to = msg_ids(raw, 1, &p->oom);
+	else if (!ascii_casecmp(name, "References") && !m->references)
+		m->references = msg_ids(raw, 0, &p->oom);
+	else if (!ascii_casecmp(name, "From") && !m->from_addr && !m->from_name)
+		parse_mailbox(raw, &m->from_name, &m->from_addr, &p->oom);
+	else if (!ascii_casecmp(name, "Reply-To") && !m->reply_to_addr && !m->reply_to_name)
+		parse_mailbox(raw, &m->reply_to_name, &m->reply_to_addr, &p->oom);
+	else if (!ascii_casecmp(name, "Subject") && !m->subject)
+		m->subject = dup_n(value, strlen(value), &p->oom);
+	else if (!ascii_casecmp(name, "Date") && !m->date)
+		m->date = parse_date(raw, &p->oom);
+}
+
+/* ---- the header block */
+
+/* The index just past the line at pos (its LF), or len. */
+static size_t line_end(const char *s, size_t len, size_t pos)
+{
+	const char *nl = memchr(s + pos, '\n', len - pos);
+
+	return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+/* The length of the field name opening a line, or 0 when the line is not
+ * a header; *colon is the index of its colon ("Subject :" is allowed). */
+static size_t field_name(const char *s, size_t n, size_t *colon)
+{
+	size_t i = 0, k;
+
+	while (i < n && (unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x7f && s[i] != ':')
+		i++;
+	for (k = i; k < n && is_wsp(s[k]); k++)
+		;
+	if (i == 0 || k >= n || s[k] != ':')
+		return 0;
+	*colon = k;
+	return i;
+}
+
+/* Unfold a value: line breaks and NUL bytes go, the rest stays. */
+static char *unfold(const char *s, size_t n, int *oom)
+{
+	struct buf b = { 0 };
+	size_t i, run = 0;
+	char *v;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
+			buf_add(&b, s + run, i - run);
+			run = i + 1;
+		}
+	}
+	buf_add(&b, s + run, n - run);
+	if (b.err) {
+		free(b.s);
+		*oom = 1;
+		return NULL;
+	}
+	v = dup_trim(b.s ? b.s : "", b.len, oom);
+	free(b.s);
+	return v;
+}
+
+static void add_header(struct parse *p, const char *name, size_t nlen, const char *v, size_t vlen)
+{
+	struct crm_message *m = p->m;
+	struct crm_header *h;
+	char *raw;
+
+	if (!(h = grow(m->headers, &p->hcap, m->nheaders, sizeof *h, &p->oom)))
+		return;
+	m->headers = h;
+	h += m->nheaders;
+	if (!(raw = unfold(v, vlen, &p->oom)))
+		return;
+	h->name = dup_n(name, nlen, &p->oom);
+	h->value = decode_value(raw, strlen(raw), &p->oom);
+	if (h->name && h->value) {
+		m->nheaders++;
+		take_field(p, h->name, raw, h->value);
+	} else {
+		free(h->name);
+		free(h->value);
+	}
+	free(raw);
+}
+
+/* Read the headers up to the empty line (or up to a line that is not a
+ * header, where the body then starts); *body is the body's offset. */
+static int read_headers(struct parse *p, const char *raw, size_t len, size_t *body)
+{
+	size_t pos = 0, next, end, nlen, colon;
+
+	/* An mbox separator line may open the message. */
+	if (len > 5 && memcmp(raw, "From ", 5) == 0)
+		pos = p->start = line_end(raw, len, 0);
+	while (pos < len && !p->oom) {
+		next = line_end(raw, len, pos);
+		if (raw[pos] == '\n' || (raw[pos] == '\r' && next == pos + 2)) {
+			pos = next;
+			break;
+		}
+		if (!(nlen = field_name(raw + pos, next - pos, &colon)))
+			break;
+		for (end = next; end < len && is_wsp(raw[end]);)
+			end = line_end(raw, len, end);
+		add_header(p, raw + pos, nlen, raw + pos + colon + 1, end - pos - colon - 1);
+		pos = end;
+	}
+	*body = pos;
+	if (p->oom)
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	if (p->m->nheaders == 0)
+		return crm_error_set(CRM_DATAERR, "no headers");
+	return 0;
+}
+
+/* ---- transfer encodings */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)lower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * libetpan's quoted-printable decoder turns a stray '=' ("50% = half") or
+ * white space after a soft break into NUL bytes and eats what follows. Such
+ * input is rewritten into strict form first: a stray '=' becomes "=3D",
+ * "=  \n" becomes "=\n", a soft break at the very end goes. Returns 1 when
+ * out holds a rewritten copy, 0 when the input was strict already.
+ */
+static int qp_clean(const char *s, size_t n, struct buf *out)
+{
+	size_t i, k, run = 0;
+	int changed = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '=')
+			continue;
+		if (i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0)
+			continue;
+		for (k = i + 1; k < n && is_wsp(s[k]); k++)
+			;
+		if (k == i + 1 && k < n && (s[k] == '\n' || s[k] == '\r'))
+			continue;
+		buf_add(out, s + run, i - run);
+		if (k == n) {
+			run = n;
+		} else if (s[k] == '\n' || s[k] == '\r') {
+			buf_addc(out, '=');
+			run = k;
+		} else {
+			buf_adds(out, "=3D");
+			run = i + 1;
+		}
+		changed = 1;
+		i = run - 1;
+	}
+	if (changed)
+		buf_add(out, s + run, n - run);
+	return changed;
+}
+
+/* The bytes of a part with its transfer encoding undone, in *dec (free
+ * with mailmime_decoded_part_free) or pointed at in place; -1 if it fails. */
+static int part_bytes(const struct mailmime_data *d, char **dec, const char **s, size_t *n)
+{
+	struct buf clean = { 0 };
+	const char *p = d->dt_data.dt_text.dt_data;
+	size_t len = p ? d->dt_data.dt_text.dt_length : 0, i = 0;
+	int enc = d->dt_encoding, r;
+
+	*dec = NULL;
+	*s = p ? p : "";
+	*n = len;
+	if (enc != MAILMIME_MECHANISM_BASE64 && enc != MAILMIME_MECHANISM_QUOTED_PRINTABLE)
+		return 0;
+	if (enc == MAILMIME_MECHANISM_QUOTED_PRINTABLE && qp_clean(p, len, &clean)) {
+		if (clean.err) {
+			free(clean.s);
+			return -1;
+		}
+		p = clean.s ? clean.s : "";
+		len = clean.len;
+	}
+	r = mailmime_part_parse(p ? p : "", len, &i, enc, dec, n);
+	free(clean.s);
+	if (r != MAILIMF_NO_ERROR)
+		return -1;
+	*s = *dec;
+	return 0;
+}
+
+/* ---- what a part is */
+
+static const char *const discrete[] = {
+	[MAILMIME_DISCRETE_TYPE_TEXT] = "text",
+	[MAILMIME_DISCRETE_TYPE_IMAGE] = "image",
+	[MAILMIME_DISCRETE_TYPE_AUDIO] = "audio",
+	[MAILMIME_DISCRETE_TYPE_VIDEO] = "video",
+	[MAILMIME_DISCRETE_TYPE_APPLICATION] = "application",
+};
+
+/* "type/subtype" in lower case. */
+static char *mime_type(const struct mailmime_content *ct, int *oom)
+{
+	const struct mailmime_type *t = ct ? ct->ct_type : NULL;
+	const char *top = "text", *sub = ct && ct->ct_subtype ? ct->ct_subtype : "plain";
+	struct buf b = { 0 };
+	size_t i;
+	int k;
+
+	if (t && t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+		k = t->tp_data.tp_discrete_type->dt_type;
+		if (k == MAILMIME_DISCRETE_TYPE_EXTENSION)
+			top = t->tp_data.tp_discrete_type->dt_extension;
+		else if (k > 0 && k < (int)(sizeof discrete / sizeof *discrete))
+			top = discrete[k];
+	} else if (t && t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE) {
+		k = t->tp_data.tp_composite_type->ct_type;
+		top = k == MAILMIME_COMPOSITE_TYPE_MESSAGE ? "message" :
+		      k == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart" :
+		      t->tp_data.tp_composite_type->ct_token;
+	}
+	buf_adds(&b, top ? top : "application");
+	buf_addc(&b, '/');
+	buf_adds(&b, sub);
+	for (i = 0; i < b.len; i++)
+		b.s[i] = (char)lower((unsigned char)b.s[i]);
+	return buf_take(&b, oom);
+}
+
+static struct mailmime_disposition *disposition(const struct mailmime *mime)
+{
+	clistiter *it;
+	struct mailmime_field *f;
+
+	if (!mime->mm_mime_fields || !mime->mm_mime_fields->fld_list)
+		return NULL;
+	for (it = clist_begin(mime->mm_mime_fields->fld_list); it; it = clist_next(it)) {
+		f = clist_content(it);
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION)
+			return f->fld_data.fld_disposition;
+	}
+	return NULL;
+}
+
+static const char *param(const struct mailmime_content *ct, const char *name)
+{
+	clistiter *it;
+	struct mailmime_parameter *pa;
+
+	if (!ct || !ct->ct_parameters)
+		return NULL;
+	for (it = clist_begin(ct->ct_parameters); it; it = clist_next(it)) {
+		pa = clist_content(it);
+		if (!ascii_casecmp(pa->pa_name, name))
+			return pa->pa_value;
+	}
+	return NULL;
+}
+
+/* ---- file names: RFC 2231 (name*=, name*0*=...) and RFC 2047 */
+
+#define MAX_PIECES 64
+
+struct pieces {
+	const char *plain;            /* name="..." */
+	const char *ext;              /* name*=charset'lang'%XX */
+	const char *part[MAX_PIECES]; /* name*0=, name*1*= ... */
+	int encoded[MAX_PIECES];
+};
+
+/* Sort one parameter into its slot if it is the key or a piece of it. */
+static void piece(struct pieces *ps, const char *key, const char *name, const char *value)
+{
+	size_t k = strlen(key);
+	char *end;
+	long i;
+
+	if (ascii_ncasecmp(name, key, k) != 0 || !value)
+		return;
+	name += k;
+	if (!*name) {
+		ps->plain = value;
+	} else if (!strcmp(name, "*")) {
+		ps->ext = value;
+	} else if (name[0] == '*' && name[1] >= '0' && name[1] <= '9') {
+		i = strtol(name + 1, &end, 10);
+		if (i >= 0 && i < MAX_PIECES && (!*end || !strcmp(end, "*"))) {
+			ps->part[i] = value;
+			ps->encoded[i] = *end == '*';
+		}
+	}
+}
+
+/* Append %XX-encoded bytes decoded. */
+static void put_pct(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (s[0] == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+			buf_addc(b, (char)(hexval(s[1]) * 16 + hexval(s[2])));
+			s += 2;
+		} else {
+			buf_addc(b, *s);
+		}
+	}
+}
+
+/* Split "charset'lang'rest": copy the charset into cs, return rest. */
+static const char *ext_charset(const char *v, char *cs, size_t size)
+{
+	const char *q1 = strchr(v, '\''), *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+	size_t n;
+
+	cs[0] = '\0';
+	if (!q2)
+		return v;
+	n = (size_t)(q1 - v);
+	if (n >= size)
+		n = size - 1;
+	memcpy(cs, v, n);
+	cs[n] = '\0';
+	return q2 + 1;
+}
+
+static char *join_pieces(const struct pieces *ps, int *oom)
+{
+	struct buf raw = { 0 }, out = { 0 };
+	char cs[64] = "";
+	const char *v;
+	int i;
+
+	if (ps->ext) {
+		put_pct(&raw, ext_charset(ps->ext, cs, sizeof cs));
+	} else {
+		for (i = 0; i < MAX_PIECES && ps->part[i]; i++) {
+			v = ps->part[i];
+			if (ps->encoded[i] && i == 0)
+				v = ext_charset(v, cs, sizeof cs);
+			if (ps->encoded[i])
+				put_pct(&raw, v);
+			else
+				buf_adds(&raw, v);
+		}
+	}
+	if (raw.err)
+		*oom = 1;
+	put_text(&out, cs[0] ? cs : NULL, raw.s ? raw.s : "", raw.len);
+	free(raw.s);
+	return buf_take(&out, oom);
+}
+
+static char *name_of(const struct pieces *ps, int *oom)
+{
+	if (ps->ext || ps->part[0])
+		return join_pieces(ps, oom);
+	if (ps->plain && *ps->plain)
+		return decode_value(ps->plain, strlen(ps->plain), oom);
+	return NULL;
+}
+
+/* The file name: Content-Disposition's filename, else Content-Type's name. */
+static char *file_name(const struct mailmime *mime, int *oom)
+{
+	struct mailmime_disposition *d = disposition(mime);
+	struct mailmime_disposition_parm *dp;
+	struct mailmime_parameter *pa;
+	struct mailmime_content *ct;
+	struct pieces ps;
+	clistiter *it;
+	char *name;
+
+	memset(&ps, 0, sizeof ps);
+	for (it = d && d->dsp_parms ? clist_begin(d->dsp_parms) : NULL; it; it = clist_next(it)) {
+		dp = clist_content(it);
+		if (dp->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME) {
+			ps.plain = dp->pa_data.pa_filename;
+		} else if (dp->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER) {
+			pa = dp->pa_data.pa_parameter;
+			piece(&ps, "filename", pa->pa_name, pa->pa_value);
+		}
+	}
+	if ((name = name_of(&ps, oom)) != NULL || *oom)
+		return name;
+	memset(&ps, 0, sizeof ps);
+	ct = mime->mm_content_type;
+	for (it = ct && ct->ct_parameters ? clist_begin(ct->ct_parameters) : NULL; it;
+	     it = clist_next(it)) {
+		pa = clist_content(it);
+		piece(&ps, "name", pa->pa_name, pa->pa_value);
+	}
+	return name_of(&ps, oom);
+}
+
+/* ---- walking the tree */
+
+static void walk(struct parse *p, struct mailmime *mime);
+
+/* List a part as an attachment; type and name are handed over. */
+static void add_attachment(struct parse *p, const struct mailmime_data *d, char *type,
+			   char *name)
+{
+	struct crm_message *m = p->m;
+	struct crm_attachment *a;
+	const char *s;
+	char *dec;
+	size_t n = 0;
+
+	if (d && part_bytes(d, &dec, &s, &n) == 0 && dec)
+		mailmime_decoded_part_free(dec);
+	if (!(a = grow(m->attachments, &p->acap, m->nattachments, sizeof *a, &p->oom))) {
+		free(type);
+		free(name);
+		return;
+	}
+	m->attachments = a;
+	a += m->nattachments++;
+	a->name = name;
+	a->type = type;
+	a->size = n;
+}
+
+static void set_candidate(struct candidate *c, const struct mailmime_data *d, const char *cs)
+{
+	if (c->set)
+		return;
+	c->data = *d;
+	c->charset = cs;
+	c->set = 1;
+}
+
+/* A body taken as text/plain as it is: the fallback for broken structure. */
+static void raw_text(struct parse *p, const char *s, size_t n)
+{
+	struct mailmime_data d;
+
+	memset(&d, 0, sizeof d);
+	d.dt_type = MAILMIME_DATA_TEXT;
+	d.dt_encoding = MAILMIME_MECHANISM_8BIT;
+	d.dt_data.dt_text.dt_data = s;
+	d.dt_data.dt_text.dt_length = n;
+	set_candidate(&p->plain, &d, NULL);
+}
+
+/* Parse body (and tail after it) again under a made-up Content-Type;
+ * NULL when that fails. */
+static struct mailmime *reparse(struct parse *p, const char *type, const char *s, size_t n,
+				const char *tail)
+{
+	struct buf b = { 0 };
+	struct mailmime *top = NULL;
+	size_t i = 0;
+
+	if (p->nsynth == MAX_SYNTH)
+		return NULL;
+	buf_adds(&b, "Content-Type: ");
+	buf_adds(&b, type);
+	buf_adds(&b, "\r\n\r\n");
+	buf_add(&b, s, n);
+	buf_adds(&b, tail);
+	if (b.err) {
+		free(b.s);
+		p->oom = 1;
+		return NULL;
+	}
+	if (mailmime_parse(b.s, b.len, &i, &top) != MAILIMF_NO_ERROR) {
+		free(b.s);
+		return NULL;
+	}
+	p->synth_buf[p->nsynth] = b.s;
+	p->synth[p->nsynth++] = top;
+	return top->mm_data.mm_message.mm_msg_mime;
+}
+
+/* Read a multipart body again with boundary b, adding its close delimiter
+ * when close is set; 0 when that could not be done. */
+static int reparse_multipart(struct parse *p, const char *b, const char *s, size_t n, int close)
+{
+	struct buf type = { 0 }, tail = { 0 };
+	struct mailmime *sub = NULL;
+	char *t, *c;
+
+	buf_adds(&type, "multipart/mixed; boundary=\"");
+	buf_adds(&type, b);
+	buf_addc(&type, '"');
+	if (close) {
+		buf_adds(&tail, "\r\n--");
+		buf_adds(&tail, b);
+		buf_adds(&tail, "--\r\n");
+	}
+	t = buf_take(&type, &p->oom);
+	c = buf_take(&tail, &p->oom);
+	if (t && c && !strchr(b, '"') && (sub = reparse(p, t, s, n, c)) != NULL)
+		walk(p, sub);
+	free(t);
+	free(c);
+	return sub != NULL;
+}
+
+static int is_bchar(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c && strchr("'()+_,-./:=? ", c));
+}
+
+/*
+ * The boundary a broken multipart really uses: the first "--token" line
+ * followed by a "Content-" header, so that a "-----Original Message-----"
+ * line in plain text is not taken for one.
+ */
+static char *guess_boundary(const char *s, size_t n, int *oom)
+{
+	size_t pos = 0, next, i, end;
+
+	for (; pos < n; pos = next) {
+		next = line_end(s, n, pos);
+		if (next - pos < 4 || s[pos] != '-' || s[pos + 1] != '-')
+			continue;
+		for (end = next; end > pos + 2 && (unsigned char)s[end - 1] <= ' ';)
+			end--;
+		for (i = pos + 2; i < end && is_bchar(s[i]); i++)
+			;
+		if (i < end || end - pos - 2 > 70 || end == pos + 2)
+			continue;
+		if (n - next >= 8 && ascii_ncasecmp(s + next, "Content-", 8) == 0)
+			return dup_n(s + pos + 2, end - pos - 2, oom);
+	}
+	return NULL;
+}
+
+/* Is there a line "--b" in s (1), and also a close delimiter "--b--" (2)? */
+static int delimiters(const char *s, size_t n, const char *b, int *oom)
+{
+	struct buf d = { 0 };
+	int found = 0;
+	size_t k;
+
+	buf_adds(&d, "\n--");
+	buf_adds(&d, b);
+	buf_adds(&d, "--");
+	if (d.err) {
+		*oom = 1;
+	} else {
+		k = d.len - 2; /* "\n--b" */
+		if ((n >= k - 1 && !memcmp(s, d.s + 1, k - 1)) || memmem(s, n, d.s, k))
+			found = memmem(s, n, d.s, d.len) ? 2 : 1;
+	}
+	free(d.s);
+	return found;
+}
+
+/* A multipart whose boundary is missing or never used: read it with the
+ * boundary its parts show, or else as plain text. */
+static void recover(struct parse *p, struct mailmime *mime)
+{
+	const struct mailmime_data *d = mime->mm_body;
+	const char *s = d ? d->dt_data.dt_text.dt_data : NULL;
+	size_t n = s ? d->dt_data.dt_text.dt_length : 0;
+	char *b;
+	int done = 0;
+
+	if ((b = guess_boundary(s, n, &p->oom)) != NULL) {
+		done = reparse_multipart(p, b, s, n, delimiters(s, n, b, &p->oom) == 1);
+		free(b);
+	}
+	if (!done && s)
+		raw_text(p, s, n);
+}
+
+/*
+ * A multipart whose boundary is never used is recovered (see recover());
+ * one whose close delimiter is missing is read again with it added, since
+ * libetpan then cuts its last part at the last line that begins with '-'.
+ */
+static void multiple(struct parse *p, struct mailmime *mime)
+{
+	const struct mailmime_data *d = mime->mm_body;
+	const char *s = d ? d->dt_data.dt_text.dt_data : NULL;
+	size_t n = s ? d->dt_data.dt_text.dt_length : 0;
+	char *b = mailmime_extract_boundary(mime->mm_content_type);
+	int found = b && *b && s ? delimiters(s, n, b, &p->oom) : 0;
+	clistiter *it;
+
+	if (found == 0) {
+		recover(p, mime);
+	} else if (found == 2 || !reparse_multipart(p, b, s, n, 1)) {
+		for (it = clist_begin(mime->mm_data.mm_multipart.mm_mp_list); it;
+		     it = clist_next(it))
+			walk(p, clist_content(it));
+	}
+	free(b);
+}
+
+static void single(struct parse *p, struct mailmime *mime)
+{
+	struct mailmime_disposition *d = disposition(mime);
+	const struct mailmime_data *data = mime->mm_data.mm_single;
+	char *type = mime_type(mime->mm_content_type, &p->oom), *name;
+	const char *cs;
+
+	if (!type)
+		return;
+	if (!strncmp(type, "multipart/", 10)) { /* a multipart without a boundary */
+		free(type);
+		recover(p, mime);
+		return;
+	}
+	name = file_name(mime, &p->oom);
+	if (name || strncmp(type, "text/", 5) != 0 ||
+	    (d && d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT)) {
+		add_attachment(p, data, type, name);
+		return;
+	}
+	cs = param(mime->mm_content_type, "charset");
+	if (data && !strcmp(type, "text/plain"))
+		set_candidate(&p->plain, data, cs);
+	else if (data && !strcmp(type, "text/html"))
+		set_candidate(&p->html, data, cs);
+	free(type);
+}
+
+static void walk(struct parse *p, struct mailmime *mime)
+{
+	if (!mime || p->depth >= MAX_DEPTH || p->oom)
+		return;
+	p->depth++;
+	if (mime->mm_type == MAILMIME_SINGLE)
+		single(p, mime);
+	else if (mime->mm_type == MAILMIME_MULTIPLE)
+		multiple(p, mime);
+	else if (mime->mm_type == MAILMIME_MESSAGE) /* an attached message: not opened */
+		add_attachment(p, mime->mm_body, mime_type(mime->mm_content_type, &p->oom),
+			       file_name(mime, &p->oom));
+	p->depth--;
+}
+
+/* ---- HTML to readable text */
+
+static const struct {
+	const char *name;
+	unsigned cp;
+} entities[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' },
+	{ "nbsp", ' ' }, { "laquo", 0xab }, { "raquo", 0xbb }, { "mdash", 0x2014 },
+	{ "ndash", 0x2013 }, { "hellip", 0x2026 }, { "copy", 0xa9 }, { "reg", 0xae },
+	{ "trade", 0x2122 }, { "euro", 0x20ac }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
+	{ "ldquo", 0x201c }, { "rdquo", 0x201d }, { "bdquo", 0x201e }, { "bull", 0x2022 },
+	{ "middot", 0xb7 }, { "times", 0xd7 }, { "deg", 0xb0 }, { "plusmn", 0xb1 },
+	{ "sect", 0xa7 }, { "numero", 0x2116 }, { "shy", 0 },
+};
+
+struct html {
+	struct buf out;
+	int space;       /* white space seen and not yet written */
+	int pre;         /* inside <pre>: white space is kept */
+	int head_closed; /* the document has a </head> */
+};
+
+static int at_line_start(const struct html *h)
+{
+	return h->out.len == 0 || h->out.s[h->out.len - 1] == '\n';
+}
+
+static void html_newline(struct html *h, int blank)
+{
+	if (!at_line_start(h))
+		buf_addc(&h->out, '\n');
+	if (blank && h->out.len)
+		buf_addc(&h->out, '\n'); /* runs of blank lines are squeezed later */
+	h->space = 0;
+}
+
+/* Write a pending space, unless the line has only begun. */
+static void html_space(struct html *h)
+{
+	if (h->space && !at_line_start(h))
+		buf_addc(&h->out, ' ');
+	h->space = 0;
+}
+
+/* "&...;" at s: decode it, or write the '&' as it is. */
+static const char *html_entity(struct html *h, const char *s)
+{
+	unsigned long cp = 0;
+	const char *p = s + 1;
+	size_t i, n;
+	int k, digits = 0;
+
+	if (*p == '#') {
+		int hex = p[1] == 'x' || p[1] == 'X';
+
+		for (p += hex ? 2 : 1; digits < 8; p++, digits++) {
+			k = hex ? hexval(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
+			if (k < 0)
+				break;
+			cp = cp * (hex ? 16 : 10) + k;
+		}
+		if (digits) {
+			if (cp == 0xa0 && !h->pre) {
+				h->space = 1; /* &#160; is &nbsp; */
+			} else {
+				html_space(h);
+				buf_cp(&h->out, cp >= 0x80 && cp < 0xa0 ? 0xfffd : cp);
+			}
+			return *p == ';' ? p + 1 : p;
+		}
+	} else {
+		for (n = 0; (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'); n++)
+			;
+		for (i = 0; p[n] == ';' && i < sizeof entities / sizeof *entities; i++) {
+			if (strlen(entities[i].name) != n || strncmp(p, entities[i].name, n))
+				continue;
+			if (entities[i].cp == ' ' && !h->pre) {
+				h->space = 1;
+			} else if (entities[i].cp) {
+				html_space(h);
+				buf_cp(&h->out, entities[i].cp);
+			}
+			return p + n + 1;
+		}
+	}
+	html_space(h);
+	buf_addc(&h->out, '&');
+	return s + 1;
+}
+
+/* Past the '>' that ends a tag (quotes may hide one), or the end. */
+static const char *tag_end(const char *s)
+{
+	char quote = 0;
+
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == quote)
+				quote = 0;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+		} else if (*s == '>') {
+			return s + 1;
+		}
+	}
+	return s;
+}
+
+/* The first "</name" in s, in any case, or NULL. */
+static const char *closing_tag(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; (s = strchr(s, '<')) != NULL; s++)
+		if (s[1] == '/' && !ascii_ncasecmp(s + 2, name, n) &&
+		    (s[2 + n] == '>' || is_wsp(s[2 + n]) || s[2 + n] == '\n' || s[2 + n] == '\r'))
+			return s;
+	return NULL;
+}
+
+/* Past "</name ...>", or the end when the element is never closed. */
+static const char *skip_element(const char *s, const char *name)
+{
+	s = closing_tag(s, name);
+	return s ? tag_end(s) : "";
+}
+
+static int tag_in(const char *tag, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(tag, *list))
+			return 1;
+	return 0;
+}
+
+static const char *const hidden_tags[] = { "script", "style", "title", "head", NULL };
+static const char *const para_tags[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+					 "blockquote", "ul", "ol", "pre", NULL };
+static const char *const line_tags[] = { "div", "tr", "li", "dt", "dd", "hr", "dl",
+					 "section", "article", "header", "footer",
+					 "address", "form", "center", "caption", NULL };
+
+/* A tag at s: act on it and return what follows it. */
+static const char *html_tag(struct html *h, const char *s)
+{
+	const char *p = s + 1;
+	char tag[16];
+	size_t n = 0;
+	int closing = *p == '/';
+
+	if (!strncmp(p, "!--", 3)) {
+		p = strstr(p + 3, "-->");
+		return p ? p + 3 : "";
+	}
+	if (*p == '!' || *p == '?')
+		return tag_end(p);
+	p += closing;
+	while (n < sizeof tag - 1 && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				      (n && *p >= '0' && *p <= '9')))
+		tag[n++] = (char)lower((unsigned char)*p++);
+	tag[n] = '\0';
+	if (!n) { /* "a < b": a '<' that opens no tag */
+		html_space(h);
+		buf_addc(&h->out, '<');
+		return s + 1;
+	}
+	p = tag_end(p);
+	/* <head> is hidden only when closed: some mail opens <body> inside it. */
+	if (!closing && tag_in(tag, hidden_tags) && (strcmp(tag, "head") || h->head_closed))
+		return skip_element(p, tag);
+	if (!strcmp(tag, "br"))
+		buf_addc(&h->out, '\n'), h->space = 0;
+	else if (tag_in(tag, para_tags))
+		html_newline(h, 1);
+	else if (tag_in(tag, line_tags))
+		html_newline(h, 0);
+	else if (!strcmp(tag, "td") || !strcmp(tag, "th"))
+		h->space = 1; /* cells of a row stay on its line: "Имя: Ольга" */
+	if (!strcmp(tag, "pre"))
+		h->pre = !closing;
+	return p;
+}
+
+/* Trim each line's end and keep at most one blank line in a row. */
+static char *squeeze_lines(const char *s, int *oom)
+{
+	struct buf b = { 0 };
+	size_t n, blank = 0;
+	const char *nl;
+
+	for (; *s; s = nl ? nl + 1 : s + strlen(s)) {
+		nl = strchr(s, '\n');
+		n = nl ? (size_t)(nl - s) : strlen(s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (!n) {
+			blank++;
+			continue;
+		}
+		if (b.len)
+			buf_adds(&b, blank ? "\n\n" : "\n");
+		buf_add(&b, s, n);
+		blank = 0;
+		if (!nl)
+			break;
+	}
+	if (b.len)
+		buf_addc(&b, '\n');
+	return buf_take(&b, oom);
+}
+
+static char *html_to_text(const char *s, int *oom)
+{
+	struct html h;
+	char *raw, *text;
+
+	memset(&h, 0, sizeof h);
+	h.head_closed = closing_tag(s, "head") != NULL;
+	while (*s) {
+		if (*s == '<') {
+			s = html_tag(&h, s);
+		} else if (*s == '&') {
+			s = html_entity(&h, s);
+		} else if (!h.pre && (is_wsp(*s) || *s == '\n' || *s == '\r' || *s == '\f')) {
+			h.space = 1;
+			s++;
+		} else {
+			html_space(&h);
+			if (*s != '\r')
+				buf_addc(&h.out, *s);
+			s++;
+		}
+	}
+	if (!(raw = buf_take(&h.out, oom)))
+		return NULL;
+	text = squeeze_lines(raw, oom);
+	free(raw);
+	return text;
+}
+
+/* The charset an HTML document names in a <meta>, into cs. */
+static void html_charset(const char *s, size_t n, char *cs, size_t size)
+{
+	const char *p;
+	size_t i = 0;
+
+	cs[0] = '\0';
+	if (n > SNIFF_LEN)
+		n = SNIFF_LEN;
+	for (p = s; p + 8 <= s + n; p++)
+		if (!ascii_ncasecmp(p, "charset=", 8))
+			break;
+	if (p + 8 > s + n)
+		return;
+	p += 8;
+	if (p < s + n && (*p == '"' || *p == '\''))
+		p++;
+	while (p + i < s + n && i < size - 1 &&
+	       (is_bchar(p[i]) && p[i] != ' ' && p[i] != '\'' && p[i] != '/'))
+		cs[i] = p[i], i++;
+	cs[i] = '\0';
+}
+
+/* ---- the text */
+
+/* A part's text as UTF-8 with LF line ends; NULL if it cannot be decoded. */
+static char *candidate_text(struct candidate *c, int html, int *oom)
+{
+	struct buf b = { 0 };
+	const char *s, *cs = c->charset;
+	char *dec, sniffed[40];
+	size_t n, i, j;
+
+	if (part_bytes(&c->data, &dec, &s, &n) != 0)
+		return NULL;
+	if (html && (!cs || !*cs)) {
+		html_charset(s, n, sniffed, sizeof sniffed);
+		cs = sniffed[0] ? sniffed : NULL;
+	}
+	put_text(&b, cs, s, n);
+	if (dec)
+		mailmime_decoded_part_free(dec);
+	for (i = j = 0; i < b.len; i++) { /* CRLF and a lone CR become LF */
+		if (b.s[i] == '\r' && i + 1 < b.len && b.s[i + 1] == '\n')
+			continue;
+		b.s[j++] = b.s[i] == '\r' ? '\n' : b.s[i];
+	}
+	b.len = j;
+	return buf_take(&b, oom);
+}
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s > ' ')
+			return 0;
+	return 1;
+}
+
+/* text/plain, unless it is empty beside an HTML part; else HTML made text. */
+static void choose_text(struct parse *p)
+{
+	struct crm_message *m = p->m;
+	char *plain = NULL, *html;
+
+	if (p->plain.set) {
+		plain = candidate_text(&p->plain, 0, &p->oom);
+		if (plain && (!blank(plain) || !p->html.set)) {
+			m->text = plain;
+			return;
+		}
+	}
+	if (p->html.set && (html = candidate_text(&p->html, 1, &p->oom)) != NULL) {
+		m->text = html_to_text(html, &p->oom);
+		m->html_only = 1;
+		free(html);
+	}
+	if (m->text)
+		free(plain);
+	else
+		m->text = plain ? plain : dup_n("", 0, &p->oom);
+}
+
+/*
+ * libetpan reads nested parts by recursion, and every level scans all that
+ * lies inside it again: a message nested many thousand times deep exhausts
+ * the stack or takes hours. Each level needs a boundary or a message/rfc822,
+ * so counting those words bounds the depth.
+ */
+static int too_nested(const char *s, size_t n)
+{
+	size_t i, marks = 0;
+
+	for (i = 0; i + 8 <= n && marks <= MAX_MARKS; i++) {
+		if ((s[i] | 0x20) == 'b' && !ascii_ncasecmp(s + i, "boundary", 8))
+			marks++;
+		else if ((s[i] | 0x20) == 'r' && !ascii_ncasecmp(s + i, "rfc822", 6))
+			marks++;
+	}
+	return marks > MAX_MARKS;
+}
+
+/* The MIME tree of the whole message; a message libetpan cannot read at
+ * all is its body taken as plain text. */
+static void read_body(struct parse *p, const char *raw, size_t len, size_t body)
+{
+	struct mailmime *top = NULL;
+	size_t i = p->start;
+
+	if (body >= len) { /* libetpan would take a last header without LF for body */
+		p->m->text = dup_n("", 0, &p->oom);
+		return;
+	}
+	if (!too_nested(raw, len) && mailmime_parse(raw, len, &i, &top) == MAILIMF_NO_ERROR &&
+	    top) {
+		walk(p, top->mm_data.mm_message.mm_msg_mime);
+		if (!p->plain.set && !p->html.set && !top->mm_data.mm_message.mm_msg_mime)
+			raw_text(p, raw + body, len - body);
+	} else {
+		raw_text(p, raw + body, len - body);
+	}
+	if (!p->oom)
+		choose_text(p);
+	if (top)
+		mailmime_free(top);
+}
+
+int crm_message_parse(const char *raw, size_t len, struct crm_message **out)
+{
+	struct parse p;
+	size_t body;
+	int rc, i;
+
+	*out = NULL;
+	if (!raw || len == 0)
+		return crm_error_set(CRM_DATAERR, "empty message");
+	memset(&p, 0, sizeof p);
+	if (!(p.m = calloc(1, sizeof *p.m)))
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	rc = read_headers(&p, raw, len, &body);
+	if (rc == 0) {
+		read_body(&p, raw, len, body);
+		if (p.oom)
+			rc = crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	for (i = 0; i < p.nsynth; i++) {
+		mailmime_free(p.synth[i]);
+		free(p.synth_buf[i]);
+	}
+	if (rc) {
+		crm_message_free(p.m);
+		return rc;
+	}
+	*out = p.m;
+	return 0;
+}
+
+void crm_message_free(struct crm_message *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	free(m->message_id);
+	free(m->in_reply_to);
+	free(m->references);
+	free(m->from_name);
+	free(m->from_addr);
+	free(m->reply_to_name);
+	free(m->reply_to_addr);
+	free(m->subject);
+	free(m->date);
+	free(m->text);
+	for (i = 0; i < m->nheaders; i++) {
+		free(m->headers[i].name);
+		free(m->headers[i].value);
+	}
+	free(m->headers);
+	for (i = 0; i < m->nattachments; i++) {
+		free(m->attachments[i].name);
+		free(m->attachments[i].type);
+	}
+	free(m->attachments);
+	free(m);
+}
+
+const char *crm_message_header(const struct crm_message *m, const char *name)
+{
+	size_t i;
+
+	if (!m || !name)
+		return NULL;
+	for (i = 0; i < m->nheaders; i++)
+		if (!ascii_casecmp(m->headers[i].name, name))
+			return m->headers[i].value;
+	return NULL;
+}
+
+/* ---- machines writing to us */
+
+/* The first word of v (up to ';', ',' or space) equals w, in any case. */
+static int word_is(const char *v, const char *w)
+{
+	size_t n = strlen(w);
+
+	while (is_wsp(*v))
+		v++;
+	return !ascii_ncasecmp(v, w, n) && (!v[n] || strchr(" \t;,(", v[n]));
+}
+
+static const char *auto_submitted(const struct crm_message *m)
+{
+	const char *v = crm_message_header(m, "Auto-Submitted");
+
+	if (!v || !*v || word_is(v, "no"))
+		return NULL;
+	if (word_is(v, "auto-replied"))
+		return "Auto-Submitted: auto-replied";
+	if (word_is(v, "auto-generated"))
+		return "Auto-Submitted: auto-generated";
+	if (word_is(v, "auto-notified"))
+		return "Auto-Submitted: auto-notified";
+	return "Auto-Submitted";
+}
+
+static const char *precedence(const struct crm_message *m)
+{
+	static const char *const reasons[] = { "Precedence: bulk", "Precedence: junk",
+					       "Precedence: list", "Precedence: auto_reply" };
+	const char *v = crm_message_header(m, "Precedence");
+	size_t i;
+
+	for (i = 0; v && i < sizeof reasons / sizeof *reasons; i++)
+		if (word_is(v, reasons[i] + strlen("Precedence: ")))
+			return reasons[i];
+	return NULL;
+}
+
+/* Bounces: the mail system's own addresses and its reports. */
+static const char *bounce(const struct crm_message *m)
+{
+	const char *v = m->from_addr;
+
+	if (v && (!strncmp(v, "mailer-daemon@", 14) || !strcmp(v, "mailer-daemon")))
+		return "From: mailer-daemon";
+	if (v && (!strncmp(v, "postmaster@", 11) || !strcmp(v, "postmaster")))
+		return "From: postmaster";
+	if ((v = crm_message_header(m, "Content-Type")) && word_is(v, "multipart/report"))
+		return "Content-Type: multipart/report";
+	return NULL;
+}
+
+/* The null sender: bounces and auto-replies (RFC 3834) are sent from <>. */
+static const char *null_sender(const struct crm_message *m)
+{
+	const char *v = crm_message_header(m, "Return-Path");
+
+	if (!v)
+		return NULL;
+	while (is_wsp(*v))
+		v++;
+	if (*v++ != '<')
+		return NULL;
+	while (is_wsp(*v))
+		v++;
+	return *v == '>' ? "Return-Path: <>" : NULL;
+}
+
+static const struct {
+	const char *folded; /* as crm_utf8_fold() gives it */
+	const char *reason;
+} subject_marks[] = {
+	{ "автоответ", "Subject: Автоответ" },
+	{ "автоматический ответ", "Subject: Автоматический ответ" },
+	{ "недоставленное сообщение", "Subject: Недоставленное сообщение" },
+	{ "auto:", "Subject: Auto:" },
+	{ "automatic reply", "Subject: Automatic reply" },
+	{ "autoreply", "Subject: Autoreply" },
+	{ "auto-reply", "Subject: Auto-reply" },
+	{ "out of office", "Subject: Out of Office" },
+	{ "undelivered mail returned to sender", "Subject: Undelivered Mail Returned to Sender" },
+	{ "delivery status notification", "Subject: Delivery Status Notification" },
+	{ "mail delivery failed", "Subject: Mail delivery failed" },
+	{ "undeliverable:", "Subject: Undeliverable" },
+};
+
+static const char *subject_mark(const struct crm_message *m)
+{
+	const char *reason = NULL, *s;
+	char *f;
+	size_t i;
+
+	if (!m->subject || !(f = crm_utf8_fold(m->subject)))
+		return NULL;
+	for (s = f; is_wsp(*s); s++)
+		;
+	for (i = 0; !reason && i < sizeof subject_marks / sizeof *subject_marks; i++)
+		if (!strncmp(s, subject_marks[i].folded, strlen(subject_marks[i].folded)))
+			reason = subject_marks[i].reason;
+	free(f);
+	return reason;
+}
+
+/*
+ * X-Auto-Response-Suppress is not asked: Outlook puts it on mail people
+ * write (asking others not to auto-reply), so it says nothing about this one.
+ */
+const char *crm_message_automatic(const struct crm_message *m)
+{
+	const char *r, *v;
+
+	if (!m)
+		return NULL;
+	if ((r = bounce(m)) || (r = auto_submitted(m)) || (r = precedence(m)))
+		return r;
+	if ((v = crm_message_header(m, "X-Autoreply")) && *v && !word_is(v, "no"))
+		return "X-Autoreply";
+	if (crm_message_header(m, "X-Autorespond"))
+		return "X-Autorespond";
+	if ((r = null_sender(m)))
+		return r;
+	if (crm_message_header(m, "List-Id"))
+		return "List-Id";
+	if (crm_message_header(m, "List-Unsubscribe"))
+		return "List-Unsubscribe";
+	return subject_mark(m);
+}
+
+/* SHA-256 from GnuTLS, which libetpan links in already. */
+char *crm_message_hash_id(const char *raw, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[32];
+	char *s;
+	size_t i;
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, raw ? raw : "", raw ? len : 0, d) < 0) {
+		crm_error_set(CRM_SOFTWARE, "sha256 failed");
+		return NULL;
+	}
+	if (!(s = malloc(7 + 64 + 1))) {
+		crm_error_set(CRM_SOFTWARE, "out of memory");
+		return NULL;
+	}
+	memcpy(s, "sha256:", 7);
+	for (i = 0; i < 32; i++) {
+		s[7 + 2 * i] = hex[d[i] >> 4];
+		s[8 + 2 * i] = hex[d[i] & 15];
+	}
+	s[71] = '\0';
+	return s;
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env bats
+# 1300-crm-mailpull: e-mail from maildirs and mbox files becomes requests
+# exactly once: dedupe by Message-ID (or a hash), auto-replies skipped,
+# unreadable mail quarantined, crash and rerun, two runs at once.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	crm_setup
+	export CRM_DATADIR="$CRM_SRCDIR/share/crm"
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+	MD="$BATS_TEST_TMPDIR/Maildir"
+	mkdir -p "$MD/new" "$MD/cur" "$MD/tmp"
+}
+
+# letter ID FROM SUBJECT BODY: a plain UTF-8 letter on stdout.
+letter() {
+	printf 'From: %s\r\nTo: sales@pumps.example\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0300\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n' \
+		"$2" "$3" "$1" "$4"
+}
+
+# many N PREFIX: N small letters in the maildir's new/, fast.
+many() {
+	awk -v n="$1" -v p="$2" -v dir="$MD/new" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			f = sprintf("%s/%05d.%s", dir, i, p)
+			printf "From: s%d@ex.ru\nSubject: Письмо %d\nMessage-ID: <%s%d@ex.ru>\n\nтекст %d\n", i, i, p, i, i > f
+			close(f)
+		}
+	}'
+}
+
+# wait_taken N: until at least N messages are recorded (at most 10 s).
+wait_taken() {
+	for _ in $(seq 1 200); do
+		[ "$(sql "SELECT count(*) FROM mail_seen" 2>/dev/null || echo 0)" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# deliver NAME: stdin into the maildir's new/ as NAME.
+deliver() {
+	cat > "$MD/tmp/$1" && mv "$MD/tmp/$1" "$MD/new/$1"
+}
+
+@test "a letter from an unknown sender becomes a new lead with its phone and company" {
+	letter m1@ex.ru 'Сергей Волков <volkov@teploservice.ru>' 'Насос ЦНС 38-44' \
+		$'Добрый день!\r\nНужен насос ЦНС 38-44, 2 шт.\r\n\r\n-- \r\nСергей Волков\r\nООО «ТеплоСервис»\r\nтел. +7 (495) 214-33-10' |
+		deliver 1.m1
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'message_id\taction\tparty\trequest\tparser\treason' ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(tsv_get "$output" message_id)" = "<m1@ex.ru>" ]
+	[ "$(sql "SELECT channel || '|' || email || '|' || phone || '|' || subject FROM request")" = \
+		"mail|volkov@teploservice.ru|+74952143310|Насос ЦНС 38-44" ]
+	[ "$(sql "SELECT kind FROM party")" = lead ]
+	# The original bytes are kept with the request.
+	[ "$(sql "SELECT length(raw) > 100 FROM request")" = 1 ]
+	# Taken mail is marked seen in the maildir.
+	[ -z "$(ls "$MD/new")" ]
+	ls "$MD/cur" | grep -q '^1.m1:2,S$'
+}
+
+@test "running again takes nothing twice, even when the mail is put back as new" {
+	letter m1@ex.ru 'a@ex.ru' 'Первое' 'текст' | deliver 1.m1
+	letter m2@ex.ru 'b@ex.ru' 'Второе' 'текст' | deliver 2.m2
+	crm-mailpull "maildir:$MD" > /dev/null
+	# Another client moves them back: the Message-IDs keep them once.
+	for f in "$MD"/cur/*; do mv "$f" "$MD/new/$(basename "${f%%:*}")x"; done
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(tsv_get "$output" action)" = duplicate ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 2 ]
+}
+
+@test "a letter from a known address joins the history and notifies its manager" {
+	id=$(crm-lead add -H --columns id --name "Иван" --email ivan@client.ru)
+	as anna crm-lead assign --to petr "$id" > /dev/null
+	letter m3@client.ru 'Иван <Ivan@Client.RU>' 'Ещё вопрос' 'Сколько стоит?' | deliver 3.m3
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = history ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
+	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.request_id = 2")" = petr ]
+}
+
+@test "a reply in a thread we hold goes to that party's history, whoever sends it" {
+	letter t1@ex.ru 'Ольга <olga@factory.ru>' 'Запрос' 'Нужен компрессор' | deliver 1.t1
+	crm-mailpull "maildir:$MD" > /dev/null
+	printf 'From: Бухгалтерия <buh@other-domain.ru>\r\nSubject: Re: Запрос\r\nMessage-ID: <t2@other-domain.ru>\r\nIn-Reply-To: <t1@ex.ru>\r\nReferences: <t1@ex.ru>\r\n\r\nПришлите счёт.\r\n' | deliver 2.t2
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = history ]
+	[ "$(sql "SELECT count(DISTINCT party_id) FROM request")" -eq 1 ]
+}
+
+@test "auto-replies and bounces are recorded as skipped, never made into leads" {
+	printf 'From: robot@ex.ru\r\nSubject: Автоответ: Насос\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <auto1@ex.ru>\r\n\r\nЯ в отпуске.\r\n' | deliver 1.a
+	printf 'From: MAILER-DAEMON@mx.ex.ru\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <bounce1@mx.ex.ru>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--b--\r\n' | deliver 2.b
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $2 }' <<<"$output" | sort -u)" = skipped-autoreply ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM mail_seen WHERE action = 'skipped-autoreply' AND reason IS NOT NULL")" -eq 2 ]
+}
+
+@test "a message without Message-ID is kept once by the hash of its bytes" {
+	printf 'From: x@ex.ru\r\nSubject: Без идентификатора\r\n\r\nТекст.\r\n' | deliver 1.noid
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[[ "$(tsv_get "$output" message_id)" == sha256:* ]]
+	cp "$MD"/cur/* "$MD/new/2.copy"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = duplicate ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+}
+
+@test "what cannot be read goes to quarantine with the reason and the run goes on, exit 65" {
+	head -c 3000 /dev/urandom | tr -d '\n:' > "$MD/new/1.garbage"
+	letter ok@ex.ru 'ok@ex.ru' 'Нормальное' 'письмо' | deliver 2.ok
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"1 message put in quarantine"* ]]
+	[ "$(awk -F'\t' '$2 == "quarantined"' <<<"$output" | wc -l)" -eq 1 ]
+	[ "$(awk -F'\t' '$2 == "new-lead"' <<<"$output" | wc -l)" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM quarantine WHERE length(raw) > 0 AND reason <> ''")" -eq 1 ]
+	# Quarantined once: a second run does not add it again.
+	mv "$MD"/cur/1.garbage* "$MD/new/1.garbage"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(sql "SELECT count(*) FROM quarantine")" -eq 1 ]
+}
+
+@test "--dry-run parses and reports but writes and marks nothing" {
+	letter d1@ex.ru 'Пётр <p@ex.ru>' 'Тема' 'Текст' | deliver 1.d1
+	run --separate-stderr crm-mailpull --dry-run "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(sql "SELECT count(*) FROM request") $(sql "SELECT count(*) FROM mail_seen")" = "0 0" ]
+	[ -e "$MD/new/1.d1" ]
+}
+
+@test "--limit takes at most N messages; the rest wait for the next run" {
+	for i in 1 2 3 4 5; do letter "l$i@ex.ru" "s$i@ex.ru" "Письмо $i" 'текст' | deliver "$i.l"; done
+	run --separate-stderr crm-mailpull --limit 2 "maildir:$MD"
+	[ "$(tsv_count "$output")" -eq 2 ]
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_count "$output")" -eq 3 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 5 ]
+}
+
+@test "an mbox is read from where the last run stopped, and >From lines are unquoted" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	{
+		printf 'From a@ex.ru Wed Nov 25 10:00:00 2026\n'
+		letter mb1@ex.ru 'a@ex.ru' 'Один' $'строка\n>From the start' | tr -d '\r'
+		printf '\nFrom b@ex.ru Wed Nov 25 11:00:00 2026\n'
+		letter mb2@ex.ru 'b@ex.ru' 'Два' 'текст' | tr -d '\r'
+	} > "$mbox"
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[[ "$(sql "SELECT body FROM request WHERE subject = 'Один'")" == *$'\nFrom the start'* ]]
+	{ printf '\nFrom c@ex.ru Wed Nov 25 12:00:00 2026\n'; letter mb3@ex.ru 'c@ex.ru' 'Три' 'т' | tr -d '\r'; } >> "$mbox"
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" message_id)" = "<mb3@ex.ru>" ]
+}
+
+@test "a run killed in the middle loses nothing and doubles nothing" {
+	many 3000 k
+	crm-mailpull "maildir:$MD" > /dev/null 2>&1 &
+	pid=$!
+	wait_taken 20
+	kill -9 "$pid"
+	wait "$pid" || true
+	taken=$(sql "SELECT count(*) FROM mail_seen")
+	[ "$taken" -lt 3000 ] # it really was killed half-way
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -ge $((3000 - taken)) ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 3000 ]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 3000 ]
+	[ "$(sql "SELECT count(DISTINCT source_ref) FROM request")" -eq 3000 ]
+	[ -z "$(ls "$MD/new")" ]
+}
+
+@test "two runs at once never both read one mailbox: the second exits 75" {
+	many 3000 c
+	crm-mailpull "maildir:$MD" > "$BATS_TEST_TMPDIR/first.tsv" 2>/dev/null &
+	first=$!
+	wait_taken 20
+	kill -0 "$first" # still at work
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	wait "$first"
+	[ "$status" -eq 75 ]
+	[[ "$stderr" == *"another crm-mailpull is reading"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 3000 ]
+}
+
+@test "bad sources and options are usage errors; a missing maildir is 66" {
+	run --separate-stderr crm-mailpull "ftp://x"
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-mailpull "imap://host/INBOX"
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"no user"* ]]
+	run --separate-stderr crm-mailpull --limit 0 "maildir:$MD"
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-mailpull "maildir:$BATS_TEST_TMPDIR/nope"
+	[ "$status" -eq 66 ]
+	run --separate-stderr crm-mailpull
+	[ "$status" -eq 64 ]
+}
+
+@test "accounts: a named account is read from the accounts file; a passfile open to others is refused" {
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	printf 'account box\n\tsource maildir:%s\n' "$MD" > "$XDG_CONFIG_HOME/crm/accounts"
+	letter acc@ex.ru 'a@ex.ru' 'Тема' 'т' | deliver 1.acc
+	run --separate-stderr crm-mailpull box
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	run --separate-stderr crm-mailpull nosuch
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *'no account "nosuch"'* ]]
+	printf 'secret\n' > "$BATS_TEST_TMPDIR/pass"
+	chmod 644 "$BATS_TEST_TMPDIR/pass"
+	printf 'account imap\n\tsource imaps://u@127.0.0.1:1/INBOX\n\tpassfile %s\n' "$BATS_TEST_TMPDIR/pass" >> "$XDG_CONFIG_HOME/crm/accounts"
+	run --separate-stderr crm-mailpull imap
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"chmod 600"* ]]
+	printf 'account bad\n\tcolour blue\n' >> "$XDG_CONFIG_HOME/crm/accounts"
+	run --separate-stderr crm-mailpull bad
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"accounts:"*"unknown key \"colour\""* ]]
+}
+
+@test "a server that is not there is exit 69, and nothing is written" {
+	run --separate-stderr crm-mailpull --timeout 2 --passcmd 'echo x' "imap://u@127.0.0.1:1/INBOX"
+	[ "$status" -eq 69 ]
+	[[ "$stderr" == *"cannot connect to 127.0.0.1:1"* ]]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
+}
+
+@test "a warehouse user may not read mail into the CRM" {
+	run --separate-stderr as wes crm-mailpull "maildir:$MD"
+	[ "$status" -eq 77 ]
+}
