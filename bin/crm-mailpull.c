@@ -4,6 +4,7 @@
  * of a known party), skipping auto-replies and keeping what cannot be read
  * in quarantine.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 
+	/* A server that hangs up must be an error to report, not a SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	cli_init(&c, "crm-mailpull", usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

@@ -12,12 +12,18 @@
 
 /* ---- IMAP */
 
+/* A failed command: a refused login, a connection that broke (then a
+ * retry may work: 75), or the server saying no. libetpan reports a
+ * connection that ends in the middle of a response as a parse error. */
 static int imap_error(struct pull *p, int r, const char *what)
 {
-	int status = r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_CONNECTION_REFUSED
-			     ? CRM_TEMPFAIL
-		   : r == MAILIMAP_ERROR_LOGIN ? CRM_CONFIG
-					      : CRM_UNAVAILABLE;
+	int status;
+
+	if (r == MAILIMAP_ERROR_PARSE)
+		r = MAILIMAP_ERROR_STREAM;
+	status = r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_CONNECTION_REFUSED ? CRM_TEMPFAIL
+	       : r == MAILIMAP_ERROR_LOGIN					  ? CRM_CONFIG
+										  : CRM_UNAVAILABLE;
 
 	if (r == MAILIMAP_ERROR_LOGIN)
 		return crm_error_set(status, "%s: login as %s refused", p->src.host, p->src.user);

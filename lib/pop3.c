@@ -10,6 +10,7 @@
 
 /* ---- POP3 */
 
+/* A refused login (78), a broken connection (75), or the server saying no. */
 static int pop3_error(struct pull *p, int r, const char *what)
 {
 	if (r == MAILPOP3_ERROR_BAD_PASSWORD || r == MAILPOP3_ERROR_BAD_USER)

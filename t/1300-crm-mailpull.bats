@@ -248,3 +248,41 @@ deliver() {
 	run --separate-stderr as wes crm-mailpull "maildir:$MD"
 	[ "$status" -eq 77 ]
 }
+
+@test "every sample letter is taken: forms as web requests, chats as chat, auto-replies skipped" {
+	n=0
+	for f in "$FIXTURES"/mail/*.eml "$FIXTURES"/mail/*/*.eml; do
+		n=$((n + 1))
+		cp "$f" "$MD/new/$(printf '%03d' "$n").$(basename "$f" .eml)"
+	done
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq "$n" ]
+	[ -z "$(ls "$MD/new")" ]
+	# The Tilda form: the customer, not the website, is the sender.
+	[ "$(sql "SELECT channel || '|' || phone || '|' || email FROM request WHERE source_ref LIKE '%@tilda.ws>'")" = \
+		"web|+79215551234|o.smirnova@vodokanal-spb.ru" ]
+	# The JivoSite offline message: a chat request with the visitor's phone.
+	[ "$(sql "SELECT channel || '|' || phone FROM request WHERE source_ref = '<offline.8812736.1764094360@jivo.ru>'")" = \
+		"chat|+79031234567" ]
+	# Auto-replies and bounces made no requests.
+	[ "$(sql "SELECT count(*) FROM mail_seen WHERE action = 'skipped-autoreply'")" -ge 2 ]
+	[ "$(sql "SELECT count(*) FROM request r JOIN mail_seen m ON m.request_id = r.id WHERE m.action = 'skipped-autoreply'")" -eq 0 ]
+	# Everything stored is valid UTF-8 text: Miller reads the whole board back.
+	crm-lead list --columns id,name,subject | mlr --itsv --ojson cat > /dev/null
+}
+
+@test "a 20 MB letter with an attachment and a 100 KB header line is taken whole" {
+	{
+		printf 'From: big@ex.ru\r\nSubject: Чертежи\r\nMessage-ID: <big@ex.ru>\r\nX-Long: %s\r\n' "$(head -c 100000 /dev/zero | tr '\0' a)"
+		printf 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nЧертежи во вложении.\r\n--b\r\nContent-Type: application/pdf; name="plan.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+		head -c 15000000 /dev/urandom | base64
+		printf '\r\n--b--\r\n'
+	} | deliver 1.big
+	size=$(stat -c %s "$MD/new/1.big")
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(sql "SELECT length(raw) FROM request")" -eq "$size" ]
+	[[ "$(sql "SELECT body FROM request")" == *"[attachment] plan.pdf (application/pdf, 15000000 bytes)"* ]]
+}

@@ -87,12 +87,33 @@ _dovecot_ms() { # a clock in milliseconds
 	echo $((t / 1000))
 }
 
+_dovecot_alive() { # is process $1 there and not a zombie?
+	local stat
+	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# The live (not zombie) processes of process group $1, as "pid name" lines.
+# Dovecot's master makes itself a session leader, and all its processes
+# stay in its group.
+_dovecot_group() {
+	# one awk, not a shell loop: bats traces every shell command
+	cat /proc/[0-9]*/stat 2>/dev/null | awk -v pg="$1" '{
+		i = index($0, " ("); j = length($0)
+		while (j > i && substr($0, j, 2) != ") ") j--
+		split(substr($0, j + 2), f, " ") # state ppid pgrp ...
+		if (f[3] == pg && f[1] != "Z")
+			print substr($0, 1, i - 1), substr($0, i + 2, j - i - 2)
+	}'
+}
+
 _dovecot_master_pid() { # print the master's pid if it is alive
 	local d pid
 	d=$(_dovecot_dir)
 	[ -r "$d/run/master.pid" ] || return 1
 	read -r pid <"$d/run/master.pid" 2>/dev/null || return 1
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	[ -n "$pid" ] && _dovecot_alive "$pid" || return 1
 	# a pid file outliving its process could name someone else's process
 	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dovecot ] || return 1
 	echo "$pid"
@@ -446,16 +467,15 @@ _dovecot_log_tail() {
 	echo "---"
 }
 
-# Signal every process of the server: they all share the master's process
-# group (Dovecot's master makes itself a session leader).
+# Signal every process of the server (they share the master's group).
 _dovecot_signal_all() {
 	local pid
 	pid=$(_dovecot_master_pid) || return 1
 	kill -"$1" -- "-$pid" 2>/dev/null
 }
 
-_dovecot_group_alive() { # any process left in group $1 ?
-	kill -0 -- "-$1" 2>/dev/null
+_dovecot_group_alive() { # any live process left in group $1 ?
+	[ -n "$(_dovecot_group "$1")" ]
 }
 
 _dovecot_stop_watchdog() {
@@ -463,14 +483,16 @@ _dovecot_stop_watchdog() {
 	d=$(_dovecot_dir)
 	if [ -r "$d/run/watchdog.pid" ]; then
 		read -r w <"$d/run/watchdog.pid" || true
-		[ -n "$w" ] && kill "$w" 2>/dev/null
+		[ -z "$w" ] || kill "$w" 2>/dev/null || true
 		rm -f "$d/run/watchdog.pid"
 	fi
 	return 0
 }
 
-# Stop the server: a polite SIGTERM; its master lingers for seconds waiting
-# for its log process, so whatever is still there after 0.3 s gets SIGKILL.
+# Stop the server: a polite SIGTERM first, but its master then lingers for
+# seconds (for its log process), so once the others are gone, or after
+# 0.3 s, whatever is left gets SIGKILL. Zombies (init may be slow to reap
+# them) do not count.
 dovecot_stop() {
 	local pid i
 	_dovecot_stop_watchdog
@@ -478,19 +500,19 @@ dovecot_stop() {
 		_dovecot_stall_cleanup
 		return 0
 	}
-	kill -CONT -- "-$pid" 2>/dev/null # if paused
-	kill -TERM "$pid" 2>/dev/null
-	for i in 1 2 3 4 5 6; do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+	kill -CONT -- "-$pid" 2>/dev/null || true # if paused
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		[ "$(_dovecot_group "$pid" | grep -cv ' \(dovecot\|log\)$')" -gt 0 ] || break
+		sleep 0.02
 	done
-	kill -KILL -- "-$pid" 2>/dev/null
-	for i in $(seq 1 100); do
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	for i in $(seq 1 150); do
 		_dovecot_group_alive "$pid" || break
 		sleep 0.02
 	done
 	if _dovecot_group_alive "$pid"; then
-		_dovecot_err "processes of Dovecot (group $pid) did not go away"
+		_dovecot_err "processes of Dovecot did not go away:" $(_dovecot_group "$pid")
 		return 1
 	fi
 	rm -f "$(_dovecot_dir)/run/master.pid"
@@ -507,14 +529,17 @@ dovecot_teardown() {
 }
 
 dovecot_kill_mid() {
-	local pid
+	local pid i
 	pid=$(_dovecot_master_pid) || {
 		_dovecot_err "dovecot_kill_mid: the server is not running"
 		return 1
 	}
 	_dovecot_stop_watchdog
-	kill -KILL -- "-$pid"
-	while _dovecot_group_alive "$pid"; do sleep 0.01; done
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	for i in $(seq 1 150); do
+		_dovecot_group_alive "$pid" || break
+		sleep 0.02
+	done
 	rm -f "$(_dovecot_dir)/run/master.pid"
 	_dovecot_stall_cleanup
 	return 0
@@ -719,7 +744,7 @@ _dovecot_stall_cleanup() {
 	st=$(_dovecot_dir)/stall
 	[ -e "$st/feeder.pid" ] || return 0
 	read -r pid <"$st/feeder.pid" || true
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
 	{
 		read -r path
 		read -r base

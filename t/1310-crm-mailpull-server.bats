@@ -1,0 +1,203 @@
+#!/usr/bin/env bats
+# 1310-crm-mailpull-server: crm-mailpull against a real Dovecot on loopback
+# (t/dovecot.bash): IMAP, IMAPS with certificate checks, STARTTLS, POP3,
+# flags and moves only after commit, the UIDVALIDITY cursor, and a server
+# that goes away or hangs in the middle.
+
+load helpers
+load dovecot
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	crm_setup
+	export CRM_DATADIR="$CRM_SRCDIR/share/crm"
+	export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config"
+	dovecot_start
+	PASS="$BATS_TEST_TMPDIR/pass"
+	printf '%s\n' "$DOVECOT_PASS" > "$PASS"
+	chmod 600 "$PASS"
+	IMAP="imap://$DOVECOT_USER@$DOVECOT_HOST:$DOVECOT_IMAP_PORT/INBOX"
+	IMAPS="imaps://$DOVECOT_USER@$DOVECOT_TLS_HOST:$DOVECOT_IMAPS_PORT/INBOX"
+	POP3="pop3://$DOVECOT_USER@$DOVECOT_HOST:$DOVECOT_POP3_PORT"
+	POP3S="pop3s://$DOVECOT_USER@$DOVECOT_TLS_HOST:$DOVECOT_POP3S_PORT"
+}
+
+teardown() {
+	dovecot_teardown
+}
+
+# send N FIRST: N letters to the test user's INBOX, ids <FIRST..@ex.ru>.
+send() {
+	local i
+	for i in $(seq "$2" $(($2 + $1 - 1))); do
+		printf 'From: Клиент %d <c%d@ex.ru>\r\nTo: crm@pumps.example\r\nSubject: Запрос %d\r\nMessage-ID: <m%d@ex.ru>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0300\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nНужен насос, тел. 8 (495) 100-00-%02d\r\n' \
+			"$i" "$i" "$i" "$i" "$((i % 100))" | dovecot_deliver "$DOVECOT_USER" -
+	done
+}
+
+pull() {
+	crm-mailpull --timeout 5 --passfile "$PASS" "$@"
+}
+
+@test "IMAP: new mail becomes requests and is flagged \\Seen only after it is recorded" {
+	send 3 1
+	run --separate-stderr pull "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 3 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $2 }' <<<"$output" | sort -u)" = new-lead ]
+	[ "$(sql "SELECT count(*) FROM request WHERE channel = 'mail'")" -eq 3 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 3 ]
+	# The cursor remembers the folder: a second run fetches nothing.
+	run --separate-stderr pull "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 0 ]
+	# New mail: only it is taken.
+	send 2 4
+	run --separate-stderr pull "$IMAP"
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 5 ]
+}
+
+@test "IMAP --dry-run reads everything and neither writes nor flags" {
+	send 2 1
+	run --separate-stderr pull --dry-run "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 0 ]
+}
+
+@test "IMAPS: a self-signed certificate is refused without --cafile and accepted with it" {
+	send 1 1
+	run --separate-stderr pull "$IMAPS"
+	[ "$status" -eq 69 ]
+	[[ "$stderr" == *"certificate of $DOVECOT_TLS_HOST is not trusted"* ]]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 0 ]
+	run --separate-stderr pull --cafile "$DOVECOT_CAFILE" "$IMAPS"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 1 ]
+}
+
+@test "IMAPS: --insecure connects anyway and says so" {
+	send 1 1
+	run --separate-stderr pull --insecure "$IMAPS"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"certificate is not checked"* ]]
+	[ "$(tsv_count "$output")" -eq 1 ]
+}
+
+@test "STARTTLS on imap:// checks the certificate like IMAPS" {
+	send 1 1
+	run --separate-stderr pull --starttls "imap://$DOVECOT_USER@$DOVECOT_TLS_HOST:$DOVECOT_IMAP_PORT/INBOX"
+	[ "$status" -eq 69 ]
+	run --separate-stderr pull --starttls --cafile "$DOVECOT_CAFILE" "imap://$DOVECOT_USER@$DOVECOT_TLS_HOST:$DOVECOT_IMAP_PORT/INBOX"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+}
+
+@test "--move-to moves taken mail to another folder after its commit" {
+	send 2 1
+	dovecot_doveadm "$DOVECOT_USER" mailbox create Processed
+	run --separate-stderr pull --move-to Processed "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX)" -eq 0 ]
+	[ "$(dovecot_count "$DOVECOT_USER" Processed)" -eq 2 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
+}
+
+@test "a new UIDVALIDITY reads the folder again; Message-IDs keep every letter once" {
+	send 3 1
+	pull "$IMAP" > /dev/null
+	dovecot_uidvalidity_change "$DOVECOT_USER" INBOX
+	run --separate-stderr pull "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 3 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $2 }' <<<"$output" | sort -u)" = duplicate ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 3 ]
+}
+
+@test "the server gone in the middle of a fetch: exit 75, what was committed stays, the rest comes next time" {
+	send 3 1
+	dovecot_stall "$DOVECOT_USER" INBOX 2
+	crm-mailpull --timeout 3 --passfile "$PASS" "$IMAP" > "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	dovecot_wait_stalled 10
+	dovecot_kill_mid
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 75 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(sql "SELECT source_ref FROM request")" = "<m1@ex.ru>" ]
+	dovecot_start
+	run --separate-stderr pull "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 3 ]
+	[ "$(sql "SELECT count(DISTINCT source_ref) FROM request")" -eq 3 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 3 ]
+}
+
+@test "a server that stops answering is a time-out, exit 75, nothing half-written" {
+	send 1 1
+	dovecot_pause
+	run --separate-stderr crm-mailpull --timeout 2 --passfile "$PASS" "$IMAP"
+	dovecot_resume
+	[ "$status" -eq 75 ]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
+}
+
+@test "a wrong password is refused as a configuration error (78)" {
+	printf 'wrong\n' > "$PASS"
+	run --separate-stderr pull "$IMAP"
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"login as $DOVECOT_USER refused"* ]]
+}
+
+@test "POP3: mail is taken once by its UIDL and stays on the server unless --delete" {
+	send 2 1
+	run --separate-stderr pull "$POP3"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX)" -eq 2 ]
+	run --separate-stderr pull "$POP3"
+	[ "$(tsv_count "$output")" -eq 0 ]
+	send 1 3
+	run --separate-stderr pull --delete "$POP3"
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(dovecot_count "$DOVECOT_USER" INBOX)" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 3 ]
+}
+
+@test "POP3S checks the certificate too" {
+	send 1 1
+	run --separate-stderr pull "$POP3S"
+	[ "$status" -eq 69 ]
+	run --separate-stderr pull --cafile "$DOVECOT_CAFILE" "$POP3S"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+}
+
+@test "accounts with passcmd: two mailboxes in one run, each taken once" {
+	send 1 1
+	printf 'From: z@ex.ru\r\nSubject: Второй ящик\r\nMessage-ID: <z1@ex.ru>\r\n\r\nтекст\r\n' |
+		dovecot_deliver "$DOVECOT_USER2" -
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	cat > "$XDG_CONFIG_HOME/crm/accounts" <<EOF
+# two boxes
+account office
+	source $IMAPS
+	cafile $DOVECOT_CAFILE
+	passcmd printf '%s\n' '$DOVECOT_PASS'
+account sales
+	source imap://$DOVECOT_USER2@$DOVECOT_HOST:$DOVECOT_IMAP_PORT/INBOX
+	passcmd cat '$BATS_TEST_TMPDIR/pass2'
+	timeout 5
+EOF
+	printf '%s\n' "$DOVECOT_PASS2" > "$BATS_TEST_TMPDIR/pass2"
+	run --separate-stderr crm-mailpull office sales
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
+}
