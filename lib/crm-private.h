@@ -37,6 +37,9 @@ int crm_stmt_row(struct crm_db *db, sqlite3_stmt *st);
 /* Send every row of st to fn (column names as names); *n counts them. */
 int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg,
 		  unsigned long *n);
+/* Run a cached statement that returns no rows with ids ?1 = a and ?2 = b
+ * (b 0: not bound, for statements with one parameter). */
+int crm_exec_ids(struct crm_db *db, const char *sql, int64_t a, int64_t b);
 /* Run SQL text without parameters. */
 int crm_exec(struct crm_db *db, const char *sql);
 /* Bind text (NULL and "" bind NULL) and ids (0 binds NULL). */

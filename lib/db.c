@@ -133,6 +133,18 @@ int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg
 	return rc < 0 ? -rc : CRM_OK;
 }
 
+int crm_exec_ids(struct crm_db *db, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st = crm_stmt(db, sql);
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, a);
+	if (b)
+		sqlite3_bind_int64(st, 2, b);
+	return crm_stmt_done(db, st);
+}
+
 int crm_exec(struct crm_db *db, const char *sql)
 {
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);

@@ -419,7 +419,6 @@ int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const c
 int crm_request_route(struct crm_db *db, int64_t id, const char *dept, crm_row_fn *fn,
 		      void *arg)
 {
-	sqlite3_stmt *st;
 	int64_t dept_id, assignee;
 	int rc;
 
@@ -428,25 +427,17 @@ int crm_request_route(struct crm_db *db, int64_t id, const char *dept, crm_row_f
 	    (rc = request_state(db, id, "route it", "new routed assigned", &assignee)))
 		return rc;
 	/* An assignee from another department no longer fits the request. */
-	st = crm_stmt(db, "UPDATE request SET dept_id = ?2,"
-			  " assignee_id = CASE WHEN (SELECT dept_id FROM users WHERE id = assignee_id) = ?2"
-			  "  THEN assignee_id END,"
-			  " status = CASE WHEN (SELECT dept_id FROM users WHERE id = assignee_id) = ?2"
-			  "  THEN status ELSE 'routed' END,"
-			  " updated = crm_now() WHERE id = ?1");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, dept_id);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE request SET dept_id = ?2,"
+				  " assignee_id = CASE WHEN (SELECT dept_id FROM users WHERE id = assignee_id) = ?2"
+				  "  THEN assignee_id END,"
+				  " status = CASE WHEN (SELECT dept_id FROM users WHERE id = assignee_id) = ?2"
+				  "  THEN status ELSE 'routed' END,"
+				  " updated = crm_now() WHERE id = ?1",
+				id, dept_id)))
 		return rc;
-	st = crm_stmt(db, "UPDATE party SET dept_id = ?2, updated = crm_now()"
-			  " WHERE id = (SELECT party_id FROM request WHERE id = ?1) AND dept_id IS NULL");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, dept_id);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE party SET dept_id = ?2, updated = crm_now()"
+				  " WHERE id = (SELECT party_id FROM request WHERE id = ?1) AND dept_id IS NULL",
+				id, dept_id)))
 		return rc;
 	return emit_state(db, id, fn, arg);
 }
@@ -473,25 +464,17 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row
 				     login);
 	if (rc || assignee == user)
 		return rc ? rc : emit_state(db, id, fn, arg);
-	st = crm_stmt(db, "UPDATE request SET assignee_id = ?2, status = 'assigned',"
-			  " dept_id = coalesce(dept_id, (SELECT dept_id FROM users WHERE id = ?2)),"
-			  " updated = crm_now() WHERE id = ?1");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, user);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, status = 'assigned',"
+				  " dept_id = coalesce(dept_id, (SELECT dept_id FROM users WHERE id = ?2)),"
+				  " updated = crm_now() WHERE id = ?1",
+				id, user)))
 		return rc;
 	/* The party is the manager's from now on, unless it has one. */
-	st = crm_stmt(db, "UPDATE party SET owner_id = ?2,"
-			  " dept_id = coalesce(dept_id, (SELECT dept_id FROM request WHERE id = ?1)),"
-			  " updated = crm_now()"
-			  " WHERE id = (SELECT party_id FROM request WHERE id = ?1) AND owner_id IS NULL");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, user);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE party SET owner_id = ?2,"
+				  " dept_id = coalesce(dept_id, (SELECT dept_id FROM request WHERE id = ?1)),"
+				  " updated = crm_now()"
+				  " WHERE id = (SELECT party_id FROM request WHERE id = ?1) AND owner_id IS NULL",
+				id, user)))
 		return rc;
 	snprintf(title, sizeof title, "Request %lld assigned to you", (long long)id);
 	if ((rc = crm_request_party(db, id, &assignee)) ||
@@ -504,7 +487,6 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row
 int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in *in,
 			crm_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st;
 	int64_t assignee, party;
 	int rc;
 
@@ -514,21 +496,13 @@ int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in
 	    (rc = crm_may_handle(db, assignee, id, "qualify")) ||
 	    (rc = crm_request_party(db, id, &party)) || (rc = crm_party_update(db, party, in)))
 		return rc;
-	st = crm_stmt(db, "UPDATE request SET status = 'qualified',"
-			  " assignee_id = coalesce(assignee_id, ?2), updated = crm_now() WHERE id = ?1");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, crm_user_id(db));
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE request SET status = 'qualified',"
+				  " assignee_id = coalesce(assignee_id, ?2), updated = crm_now() WHERE id = ?1",
+				id, crm_user_id(db))))
 		return rc;
-	st = crm_stmt(db, "UPDATE party SET kind = 'client', owner_id = coalesce(owner_id, ?2),"
-			  " updated = crm_now() WHERE id = ?1 AND kind = 'lead'");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, party);
-	sqlite3_bind_int64(st, 2, crm_user_id(db));
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE party SET kind = 'client', owner_id = coalesce(owner_id, ?2),"
+				  " updated = crm_now() WHERE id = ?1 AND kind = 'lead'",
+				party, crm_user_id(db))))
 		return rc;
 	return emit_state(db, id, fn, arg);
 }
@@ -556,12 +530,8 @@ int crm_request_junk(struct crm_db *db, int64_t id, const char *reason, crm_row_
 	if ((rc = crm_stmt_done(db, st)))
 		return rc;
 	/* Notices about a junk request are void. */
-	st = crm_stmt(db, "UPDATE task SET status = 'done', done_at = crm_now()"
-			  " WHERE request_id = ? AND kind = 'notice' AND status = 'open'");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE task SET status = 'done', done_at = crm_now()"
+			  " WHERE request_id = ? AND kind = 'notice' AND status = 'open'", id, 0)))
 		return rc;
 	return emit_state(db, id, fn, arg);
 }

@@ -225,7 +225,6 @@ int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 
 int crm_task_reassign(struct crm_db *db, int64_t id, const char *to, crm_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st;
 	int64_t assignee, user;
 	int rc;
 
@@ -236,12 +235,8 @@ int crm_task_reassign(struct crm_db *db, int64_t id, const char *to, crm_row_fn 
 		return crm_error_set(CRM_USAGE, "reassign needs --to USER or --to dept:NAME");
 	if ((rc = resolve_to(db, to, &user)))
 		return rc;
-	st = crm_stmt(db, "UPDATE task SET assignee_id = ?2 WHERE id = ?1");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, user);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = crm_exec_ids(db, "UPDATE task SET assignee_id = ?2 WHERE id = ?1",
+				id, user)))
 		return rc;
 	return crm_task_show(db, id, fn, arg);
 }
