@@ -20,9 +20,10 @@
  * part is left byte for byte, so the MIME structure stays valid.
  *
  * usage: gen-mail TEMPLATE_DIR MAILDIR_NEW N [SEED [REPEAT_PERCENT]]
- * Prints what it made (counts by kind, sizes, the senders) on stdout, and
- * the actions crm-mailpull should then report, as a last line
- * "expect: new-lead N history N skipped-autoreply N".
+ * Prints what it made (counts by kind, sizes, the senders) on stdout, then
+ * two lines for scripts: the actions crm-mailpull should report,
+ * "expect: history N new-lead N skipped-autoreply N", and "bytes: N", the
+ * letters' total size.
  * Only libc; build with `cc -O2 -o gen-mail gen-mail.c`.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -517,6 +518,7 @@ int main(int argc, char **argv)
 		printf("%s %lu %s", i ? "," : "", count[i], kind_names[i]);
 	printf("\nsenders: %lu new, %lu writing again (%.1f%%), %lu automatic letters without one\n",
 	       fresh, again, fresh + again ? 100.0 * again / (fresh + again) : 0.0, automatic);
-	printf("expect: new-lead %lu history %lu skipped-autoreply %lu\n", fresh, again, automatic);
+	printf("expect: history %lu new-lead %lu skipped-autoreply %lu\nbytes: %zu\n", again, fresh,
+	       automatic, bytes);
 	return 0;
 }

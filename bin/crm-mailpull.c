@@ -68,12 +68,15 @@ static int account_opts(struct cli *c, const char *arg, struct crm_account *a,
 	int rc = CRM_OK;
 
 	memset(a, 0, sizeof *a);
-	if (strchr(arg, ':')) { /* a source, not an account name */
+	if (strchr(arg, ':')) /* a source, not an account name */
 		a->source = strdup(arg);
+	else if ((rc = crm_account_load(c->opt[O_ACCOUNTS], arg, a)))
+		return rc;
+	if (c->opt[O_PASSFILE] || c->opt[O_PASSCMD]) {
+		free(a->passfile);
+		free(a->passcmd);
 		a->passfile = c->opt[O_PASSFILE] ? strdup(c->opt[O_PASSFILE]) : NULL;
 		a->passcmd = c->opt[O_PASSCMD] ? strdup(c->opt[O_PASSCMD]) : NULL;
-	} else if ((rc = crm_account_load(c->opt[O_ACCOUNTS], arg, a))) {
-		return rc;
 	}
 	o->source = a->source;
 	o->cafile = c->opt[O_CAFILE] ? c->opt[O_CAFILE] : a->cafile;
@@ -86,20 +89,28 @@ static int account_opts(struct cli *c, const char *arg, struct crm_account *a,
 	return CRM_OK;
 }
 
-static int pull_one(struct cli *c, const char *arg, struct crm_mail_opts *o, int *quarantined)
+/* A mailbox on a server (needs a password; may have a certificate). */
+static int remote(const char *source)
 {
+	return strncmp(source, "imap", 4) == 0 || strncmp(source, "pop3", 4) == 0;
+}
+
+static int pull_one(struct cli *c, const char *arg, const struct crm_mail_opts *base,
+		    int *quarantined)
+{
+	struct crm_mail_opts o = *base; /* each source starts from the command line */
 	struct crm_mail_stats stats;
 	struct crm_account a;
 	char *password = NULL;
 	int rc;
 
-	if ((rc = account_opts(c, arg, &a, o)) == CRM_OK &&
-	    (rc = crm_account_password(&a, &password)) == CRM_OK) {
-		o->password = password;
-		if (o->insecure)
+	if ((rc = account_opts(c, arg, &a, &o)) == CRM_OK &&
+	    (!remote(o.source) || (rc = crm_account_password(&a, &password)) == CRM_OK)) {
+		o.password = password;
+		if (o.insecure && remote(o.source))
 			fprintf(stderr, "%s: warning: %s: the server's certificate is not checked\n",
-				c->prog, o->source);
-		rc = crm_mail_pull(c->db, o, cli_row, c, &stats);
+				c->prog, o.source);
+		rc = crm_mail_pull(c->db, &o, cli_row, c, &stats);
 		*quarantined += stats.quarantined;
 	}
 	if (password)

@@ -101,6 +101,8 @@ int crm_account_load(const char *path, const char *name, struct crm_account *out
 		n++;
 		key = line + strspn(line, " \t");
 		key[strcspn(key, "\r\n")] = '\0';
+		for (v = key + strlen(key); v > key && (v[-1] == ' ' || v[-1] == '\t'); v--)
+			v[-1] = '\0';
 		if (!*key || *key == '#')
 			continue;
 		v = key + strcspn(key, " \t");

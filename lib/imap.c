@@ -155,7 +155,12 @@ static int imap_mark(struct pull *p, mailimap *imap, uint32_t uid)
 		mailimap_store_att_flags_free(sa);
 	}
 	mailimap_set_free(set);
-	return r == MAILIMAP_NO_ERROR ? CRM_OK : imap_error(p, r, p->o->move_to ? "MOVE" : "STORE");
+	if (r == MAILIMAP_NO_ERROR)
+		return CRM_OK;
+	if (p->o->move_to && r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_PARSE)
+		return crm_error_set(CRM_CONFIG, "%s: cannot move mail to %s (does the folder exist?)",
+				     p->src.host, p->o->move_to);
+	return imap_error(p, r, p->o->move_to ? "MOVE" : "STORE");
 }
 
 static int imap_messages(struct pull *p, mailimap *imap)

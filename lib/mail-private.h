@@ -28,6 +28,7 @@ struct pull {
 	crm_row_fn *fn;
 	void *arg;
 	struct crm_mail_stats *stats;
+	unsigned long emitted; /* rows reported */
 };
 
 /* Take one message in its own transaction; *done says it may now be

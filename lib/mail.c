@@ -85,8 +85,14 @@ static int parse_source(const char *spec, struct source *s)
 		s->tls = kinds[i].tls;
 		s->port = kinds[i].port;
 		if (s->kind == MAILDIR || s->kind == MBOX) {
+			const char *home = getenv("HOME");
+
 			if (!spec[n])
 				return bad_source(spec, "no path");
+			/* The shell leaves "maildir:~/Maildir" alone; do what it means. */
+			if (strncmp(spec + n, "~/", 2) == 0 && home &&
+			    asprintf(&s->path, "%s%s", home, spec + n + 1) >= 0)
+				return CRM_OK;
 			s->path = strdup(spec + n);
 			return CRM_OK;
 		}
@@ -99,7 +105,7 @@ static int parse_source(const char *spec, struct source *s)
 
 int crm_mail_seen_uid(struct pull *p, const char *uid)
 {
-	sqlite3_stmt *st = crm_stmt(p->db, "SELECT 1 FROM mail_seen WHERE source = ? AND uid = ?");
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT 1 FROM mail_box WHERE source = ? AND uid = ?");
 	int64_t one;
 
 	if (!st || !uid)
@@ -153,22 +159,37 @@ static int64_t thread_party(struct pull *p, const struct crm_message *m)
 	return party;
 }
 
-static int record(struct pull *p, const char *ref, const char *uid, const char *action,
-		  const char *parser, const char *reason, int64_t request, int64_t quarantine)
+static int record(struct pull *p, const char *ref, const char *action, const char *parser,
+		  const char *reason, int64_t request, int64_t quarantine)
 {
-	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO mail_seen (ref, source, uid, action, parser,"
-					  " reason, request_id, quarantine_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO mail_seen (ref, source, action, parser,"
+					  " reason, request_id, quarantine_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return CRM_SOFTWARE;
 	crm_bind_text(st, 1, ref);
 	crm_bind_text(st, 2, p->src.label);
-	crm_bind_text(st, 3, uid);
-	crm_bind_text(st, 4, action);
-	crm_bind_text(st, 5, parser);
-	crm_bind_text(st, 6, reason);
-	crm_bind_id(st, 7, request);
-	crm_bind_id(st, 8, quarantine);
+	crm_bind_text(st, 3, action);
+	crm_bind_text(st, 4, parser);
+	crm_bind_text(st, 5, reason);
+	crm_bind_id(st, 6, request);
+	crm_bind_id(st, 7, quarantine);
+	return crm_stmt_done(p->db, st);
+}
+
+/* Where the message was read, so this mailbox is not read again for it. */
+static int record_uid(struct pull *p, const char *uid, const char *ref)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO mail_box (source, uid, ref) VALUES (?, ?, ?)"
+					  " ON CONFLICT (source, uid) DO NOTHING");
+
+	if (!uid)
+		return CRM_OK;
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, p->src.label);
+	crm_bind_text(st, 2, uid);
+	crm_bind_text(st, 3, ref);
 	return crm_stmt_done(p->db, st);
 }
 
@@ -198,10 +219,11 @@ struct outcome {
 	int64_t party, request;
 };
 
+static const char *const row_names[] = { "message_id", "action", "party", "request", "parser",
+					 "reason" };
+
 static int emit(struct pull *p, const struct outcome *r)
 {
-	static const char *const names[] = { "message_id", "action", "party", "request", "parser",
-					     "reason" };
 	char party[24], request[24];
 	const char *v[6];
 
@@ -209,7 +231,8 @@ static int emit(struct pull *p, const struct outcome *r)
 	snprintf(request, sizeof request, "%lld", (long long)r->request);
 	v[0] = r->ref, v[1] = r->action, v[2] = r->party ? party : NULL;
 	v[3] = r->request ? request : NULL, v[4] = r->parser, v[5] = r->reason[0] ? r->reason : NULL;
-	return p->fn ? p->fn(p->arg, 6, names, v) : CRM_OK;
+	p->emitted++;
+	return p->fn ? p->fn(p->arg, 6, row_names, v) : CRM_OK;
 }
 
 /* The body, with the attachments listed after it. */
@@ -327,13 +350,13 @@ static int take(struct pull *p, const char *uid, const char *raw, size_t len, st
 		return rc;
 	}
 	crm_message_free(m);
-	if (strcmp(r->action, "duplicate") == 0)
-		return CRM_OK;
+	if ((rc = record_uid(p, uid, r->ref)) || strcmp(r->action, "duplicate") == 0)
+		return rc;
 	if (strcmp(r->action, "quarantined") == 0 &&
 	    (rc = quarantine(p, raw, len, r->reason, &q)))
 		return rc;
-	return record(p, r->ref, uid, r->action, r->parser, r->reason[0] ? r->reason : NULL,
-		      r->request, q);
+	return record(p, r->ref, r->action, r->parser, r->reason[0] ? r->reason : NULL, r->request,
+		      q);
 }
 
 /* One message in its own transaction; *commit tells whether it may now be
@@ -472,6 +495,8 @@ int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *
 		break;
 	}
 	close(lock);
+	if (rc == CRM_OK && !p.emitted && fn) /* nothing new: the header alone */
+		rc = fn(arg, 6, row_names, NULL);
 out:
 	if (!o->rules)
 		crm_mailrules_free(p.rules);

@@ -172,7 +172,14 @@ int crm_mail_mbox(struct pull *p)
 		close(fd);
 		return rc;
 	}
+	/* The delivery agent's lock (dotlock and fcntl): no half-appended letter. */
+	if (maillock_read_lock(p->src.path, fd) != 0) {
+		close(fd);
+		return crm_error_set(CRM_TEMPFAIL, "%s is locked by another program; try again",
+				     p->src.path);
+	}
 	map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	maillock_read_unlock(p->src.path, fd);
 	close(fd);
 	if (map == MAP_FAILED)
 		return crm_error_set(CRM_IOERR, "%s: %s", p->src.path, strerror(errno));

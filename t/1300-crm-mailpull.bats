@@ -286,3 +286,22 @@ deliver() {
 	[ "$(sql "SELECT length(raw) FROM request")" -eq "$size" ]
 	[[ "$(sql "SELECT body FROM request")" == *"[attachment] plan.pdf (application/pdf, 15000000 bytes)"* ]]
 }
+
+@test "a copy of a letter already taken is reported once, not at every run" {
+	letter dup@ex.ru 'a@ex.ru' 'Тема' 'т' | deliver 1.first
+	crm-mailpull "maildir:$MD" > /dev/null
+	letter dup@ex.ru 'a@ex.ru' 'Тема' 'т' | deliver 2.copy
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = duplicate ]
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'message_id\taction\tparty\trequest\tparser\treason' ]
+}
+
+@test "maildir:~/PATH means the home directory, as the shell would" {
+	export HOME="$BATS_TEST_TMPDIR"
+	letter home@ex.ru 'a@ex.ru' 'Тема' 'т' | deliver 1.home
+	run --separate-stderr crm-mailpull "maildir:~/Maildir"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+}

@@ -201,3 +201,25 @@ EOF
 	[ "$(tsv_count "$output")" -eq 2 ]
 	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
 }
+
+@test "--passfile on the command line serves an account that names no password" {
+	send 1 1
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	printf 'account plain\n\tsource %s   \n' "$IMAP" > "$XDG_CONFIG_HOME/crm/accounts"
+	run --separate-stderr crm-mailpull --passfile "$PASS" plain
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+}
+
+@test "--move-to a folder that does not exist is a configuration error, and the mail stays unflagged" {
+	send 1 1
+	run --separate-stderr pull --move-to Nowhere "$IMAP"
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"cannot move mail to Nowhere"* ]]
+	# The letter itself was recorded; the next run (fixed) moves it without doubling.
+	dovecot_doveadm "$DOVECOT_USER" mailbox create Nowhere
+	run --separate-stderr pull --move-to Nowhere "$IMAP"
+	[ "$status" -eq 0 ]
+	[ "$(dovecot_count "$DOVECOT_USER" Nowhere)" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+}
