@@ -354,11 +354,15 @@ static void pad_quote(struct buf *b, const char *eol, size_t target)
 			snprintf(line, sizeof line,
 				 "> > Добрый день! Направляем уточнённую спецификацию (ред. %u) по объекту.%s",
 				 n / 40 + 1, eol);
-		else
+		else { /* one draw after another: the same letters from any compiler */
+			const char *item = items[rnd(N_ELEMS(items))];
+			unsigned count = 1 + rnd(12), from = 2 + rnd(4), to = 6 + rnd(6);
+			unsigned price = 10000 + rnd(900000);
+
 			snprintf(line, sizeof line,
 				 "> > %u. %s — %u шт., поставка %u–%u недель, цена %u руб./шт. с НДС 20%%%s",
-				 n % 40, items[rnd(N_ELEMS(items))], 1 + rnd(12), 2 + rnd(4),
-				 6 + rnd(6), 10000 + rnd(900000), eol);
+				 n % 40, item, count, from, to, price, eol);
+		}
 		adds(b, line);
 		n++;
 	}
