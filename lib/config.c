@@ -4,6 +4,7 @@
  * and a default; crm-admin(1) lists them.
  */
 #include <ctype.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,11 +47,52 @@ static int check_head(struct crm_db *db, const char *key, const char *v)
 				 : rc;
 }
 
+/* A comma-separated list of phone numbers, each one readable. */
+static int check_numbers(struct crm_db *db, const char *key, const char *v)
+{
+	char *list = strdup(v), *tok, *save = NULL, cc[8];
+	struct crm_phone ph;
+	int rc = list ? crm_country(db, cc) : crm_error_set(CRM_SOFTWARE, "out of memory");
+
+	for (tok = list ? strtok_r(list, ",", &save) : NULL; rc == CRM_OK && tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if ((rc = crm_phone_normalize(tok, cc, &ph)))
+			crm_error_prefix("%s", key);
+	free(list);
+	return rc;
+}
+
+static int check_regex(struct crm_db *db, const char *key, const char *v)
+{
+	regex_t re;
+	int r = regcomp(&re, v, REG_EXTENDED | REG_NOSUB);
+
+	if (r != 0)
+		return crm_error_set(CRM_DATAERR, "%s: \"%s\" is not an extended regular expression",
+				     key, v);
+	regfree(&re);
+	return CRM_OK;
+}
+
+static int check_duration(struct crm_db *db, const char *key, const char *v)
+{
+	long long s;
+	int rc = crm_duration_parse(v, &s);
+
+	if (rc)
+		crm_error_prefix("%s", key);
+	return rc;
+}
+
 static const struct key keys[] = {
 	{ "country_code", "7", "default country calling code for phone numbers",
 	  check_country },
 	{ "head", "", "login that gets new-lead notices (empty: the first head, else the first admin)",
 	  check_head },
+	{ "own_numbers", "", "the company's own phone numbers, comma-separated: calls to them are incoming",
+	  check_numbers },
+	{ "extensions", "^[0-9]{1,5}$", "extended regex of internal extension numbers", check_regex },
+	{ "callback_due", "30m", "how soon a missed call must be called back", check_duration },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -67,12 +67,24 @@ int crm_country(struct crm_db *db, char buf[8]);
 /* May the acting user work on a request assigned to assignee (managers: own only)? */
 int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action);
 
+/* intake.c: a source's cursor (read and written inside the caller's
+ * transaction), and its lock (a file beside the database, held while fd is
+ * open; another holder: CRM_TEMPFAIL naming crm-COMMAND). */
+int crm_cursor_get(struct crm_db *db, const char *source, char *state, size_t size);
+int crm_cursor_put(struct crm_db *db, const char *source, const char *state);
+int crm_source_lock(struct crm_db *db, const char *command, const char *source, int *fd);
+
 /* task.c: a task for a user id, not doubled while an equal one is open;
  * with duplicate NULL there is no such check (for a task that cannot have
  * a twin, like the notice of a request just recorded). */
 int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const char *due,
 		    const char *title, int64_t party, int64_t request, const char *origin,
 		    int64_t *id, int *duplicate);
+
+/* An open task of kind for party (with no request): its id, or CRM_NOMATCH. */
+int crm_task_open(struct crm_db *db, const char *kind, int64_t party, int64_t *id);
+/* The next active manager of department dept, in turn. */
+int crm_task_round_robin(struct crm_db *db, const char *dept, int64_t *user);
 
 /* audit.c: the SQL functions crm_user() and crm_now(), and the triggers
  * that write every insert, update and delete to the audit table. */

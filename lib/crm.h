@@ -397,4 +397,62 @@ int crm_account_load(const char *path, const char *name, struct crm_account *out
 int crm_account_password(const struct crm_account *a, char **out);
 void crm_account_clear(struct crm_account *a);
 
+/* ---- cdr.c: call detail records of the PBX (Asterisk Master.csv, MikoPBX) */
+
+struct crm_cdr {
+	const char *uniqueid;    /* the call's id; for MikoPBX its linkedid; NULL when empty */
+	const char *linkedid;    /* or NULL */
+	const char *src, *dst;   /* numbers as the PBX wrote them */
+	const char *did;         /* the line called, when the PBX records it, or NULL */
+	const char *clid, *channel, *dstchannel, *dcontext, *lastapp;
+	time_t start, answer, end; /* 0 when unset */
+	long duration, billsec;
+	const char *disposition; /* ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, CANCEL, UNKNOWN */
+};
+struct crm_cdr_reader;
+/* Read Master.csv records from f, which is positioned at the start of a line.
+ * columns: a comma-separated list of Asterisk column names, or NULL to
+ * detect the layout from the number of fields (16, 18 = with uniqueid and
+ * userfield, 21 = with peeraccount, linkedid and sequence). utc: the times
+ * are UTC (Asterisk's usegmtime), else local time. */
+int crm_cdr_open_csv(FILE *f, const char *columns, int utc, struct crm_cdr_reader **out);
+/* Read MikoPBX's cdr_general table from the SQLite file at path, read-only:
+ * rows with id > after_id; the legs of one call (one linkedid) become one
+ * record. Its times are local unless utc. */
+int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
+			 struct crm_cdr_reader **out);
+/* The next record: CRM_OK; CRM_NOMATCH at the end (a last line without its
+ * newline is not read: the PBX is still writing it); CRM_DATAERR for a line
+ * that cannot be read, with a message naming the reason (the reader then
+ * stands after that line). The record's strings live until the next call. */
+int crm_cdr_next(struct crm_cdr_reader *r, struct crm_cdr *rec);
+/* The line number (1-based) and raw text of the last line read or refused. */
+unsigned long crm_cdr_line(const struct crm_cdr_reader *r);
+const char *crm_cdr_raw(const struct crm_cdr_reader *r);
+/* Bytes consumed from f so far (whole lines only); MikoPBX: the last id read. */
+int64_t crm_cdr_position(const struct crm_cdr_reader *r);
+void crm_cdr_close(struct crm_cdr_reader *r);
+
+/* ---- call.c: phone-call intake (crm-callpull) */
+
+struct crm_call_opts {
+	const char *source;  /* a Master.csv file, "-" for in, or mikopbx:PATH (cdr.db) */
+	FILE *in;            /* the stream for "-" (NULL: stdin) */
+	const char *columns; /* the Master.csv layout, or NULL to detect it */
+	int utc;             /* the PBX logs UTC, not local time */
+	int dry_run;
+	void (*progress)(void *arg, unsigned long lines);
+	void *progress_arg;
+};
+struct crm_call_stats {
+	unsigned long calls, internal, duplicates, quarantined;
+};
+/* Take the new calls of the source, each once, and report each through fn
+ * (uniqueid, start, direction, number, disposition, billsec, action, party,
+ * request, task, reason). Actions: new-lead, history, callback-task,
+ * ignored, duplicate, quarantined. Another run on the same source at the
+ * same time: CRM_TEMPFAIL. */
+int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
+		  struct crm_call_stats *stats);
+
 #endif

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "mail-private.h"
@@ -403,65 +402,22 @@ void crm_mail_progress(struct pull *p, unsigned long i, unsigned long n)
 
 int crm_mail_cursor_get(struct pull *p, char *state, size_t size)
 {
-	sqlite3_stmt *st = crm_stmt(p->db, "SELECT state FROM intake_cursor WHERE source = ?");
-	int rc;
-
-	state[0] = '\0';
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_text(st, 1, p->src.label, -1, SQLITE_STATIC);
-	if ((rc = crm_stmt_row(p->db, st)) == 1)
-		snprintf(state, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : CRM_OK;
+	return crm_cursor_get(p->db, p->src.label, state, size);
 }
 
 int crm_mail_cursor_set(struct pull *p, const char *state)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (p->o->dry_run)
 		return CRM_OK;
 	if ((rc = crm_db_begin(p->db)))
 		return rc;
-	st = crm_stmt(p->db, "INSERT INTO intake_cursor (source, state, updated)"
-			     " VALUES (?, ?, crm_now()) ON CONFLICT (source)"
-			     " DO UPDATE SET state = excluded.state, updated = excluded.updated");
-	if (!st) {
-		crm_db_rollback(p->db);
-		return CRM_SOFTWARE;
-	}
-	sqlite3_bind_text(st, 1, p->src.label, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	if ((rc = crm_stmt_done(p->db, st))) {
+	if ((rc = crm_cursor_put(p->db, p->src.label, state))) {
 		crm_db_rollback(p->db);
 		return rc;
 	}
 	return crm_db_commit(p->db);
-}
-
-/* ---- one reader per mailbox */
-
-static int lock_source(struct pull *p, int *fd)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the source */
-	const char *s;
-	char path[4200];
-
-	for (s = p->src.label; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	snprintf(path, sizeof path, "%s.mailpull-%016llx.lock", crm_db_path(p->db),
-		 (unsigned long long)h);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (*fd < 0)
-		return crm_error_set(CRM_IOERR, "cannot create %s: %s", path, strerror(errno));
-	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-		close(*fd);
-		return crm_error_set(CRM_TEMPFAIL, "another crm-mailpull is reading %s; try again",
-				     p->src.label);
-	}
-	return CRM_OK;
 }
 
 int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
@@ -478,7 +434,7 @@ int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *
 		p.rules = o->rules;
 	else if ((rc = crm_mailrules_load(NULL, &p.rules)))
 		goto out;
-	if ((rc = lock_source(&p, &lock)))
+	if ((rc = crm_source_lock(db, "mailpull", p.src.label, &lock)))
 		goto out;
 	switch (p.src.kind) {
 	case MAILDIR:

@@ -59,8 +59,13 @@ int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const
 	return rc;
 }
 
+int crm_task_open(struct crm_db *db, const char *kind, int64_t party, int64_t *id)
+{
+	return open_twin(db, kind, party, 0, 0, id);
+}
+
 /* The next active manager of a department after the one who got the last task. */
-static int round_robin(struct crm_db *db, const char *dept, int64_t *user)
+int crm_task_round_robin(struct crm_db *db, const char *dept, int64_t *user)
 {
 	sqlite3_stmt *st;
 	int64_t dept_id;
@@ -93,7 +98,7 @@ static int resolve_to(struct crm_db *db, const char *to, int64_t *user)
 		return CRM_OK;
 	}
 	if (strncmp(to, "dept:", 5) == 0)
-		return round_robin(db, to + 5, user);
+		return crm_task_round_robin(db, to + 5, user);
 	return crm_user_find(db, to, user);
 }
 

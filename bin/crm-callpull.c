@@ -1,0 +1,79 @@
+/*
+ * crm-callpull: take the PBX's call records (Asterisk Master.csv, MikoPBX's
+ * cdr.db), each call once: unknown callers become leads, known ones get a
+ * history entry and a notice to their manager, missed calls a callback task.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: crm-callpull [--dry-run] [--utc] [--columns LIST] [-d DB] [-H]\n"
+	"                    FILE|mikopbx:PATH|-...\n";
+
+enum { O_LAYOUT = 1, O_UTC };
+static const struct option options[] = {
+	/* Before the common options: here --columns names the Master.csv layout. */
+	{ "columns", required_argument, NULL, CLI_OPT_BASE + O_LAYOUT },
+	{ "utc", no_argument, NULL, CLI_OPT_BASE + O_UTC },
+	CLI_COMMON_OPTIONS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static void progress(void *arg, unsigned long lines)
+{
+	fprintf(stderr, "\r%s: %lu calls", ((struct cli *)arg)->prog, lines);
+}
+
+static int run(struct cli *c, int argc, char **argv)
+{
+	struct crm_call_opts o = { .columns = c->opt[O_LAYOUT], .utc = !!c->opt[O_UTC],
+				   .dry_run = c->dry_run };
+	struct crm_call_stats st;
+	unsigned long quarantined = 0;
+	int i, rc, first = CRM_OK, tty = isatty(STDERR_FILENO);
+
+	if (argc == 0)
+		return cli_usage(c, "name a Master.csv file, mikopbx:PATH or - for stdin");
+	if (tty) {
+		o.progress = progress;
+		o.progress_arg = c;
+	}
+	for (i = 0; i < argc; i++) {
+		o.source = argv[i];
+		rc = crm_call_pull(c->db, &o, cli_row, c, &st);
+		if (tty)
+			fputc('\n', stderr);
+		quarantined += st.quarantined;
+		if (rc && !first)
+			first = rc;
+		if (rc)
+			cli_fail(c, rc);
+		else if (st.internal)
+			fprintf(stderr, "%s: %s: %lu internal call%s set aside\n", c->prog, argv[i],
+				st.internal, st.internal == 1 ? "" : "s");
+	}
+	if (!first && quarantined) {
+		fprintf(stderr, "%s: %lu line%s put in quarantine (see the reason column)\n", c->prog,
+			quarantined, quarantined == 1 ? "" : "s");
+		first = CRM_DATAERR;
+	}
+	if (c->dry_run)
+		fprintf(stderr, "%s: dry run: nothing was written\n", c->prog);
+	return first;
+}
+
+static const struct cli_verb verbs[] = {
+	{ "", run, CLI_READ, { O_LAYOUT, O_UTC } },
+	{ NULL, NULL, 0, { 0 } }
+};
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+
+	cli_init(&c, "crm-callpull", usage);
+	return cli_main(&c, argc, argv, options, verbs);
+}

@@ -1,0 +1,626 @@
+/*
+ * call.c: phone-call intake. Every call the PBX reports is recorded once
+ * (by its uniqueid, or the hash of its line): internal calls are counted and
+ * set aside; an incoming call from an unknown number makes a lead and a
+ * request, from a known one an entry in the party's history and a notice to
+ * its manager; a missed call gives somebody a callback task (one open task
+ * per party, however often it rings), which the next answered call from or
+ * to that number closes. Lines are taken in batches, each one transaction
+ * with the file's cursor, so a crash doubles nothing and loses nothing.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include "crm-private.h"
+
+#define BATCH 2000 /* lines a transaction: a crash re-reads at most these */
+
+struct row {
+	char ref[160], start[CRM_TIME_LEN], number[24], disposition[24], reason[200];
+	const char *direction, *action;
+	long billsec;
+	int64_t party, request, task;
+};
+
+struct callpull {
+	struct crm_db *db;
+	const struct crm_call_opts *o;
+	char *label;         /* the source, made absolute */
+	char country[8];
+	regex_t ext;
+	int has_ext;
+	char **own;          /* the company's numbers, E.164 */
+	size_t nown;
+	long long due;       /* seconds to call back a missed call */
+	crm_row_fn *fn;
+	void *arg;
+	struct crm_call_stats *stats;
+	struct row *rows;    /* a batch's report, printed after its commit */
+	size_t nrows;
+};
+
+/* ---- settings */
+
+static int own_numbers(struct callpull *p, const char *list)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	struct crm_phone ph;
+
+	if (!copy)
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char **own = realloc(p->own, (p->nown + 1) * sizeof *own);
+
+		if (!own) {
+			free(copy);
+			return crm_error_set(CRM_SOFTWARE, "out of memory");
+		}
+		p->own = own;
+		if (crm_phone_normalize(tok, p->country, &ph) == CRM_OK)
+			p->own[p->nown++] = strdup(ph.e164);
+	}
+	free(copy);
+	return CRM_OK;
+}
+
+static int load_settings(struct callpull *p)
+{
+	char *own = NULL, *ext = NULL, *due = NULL;
+	int rc;
+
+	if ((rc = crm_country(p->db, p->country)) ||
+	    (rc = crm_config_get(p->db, "own_numbers", &own)) ||
+	    (rc = crm_config_get(p->db, "extensions", &ext)) ||
+	    (rc = crm_config_get(p->db, "callback_due", &due)))
+		goto out;
+	if (regcomp(&p->ext, ext, REG_EXTENDED | REG_NOSUB) != 0) {
+		rc = crm_error_set(CRM_CONFIG, "setting extensions: bad regular expression \"%s\"", ext);
+		goto out;
+	}
+	p->has_ext = 1;
+	if ((rc = crm_duration_parse(due, &p->due)) || (rc = own_numbers(p, own)))
+		crm_error_prefix("settings");
+out:
+	free(own);
+	free(ext);
+	free(due);
+	return rc;
+}
+
+/* ---- one call */
+
+static int is_extension(struct callpull *p, const char *n)
+{
+	return n && regexec(&p->ext, n, 0, NULL, 0) == 0;
+}
+
+static int is_own(struct callpull *p, const char *n)
+{
+	struct crm_phone ph;
+	size_t i;
+
+	if (!n || crm_phone_normalize(n, p->country, &ph) != CRM_OK)
+		return 0;
+	for (i = 0; i < p->nown; i++)
+		if (strcmp(p->own[i], ph.e164) == 0)
+			return 1;
+	return 0;
+}
+
+static int seen(struct callpull *p, const char *ref)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT 1 FROM call WHERE ref = ?");
+	int64_t one;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	return crm_query_id(p->db, st, &one) == CRM_OK;
+}
+
+static int insert_call(struct callpull *p, const struct crm_cdr *c, const struct row *r,
+		       const char *line)
+{
+	sqlite3_stmt *st = crm_stmt(p->db,
+		"INSERT INTO call (ref, source, start, direction, number, line, disposition,"
+		" duration, billsec, action, reason, party_id, request_id, task_id)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, r->ref);
+	crm_bind_text(st, 2, p->label);
+	crm_bind_text(st, 3, r->start);
+	crm_bind_text(st, 4, r->direction);
+	crm_bind_text(st, 5, r->number);
+	crm_bind_text(st, 6, line);
+	crm_bind_text(st, 7, c->disposition);
+	sqlite3_bind_int64(st, 8, c->duration);
+	sqlite3_bind_int64(st, 9, c->billsec);
+	crm_bind_text(st, 10, r->action);
+	crm_bind_text(st, 11, r->reason);
+	crm_bind_id(st, 12, r->party);
+	crm_bind_id(st, 13, r->request);
+	crm_bind_id(st, 14, r->task);
+	return crm_stmt_done(p->db, st);
+}
+
+/* Who calls back, or hears of a known caller: the party's active manager,
+ * else its department's managers in turn, else the head of sales. */
+static int responsible(struct callpull *p, int64_t party, int64_t *user)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT u.id FROM party p JOIN users u ON u.id = p.owner_id"
+					  " WHERE p.id = ? AND u.active = 1");
+	char dept[80] = "";
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	if ((rc = crm_query_id(p->db, st, user)) != CRM_NOMATCH)
+		return rc;
+	st = crm_stmt(p->db, "SELECT d.name FROM party p JOIN dept d ON d.id = p.dept_id WHERE p.id = ?"
+			     " AND EXISTS (SELECT 1 FROM users u WHERE u.dept_id = d.id AND u.active = 1"
+			     " AND u.role = 'manager')");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	if ((rc = crm_stmt_row(p->db, st)) == 1)
+		snprintf(dept, sizeof dept, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -rc;
+	return dept[0] ? crm_task_round_robin(p->db, dept, user) : crm_user_head(p->db, user);
+}
+
+/* A notice or a callback task for the party, not doubled while one is open. */
+static int task_for(struct callpull *p, const char *kind, int64_t party, const char *due,
+		    const char *title, int64_t *task)
+{
+	int64_t user;
+	int dup, rc = crm_task_open(p->db, kind, party, task);
+
+	if (rc != CRM_NOMATCH)
+		return rc; /* one is open already (or an error) */
+	if ((rc = responsible(p, party, &user)))
+		return rc;
+	return crm_task_insert(p->db, kind, user, due, title, party, 0, "call", task, &dup);
+}
+
+/* An answered call from or to the number: its open callbacks are done. */
+static int close_callbacks(struct callpull *p, int64_t party)
+{
+	return crm_exec_ids(p->db, "UPDATE task SET status = 'done', done_at = crm_now()"
+				   " WHERE party_id = ?1 AND kind = 'callback' AND status = 'open'",
+			    party, 0);
+}
+
+static int party_name(struct callpull *p, int64_t party, char *buf, size_t size)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT coalesce(name, '') FROM party WHERE id = ?");
+	int rc;
+
+	buf[0] = '\0';
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	if ((rc = crm_stmt_row(p->db, st)) == 1)
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : CRM_OK;
+}
+
+/* The first call of an unknown number: a lead, through the foundation. */
+static int new_lead(struct callpull *p, const struct crm_cdr *c, struct row *r, const char *raw,
+		    const char *line, int missed)
+{
+	struct crm_request_in in = { NULL };
+	struct crm_request_out out;
+	char subject[160], ref[200];
+	int rc;
+
+	if (missed)
+		snprintf(subject, sizeof subject, "Missed call (%s)%s%s", c->disposition,
+			 line ? " to " : "", line ? line : "");
+	else
+		snprintf(subject, sizeof subject, "Incoming call, answered, %ld s%s%s", c->billsec,
+			 line ? ", to " : "", line ? line : "");
+	snprintf(ref, sizeof ref, "call:%s", r->ref);
+	in.channel = "call";
+	in.received = r->start;
+	in.phone = r->number;
+	in.subject = subject;
+	in.source_ref = ref;
+	in.raw = raw;
+	in.raw_len = raw ? strlen(raw) : 0;
+	if ((rc = crm_request_add(p->db, &in, &out)))
+		return rc;
+	r->party = out.party;
+	r->request = out.request;
+	r->action = "new-lead";
+	return CRM_OK;
+}
+
+static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, const char *raw,
+		    const char *line)
+{
+	int missed = !c->disposition || strcmp(c->disposition, "ANSWERED") != 0;
+	char title[300], name[200], due[CRM_TIME_LEN];
+	time_t t;
+	int rc;
+
+	if (!r->party) {
+		if ((rc = new_lead(p, c, r, raw, line, missed)))
+			return rc;
+	} else {
+		r->action = "history";
+		if ((rc = party_name(p, r->party, name, sizeof name)))
+			return rc;
+		snprintf(title, sizeof title, "Call from %s (%s)", name, r->number);
+		if ((rc = task_for(p, "notice", r->party, NULL, title, &r->task)))
+			return rc;
+	}
+	if (!missed)
+		return close_callbacks(p, r->party);
+	if ((rc = crm_time_parse(r->start, &t)))
+		return rc;
+	crm_time_format(t + p->due, due);
+	snprintf(title, sizeof title, "Call back %s: missed call (%s)", r->number, c->disposition);
+	r->action = "callback-task";
+	return task_for(p, "callback", r->party, due, title, &r->task);
+}
+
+static int outgoing(struct callpull *p, const struct crm_cdr *c, struct row *r)
+{
+	if (!r->party) {
+		r->action = "ignored";
+		snprintf(r->reason, sizeof r->reason, "number not known");
+		return CRM_OK;
+	}
+	r->action = "history";
+	return c->disposition && strcmp(c->disposition, "ANSWERED") == 0
+		       ? close_callbacks(p, r->party)
+		       : CRM_OK;
+}
+
+/* Inside the batch's transaction: what the call is, and what it makes. */
+static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, struct row *r)
+{
+	int src_ext = is_extension(p, c->src), dst_ext = is_extension(p, c->dst);
+	const char *number, *line;
+	struct crm_phone ph;
+	int rc;
+
+	crm_time_format(c->start, r->start);
+	snprintf(r->disposition, sizeof r->disposition, "%s", c->disposition ? c->disposition : "");
+	r->billsec = c->billsec;
+	if (seen(p, r->ref)) {
+		r->action = "duplicate";
+		p->stats->duplicates++;
+		return CRM_OK;
+	}
+	if (src_ext && dst_ext) {
+		r->direction = "internal";
+		r->action = "ignored";
+		snprintf(r->reason, sizeof r->reason, "internal call");
+		p->stats->internal++;
+		return insert_call(p, c, r, c->dst);
+	}
+	if ((src_ext || is_own(p, c->src)) && !dst_ext) {
+		r->direction = "out";
+		number = c->dst, line = c->src;
+	} else {
+		r->direction = "in";
+		number = c->src, line = c->did ? c->did : c->dst;
+	}
+	if (!number || crm_phone_normalize(number, p->country, &ph) != CRM_OK) {
+		r->action = "ignored";
+		snprintf(r->reason, sizeof r->reason, "hidden or unreadable number \"%s\"",
+			 number ? number : "");
+		return insert_call(p, c, r, line);
+	}
+	snprintf(r->number, sizeof r->number, "%s", ph.e164);
+	if ((rc = crm_party_by_phone(p->db, &ph, &r->party)) == CRM_NOMATCH)
+		r->party = 0;
+	else if (rc)
+		return rc;
+	rc = strcmp(r->direction, "in") == 0 ? incoming(p, c, r, raw, line) : outgoing(p, c, r);
+	return rc ? rc : insert_call(p, c, r, line);
+}
+
+/* ---- reporting and batches */
+
+static const char *const names[] = { "uniqueid", "start", "direction", "number", "disposition",
+				     "billsec", "action", "party", "request", "task", "reason" };
+
+static int report(struct callpull *p)
+{
+	char bs[24], party[24], request[24], task[24];
+	const char *v[11];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->nrows; i++) {
+		const struct row *r = &p->rows[i];
+
+		snprintf(bs, sizeof bs, "%ld", r->billsec);
+		snprintf(party, sizeof party, "%lld", (long long)r->party);
+		snprintf(request, sizeof request, "%lld", (long long)r->request);
+		snprintf(task, sizeof task, "%lld", (long long)r->task);
+		v[0] = r->ref, v[1] = r->start[0] ? r->start : NULL, v[2] = r->direction;
+		v[3] = r->number[0] ? r->number : NULL, v[4] = r->disposition[0] ? r->disposition : NULL;
+		v[5] = r->start[0] ? bs : NULL, v[6] = r->action;
+		v[7] = r->party ? party : NULL, v[8] = r->request ? request : NULL;
+		v[9] = r->task ? task : NULL, v[10] = r->reason[0] ? r->reason : NULL;
+		if (p->fn && (rc = p->fn(p->arg, 11, names, v)))
+			return rc;
+	}
+	p->nrows = 0;
+	return CRM_OK;
+}
+
+static int quarantine(struct callpull *p, struct crm_cdr_reader *rd, struct row *r)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO quarantine (source, raw, reason, at)"
+					  " VALUES (?, ?, ?, crm_now())");
+	const char *raw = crm_cdr_raw(rd);
+
+	snprintf(r->reason, sizeof r->reason, "%s", crm_error_message());
+	r->action = "quarantined";
+	p->stats->quarantined++;
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, p->label);
+	sqlite3_bind_blob(st, 2, raw ? raw : "", raw ? (int)strlen(raw) : 0, SQLITE_TRANSIENT);
+	crm_bind_text(st, 3, r->reason);
+	return crm_stmt_done(p->db, st);
+}
+
+/* One record of the reader into p->rows; CRM_NOMATCH at the end. */
+static int next(struct callpull *p, struct crm_cdr_reader *rd)
+{
+	struct row *r = &p->rows[p->nrows];
+	struct crm_cdr c;
+	int rc = crm_cdr_next(rd, &c);
+	char *hash;
+
+	if (rc == CRM_NOMATCH)
+		return rc;
+	memset(r, 0, sizeof *r);
+	r->direction = NULL;
+	p->nrows++;
+	if (rc == CRM_DATAERR) {
+		snprintf(r->ref, sizeof r->ref, "line %lu", crm_cdr_line(rd));
+		return quarantine(p, rd, r);
+	}
+	if (rc)
+		return rc;
+	p->stats->calls++;
+	if (c.uniqueid) {
+		snprintf(r->ref, sizeof r->ref, "%s", c.uniqueid);
+	} else if ((hash = crm_message_hash_id(crm_cdr_raw(rd), strlen(crm_cdr_raw(rd))))) {
+		snprintf(r->ref, sizeof r->ref, "%s", hash); /* no uniqueid: the line's bytes */
+		free(hash);
+	}
+	return take(p, &c, crm_cdr_raw(rd), r);
+}
+
+/* Batches of lines, each with the cursor that follows it in one transaction. */
+static int run_reader(struct callpull *p, struct crm_cdr_reader *rd,
+		      int (*save)(struct callpull *p, struct crm_cdr_reader *rd, void *arg),
+		      void *arg)
+{
+	int rc = CRM_OK, end = 0;
+
+	while (rc == CRM_OK && !end) {
+		if ((rc = crm_db_begin(p->db)))
+			break;
+		while (p->nrows < BATCH && (rc = next(p, rd)) == CRM_OK)
+			;
+		end = rc == CRM_NOMATCH;
+		if (end)
+			rc = CRM_OK;
+		if (rc == CRM_OK && save && !p->o->dry_run)
+			rc = save(p, rd, arg);
+		if (rc == CRM_OK && !p->o->dry_run)
+			rc = crm_db_commit(p->db);
+		if (rc != CRM_OK || p->o->dry_run)
+			crm_db_rollback(p->db);
+		if (rc == CRM_OK)
+			rc = report(p);
+		if (p->o->progress)
+			p->o->progress(p->o->progress_arg, p->stats->calls + p->stats->quarantined);
+	}
+	return rc;
+}
+
+/* ---- sources */
+
+struct file_cursor {
+	dev_t dev;
+	ino_t ino;
+	int64_t base; /* where the reader started in the file */
+};
+
+static int save_file(struct callpull *p, struct crm_cdr_reader *rd, void *arg)
+{
+	struct file_cursor *fc = arg;
+	char state[96];
+
+	snprintf(state, sizeof state, "%llu %llu %lld", (unsigned long long)fc->dev,
+		 (unsigned long long)fc->ino, (long long)(fc->base + crm_cdr_position(rd)));
+	return crm_cursor_put(p->db, p->label, state);
+}
+
+/* Read one file from offset, saving the cursor (dev, ino, offset) as it goes. */
+static int read_file(struct callpull *p, const char *path, const struct stat *sb, int64_t offset)
+{
+	struct file_cursor fc = { sb->st_dev, sb->st_ino, offset };
+	struct crm_cdr_reader *rd;
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f)
+		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", path,
+				     strerror(errno));
+	if (offset && fseeko(f, offset, SEEK_SET) != 0) {
+		fclose(f);
+		return crm_error_set(CRM_IOERR, "%s: %s", path, strerror(errno));
+	}
+	if ((rc = crm_cdr_open_csv(f, p->o->columns, p->o->utc, &rd)) == CRM_OK) {
+		rc = run_reader(p, rd, save_file, &fc);
+		crm_cdr_close(rd);
+	}
+	fclose(f);
+	return rc;
+}
+
+/* The file that was rotated away: beside the new one, with the old inode. */
+static int find_rotated(const char *path, dev_t dev, ino_t ino, char *out, size_t size)
+{
+	char dir[PATH_MAX], *slash;
+	const char *base;
+	struct dirent *e;
+	struct stat sb;
+	DIR *d;
+	int found = 0;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	base = slash ? path + (slash - dir) + 1 : path;
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (!(d = opendir(dir)))
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (strncmp(e->d_name, base, strlen(base)) != 0)
+			continue;
+		snprintf(out, size, "%s/%s", dir, e->d_name);
+		found = stat(out, &sb) == 0 && sb.st_dev == dev && sb.st_ino == ino;
+	}
+	closedir(d);
+	return found;
+}
+
+static int pull_file(struct callpull *p)
+{
+	unsigned long long dev = 0, ino = 0;
+	long long off = 0;
+	char state[96], old[PATH_MAX];
+	struct stat sb, osb;
+	int rc;
+
+	if (stat(p->label, &sb) != 0)
+		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", p->label,
+				     strerror(errno));
+	if ((rc = crm_cursor_get(p->db, p->label, state, sizeof state)))
+		return rc;
+	if (sscanf(state, "%llu %llu %lld", &dev, &ino, &off) == 3 &&
+	    (dev != (unsigned long long)sb.st_dev || ino != (unsigned long long)sb.st_ino)) {
+		/* Rotated: finish the old file first, then the new one from its start. */
+		if (find_rotated(p->label, dev, ino, old, sizeof old) && stat(old, &osb) == 0 &&
+		    off <= osb.st_size && (rc = read_file(p, old, &osb, off)))
+			return rc;
+		off = 0;
+	} else if (off > sb.st_size) {
+		off = 0; /* cut short: read it again; the uniqueids keep each call once */
+	}
+	return read_file(p, p->label, &sb, off);
+}
+
+static int save_id(struct callpull *p, struct crm_cdr_reader *rd, void *arg)
+{
+	char state[32];
+
+	snprintf(state, sizeof state, "%lld", (long long)crm_cdr_position(rd));
+	return crm_cursor_put(p->db, p->label, state);
+}
+
+static int pull_mikopbx(struct callpull *p, const char *path)
+{
+	struct crm_cdr_reader *rd;
+	char state[32];
+	int rc = crm_cursor_get(p->db, p->label, state, sizeof state);
+
+	if (rc || (rc = crm_cdr_open_mikopbx(path, atoll(state), p->o->utc, &rd)))
+		return rc;
+	rc = run_reader(p, rd, save_id, NULL);
+	crm_cdr_close(rd);
+	return rc;
+}
+
+static int pull_stream(struct callpull *p)
+{
+	struct crm_cdr_reader *rd;
+	int rc = crm_cdr_open_csv(p->o->in ? p->o->in : stdin, p->o->columns, p->o->utc, &rd);
+
+	if (rc)
+		return rc;
+	rc = run_reader(p, rd, NULL, NULL); /* no cursor: the uniqueids keep calls once */
+	crm_cdr_close(rd);
+	return rc;
+}
+
+/* The source's name for bookkeeping: a file by its absolute path. */
+static int label(struct callpull *p)
+{
+	const char *s = p->o->source;
+	char buf[PATH_MAX];
+
+	if (strncmp(s, "mikopbx:", 8) == 0)
+		s += 8;
+	else if (strcmp(s, "-") == 0)
+		return (p->label = strdup("-")) ? CRM_OK : crm_error_set(CRM_SOFTWARE, "out of memory");
+	if (!realpath(s, buf))
+		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", s,
+				     strerror(errno));
+	if (strncmp(p->o->source, "mikopbx:", 8) == 0)
+		return asprintf(&p->label, "mikopbx:%s", buf) < 0 ? CRM_SOFTWARE : CRM_OK;
+	return (p->label = strdup(buf)) ? CRM_OK : crm_error_set(CRM_SOFTWARE, "out of memory");
+}
+
+int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
+		  struct crm_call_stats *stats)
+{
+	struct callpull p = { .db = db, .o = o, .fn = fn, .arg = arg, .stats = stats };
+	int lock = -1, rc;
+	size_t i;
+
+	memset(stats, 0, sizeof *stats);
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "recording calls")) ||
+	    (rc = label(&p)) || (rc = load_settings(&p)))
+		goto out;
+	if (!(p.rows = calloc(BATCH + 1, sizeof *p.rows))) {
+		rc = crm_error_set(CRM_SOFTWARE, "out of memory");
+		goto out;
+	}
+	if (strcmp(p.label, "-") != 0 && (rc = crm_source_lock(db, "callpull", p.label, &lock)))
+		goto out;
+	if (strcmp(p.label, "-") == 0)
+		rc = pull_stream(&p);
+	else if (strncmp(p.label, "mikopbx:", 8) == 0)
+		rc = pull_mikopbx(&p, p.label + 8);
+	else
+		rc = pull_file(&p);
+	if (rc == CRM_OK && stats->calls + stats->quarantined == 0 && fn)
+		rc = fn(arg, 11, names, NULL); /* nothing new: the header alone */
+out:
+	if (lock >= 0)
+		close(lock);
+	if (p.has_ext)
+		regfree(&p.ext);
+	for (i = 0; i < p.nown; i++)
+		free(p.own[i]);
+	free(p.own);
+	free(p.rows);
+	free(p.label);
+	return rc;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# 1400-crm-callpull: every call in the PBX's records is recorded once;
+# unknown callers become leads, known ones get history and a notice, missed
+# calls a callback task that the next answered call closes; files that grow
+# and rotate; MikoPBX's database; bad lines in quarantine.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	crm_setup
+	export TZ=UTC
+	crm-admin config set own_numbers "+7 495 100-00-00, 8 800 555-35-35"
+	CSV="$BATS_TEST_TMPDIR/Master.csv"
+	: > "$CSV"
+}
+
+# cdr SRC DST START ANSWER BILLSEC DISPOSITION UNIQUEID: one Master.csv line
+# (the 16 standard columns, uniqueid and userfield), appended to $CSV.
+cdr() {
+	local ans=${4:+\"$4\"}
+	printf '"","%s","%s","from-trunk","""%s"" <%s>","SIP/trunk-01","SIP/101-02","Dial","SIP/101,,tT","%s",%s,"%s",%d,%d,"%s","DOCUMENTATION","%s",""\n' \
+		"$1" "$2" "$1" "$1" "$3" "$ans" "$3" "$(($5 + 5))" "$5" "$6" "$7" >> "$CSV"
+}
+
+pull() {
+	crm-callpull "$@" "$CSV"
+}
+
+@test "an answered call from an unknown number makes a lead and a request, and the head hears" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "2026-11-26 09:00:05" 155 ANSWERED 1764147600.1
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'uniqueid\tstart\tdirection\tnumber\tdisposition\tbillsec\taction\tparty\trequest\ttask\treason' ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(tsv_get "$output" number)" = +74951234567 ]
+	[ "$(tsv_get "$output" direction)" = in ]
+	[ "$(sql "SELECT channel || '|' || phone || '|' || received FROM request")" = \
+		"call|+74951234567|2026-11-26T09:00:00Z" ]
+	[[ "$(sql "SELECT subject FROM request")" == *"answered, 155 s"* ]]
+	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.kind = 'notice'")" = anna ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+}
+
+@test "a missed call gives a callback task due within the configured time" {
+	crm-admin config set callback_due 45m
+	cdr 89161234567 74951000000 "2026-11-26 09:00:00" "" 0 "NO ANSWER" 1764147600.2
+	run --separate-stderr pull
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	task=$(tsv_get "$output" task)
+	[ "$(sql "SELECT kind || '|' || due || '|' || status FROM task WHERE id = $task")" = \
+		"callback|2026-11-26T09:45:00Z|open" ]
+	# The caller is a lead too, so nobody loses the number.
+	[ "$(sql "SELECT count(*) FROM party WHERE kind = 'lead'")" -eq 1 ]
+}
+
+@test "a known number: history with duration and answer state, and its manager gets a notice" {
+	id=$(crm-lead add -H --columns id --name "Иван Петров" --phone "+7 495 123-45-67")
+	as anna crm-lead assign --to ivan "$id" > /dev/null
+	party=$(sql "SELECT party_id FROM request WHERE id = $id")
+	cdr 4951234567 74951000000 "2026-11-26 10:00:00" "2026-11-26 10:00:03" 42 ANSWERED u-known-1
+	run --separate-stderr pull
+	[ "$(tsv_get "$output" action)" = history ]
+	[ "$(tsv_get "$output" party)" = "$party" ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
+	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.kind = 'notice' AND t.origin = 'call'")" = ivan ]
+	run --separate-stderr crm-lead history "$party"
+	[[ "$output" == *$'\tcall\t\t\t\tincoming, answered, 42 s, +74951234567'* ]]
+	run --separate-stderr crm-lead show "$id"
+	[[ "$output" == *"incoming, answered, 42 s"* ]]
+}
+
+@test "every spelling of a Russian number reaches the same party" {
+	crm-lead add --name "Ольга" --phone "+7 (495) 765-43-21" > /dev/null
+	i=0
+	for n in 84957654321 +74957654321 74957654321 4957654321 "8 (495) 765-43-21"; do
+		i=$((i + 1))
+		cdr "$n" 74951000000 "2026-11-26 11:0$i:00" "2026-11-26 11:0$i:02" 10 ANSWERED "sp-$i"
+	done
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output" | sort -u)" = history ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
+	[ "$(sql "SELECT count(DISTINCT number) FROM call")" -eq 1 ]
+}
+
+@test "a thousand missed calls from one number leave one open callback task" {
+	for i in $(seq 1 1000); do
+		printf '"","89035550011","74951000000","from-trunk","","SIP/t","","Dial","","2026-11-26 12:00:%02d",,"2026-11-26 12:00:%02d",3,0,"NO ANSWER","DOCUMENTATION","m-%d",""\n' \
+			$((i % 60)) $((i % 60)) "$i" >> "$CSV"
+	done
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 1000 ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+}
+
+@test "the next answered call from the number, or to it, closes the callback task" {
+	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "" 0 BUSY c-1
+	pull > /dev/null
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	# The manager calls back from extension 101 and is answered.
+	cdr 101 89035550011 "2026-11-26 12:10:00" "2026-11-26 12:10:04" 60 ANSWERED c-2
+	run --separate-stderr pull
+	[ "$(tsv_get "$output" direction)" = out ]
+	[ "$(tsv_get "$output" action)" = history ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	# Missed again, then the customer calls in and is answered.
+	cdr 89035550011 74951000000 "2026-11-26 13:00:00" "" 0 "NO ANSWER" c-3
+	cdr 89035550011 74951000000 "2026-11-26 13:05:00" "2026-11-26 13:05:01" 30 ANSWERED c-4
+	pull > /dev/null
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback'")" -eq 2 ]
+}
+
+@test "internal calls are set aside and counted; outgoing calls to unknown numbers are ignored" {
+	cdr 101 102 "2026-11-26 09:00:00" "2026-11-26 09:00:01" 5 ANSWERED i-1
+	cdr 101 89990001122 "2026-11-26 09:01:00" "2026-11-26 09:01:01" 5 ANSWERED o-1
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"1 internal call set aside"* ]]
+	[ "$(awk -F'\t' 'NR == 2 { print $3 "|" $7 }' <<<"$output")" = "internal|ignored" ]
+	[ "$(awk -F'\t' 'NR == 3 { print $3 "|" $7 "|" $11 }' <<<"$output")" = "out|ignored|number not known" ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 0 ]
+}
+
+@test "the same file read twice doubles nothing; the cursor starts where the last run stopped" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 "NO ANSWER" t-1
+	pull > /dev/null
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$output" = $'uniqueid\tstart\tdirection\tnumber\tdisposition\tbillsec\taction\tparty\trequest\ttask\treason' ]
+	# The same lines in another file: the uniqueids keep each call once.
+	cp "$CSV" "$BATS_TEST_TMPDIR/copy.csv"
+	run --separate-stderr crm-callpull "$BATS_TEST_TMPDIR/copy.csv"
+	[ "$(tsv_get "$output" action)" = duplicate ]
+	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM request")" = "1 1" ]
+}
+
+@test "a line still being written is left for the next run, then read whole" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 "NO ANSWER" g-1
+	printf '"","84957777777","74951000000","from-trunk","","SIP/t","","Dial","","2026-11-26 09:05:00",,' >> "$CSV"
+	run --separate-stderr pull
+	[ "$(tsv_count "$output")" -eq 1 ]
+	printf '"2026-11-26 09:05:10",10,0,"NO ANSWER","DOCUMENTATION","g-2",""\n' >> "$CSV"
+	run --separate-stderr pull
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" uniqueid)" = g-2 ]
+	[ "$(tsv_get "$output" number)" = +74957777777 ]
+}
+
+@test "a rotated file is finished first, then the new one is read from its start" {
+	cdr 84951111111 74951000000 "2026-11-26 09:00:00" "" 0 BUSY r-1
+	pull > /dev/null
+	cdr 84952222222 74951000000 "2026-11-26 09:10:00" "" 0 BUSY r-2
+	mv "$CSV" "$CSV.1"
+	: > "$CSV"
+	cdr 84953333333 74951000000 "2026-11-26 09:20:00" "" 0 BUSY r-3
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $1 }' <<<"$output" | paste -sd' ' -)" = "r-2 r-3" ]
+	run --separate-stderr pull
+	[ "$(tsv_count "$output")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 3 ]
+}
+
+@test "lines that cannot be read go to quarantine with their number and reason; the rest are taken" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY q-1
+	printf '"","only","four","fields"\n' >> "$CSV"
+	printf '"","8495","7495","x","","","","","","2026-13-45 99:00:00",,"2026-11-26 09:00:00",1,0,"BUSY","","q-bad",""\n' >> "$CSV"
+	printf '"","unterminated,"7495\n' >> "$CSV"
+	cdr 84959876543 74951000000 "2026-11-26 09:30:00" "" 0 BUSY q-2
+	run --separate-stderr pull
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"3 lines put in quarantine"* ]]
+	[ "$(awk -F'\t' '$7 == "quarantined"' <<<"$output" | wc -l)" -eq 3 ]
+	[ "$(awk -F'\t' '$7 == "quarantined" { print $1 }' <<<"$output" | paste -sd' ' -)" = "line 2 line 3 line 4" ]
+	[ "$(sql "SELECT count(*) FROM quarantine WHERE CAST(raw AS TEXT) LIKE '%only%four%' AND reason LIKE '%line 2%'")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+	# Quarantined once: the cursor is past them.
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM quarantine")" -eq 3 ]
+}
+
+@test "the real Asterisk sample: 18 columns, an empty answer time, an empty uniqueid" {
+	cp "$FIXTURES/cdr/asterisk-Master.csv" "$CSV"
+	crm-admin config set country_code 380
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 6 ]
+	# 3 -> 11, 8001 -> 8002 and so on are extensions talking to each other.
+	[ "$(awk -F'\t' '$3 == "internal"' <<<"$output" | wc -l)" -eq 5 ]
+	# The queue call that nobody answered, with no uniqueid: a lead and a callback.
+	[ "$(awk -F'\t' '$3 == "in" { print $4 "|" $5 "|" $7 }' <<<"$output")" = "+380997717356|NO ANSWER|callback-task" ]
+	[[ "$(awk -F'\t' '$3 == "in" { print $1 }' <<<"$output")" == sha256:* ]]
+	run --separate-stderr pull
+	[ "$(tsv_count "$output")" -eq 0 ]
+}
+
+@test "MikoPBX: the legs of one call become one call; NOANSWER is a missed call; the cursor is the row id" {
+	db="$BATS_TEST_TMPDIR/cdr.db"
+	sqlite3 "$db" "CREATE TABLE cdr_general (id INTEGER PRIMARY KEY, start TEXT, endtime TEXT, answer TEXT,
+		src_num TEXT, dst_num TEXT, did TEXT, UNIQUEID TEXT, linkedid TEXT, disposition TEXT,
+		billsec INTEGER, duration INTEGER, recordingfile TEXT);
+	INSERT INTO cdr_general VALUES
+	 (1, '2025-10-22 16:03:43.000', '2025-10-22 16:06:17.000', '', '79300250234', '201', '74951000000', 'l1-a', 'call-1', 'NOANSWER', 0, 10, ''),
+	 (2, '2025-10-22 16:03:53.000', '2025-10-22 16:06:17.000', '2025-10-22 16:03:58.000', '79300250234', '262', '74951000000', 'l1-b', 'call-1', 'ANSWERED', 150, 144, ''),
+	 (16, '2025-10-03 09:37:18.000', '2025-10-03 09:37:40.000', '', '79090163435', '3', '', 'l2', 'call-2', 'NOANSWER', 0, 22, '');"
+	run --separate-stderr crm-callpull "mikopbx:$db"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(awk -F'\t' '$1 == "call-1" { print $5 "|" $6 "|" $7 }' <<<"$output")" = "ANSWERED|150|new-lead" ]
+	[ "$(awk -F'\t' '$1 == "call-2" { print $5 "|" $7 }' <<<"$output")" = "NO ANSWER|callback-task" ]
+	sqlite3 "$db" "INSERT INTO cdr_general VALUES (17, '2025-10-23 10:00:00.000', '2025-10-23 10:01:00.000', '2025-10-23 10:00:02.000', '79090163435', '3', '', 'l3', 'call-3', 'ANSWERED', 58, 60, '')"
+	run --separate-stderr crm-callpull "mikopbx:$db"
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" uniqueid)" = call-3 ]
+	# The answered call closed the callback of the missed one.
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	# The PBX's file is read, never written.
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM cdr_general")" -eq 4 ]
+}
+
+@test "records on stdin are taken too, each once" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY s-1
+	run --separate-stderr crm-callpull - < "$CSV"
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	run --separate-stderr crm-callpull - < "$CSV"
+	[ "$(tsv_get "$output" action)" = duplicate ]
+}
+
+@test "times are local unless --utc" {
+	cdr 84951234567 74951000000 "2026-11-26 12:00:00" "" 0 BUSY z-1
+	run --separate-stderr env TZ=Europe/Moscow crm-callpull --dry-run "$CSV"
+	[ "$(tsv_get "$output" start)" = 2026-11-26T09:00:00Z ]
+	run --separate-stderr env TZ=Europe/Moscow crm-callpull --utc "$CSV"
+	[ "$(tsv_get "$output" start)" = 2026-11-26T12:00:00Z ]
+}
+
+@test "--dry-run reports and writes nothing" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY d-1
+	run --separate-stderr pull --dry-run
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
+}
+
+@test "--columns gives the layout of a file the detection would not know" {
+	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$CSV"
+	run --separate-stderr pull
+	[ "$status" -eq 65 ]
+	: > "$CSV"
+	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --columns uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	run --separate-stderr crm-callpull --columns uniqueid,nonsense "$BATS_TEST_TMPDIR/other.csv"
+	[ "$status" -eq 64 ]
+}
+
+@test "a missing file is 66, a warehouse user 77, two runs at once 75" {
+	run --separate-stderr crm-callpull "$BATS_TEST_TMPDIR/none.csv"
+	[ "$status" -eq 66 ]
+	run --separate-stderr as wes crm-callpull "$CSV"
+	[ "$status" -eq 77 ]
+	for i in $(seq 1 20000); do echo "\"\",\"8495$(printf '%07d' $i)\",\"74951000000\",\"\",\"\",\"\",\"\",\"\",\"\",\"2026-11-26 09:00:00\",,\"2026-11-26 09:00:05\",5,0,\"BUSY\",\"\",\"p-$i\",\"\""; done > "$CSV"
+	crm-callpull "$CSV" > /dev/null 2>&1 &
+	first=$!
+	for _ in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM call" 2>/dev/null || echo 0)" -gt 0 ] && break; sleep 0.05; done
+	kill -0 "$first"
+	run --separate-stderr crm-callpull "$CSV"
+	wait "$first"
+	[ "$status" -eq 75 ]
+	[[ "$stderr" == *"another crm-callpull is reading"* ]]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 20000 ]
+}
