@@ -503,7 +503,8 @@ static int find_rotated(const char *path, dev_t dev, ino_t ino, char *out, size_
 	while (!found && (e = readdir(d))) {
 		if (strncmp(e->d_name, base, strlen(base)) != 0)
 			continue;
-		snprintf(out, size, "%s/%s", dir, e->d_name);
+		if (snprintf(out, size, "%s/%s", dir, e->d_name) >= (int)size)
+			continue;
 		found = stat(out, &sb) == 0 && sb.st_dev == dev && sb.st_ino == ino;
 	}
 	closedir(d);

@@ -1014,9 +1014,23 @@ static int next_mikopbx(struct crm_cdr_reader *r, struct crm_cdr *rec)
 		return CRM_NOMATCH;
 	g = &r->groups[r->next_group++];
 	r->line++;
-	for (k = 0; k < g->n; k++)
-		if (leg_of(r, g, k)->id > r->pos)
-			r->pos = leg_of(r, g, k)->id;
+	/*
+	 * The position must have every row at or below it returned, so that a
+	 * cursor saved now skips nothing: groups come in order of their first
+	 * id, so that is the next group's first id less one; after the last
+	 * group, the highest id of all (legs read again later are dropped as
+	 * duplicates by their linkedid).
+	 */
+	if (r->next_group < r->ngroups) {
+		r->pos = leg_of(r, &r->groups[r->next_group], 0)->id - 1;
+	} else {
+		size_t i;
+
+		for (i = 0; i < r->ngroups; i++)
+			for (k = 0; k < r->groups[i].n; k++)
+				if (leg_of(r, &r->groups[i], k)->id > r->pos)
+					r->pos = leg_of(r, &r->groups[i], k)->id;
+	}
 	if ((rc = group_raw(r, g)) != 0)
 		return rc;
 	return merge_group(r, g, rec);

@@ -455,4 +455,62 @@ struct crm_call_stats {
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats);
 
+/* ---- sheet.c: export files: xlsx (libxlsxwriter), csv (libcsv quoting), tsv */
+
+enum crm_cell { CRM_CELL_TEXT, CRM_CELL_NUMBER, CRM_CELL_DATE };
+struct crm_sheet;
+/* Start an export in format "xlsx", "csv" or "tsv" to path, written to a
+ * temporary file beside it and renamed only by crm_sheet_close(commit), so a
+ * failed export leaves nothing behind; path NULL writes to stdout (xlsx
+ * through a temporary file). title names the xlsx sheet (cut to Excel's 31
+ * characters, without []:*?/\). */
+int crm_sheet_open(const char *format, const char *path, const char *title,
+		   struct crm_sheet **out);
+/* The column names and kinds, once, before the rows. TEXT is always text
+ * (phones and codes keep their '+' and leading zeros); DATE takes ISO 8601
+ * values and is a real date in xlsx. */
+int crm_sheet_header(struct crm_sheet *s, size_t n, const char *const *names,
+		     const enum crm_cell *kinds);
+/* One row of n values (NULL: empty). A text that starts like a formula
+ * (=, +, -, @, TAB, CR) is never one: a string cell in xlsx; in csv it gets
+ * a leading apostrophe (OWASP), unless it is only a number or a phone. */
+int crm_sheet_row(struct crm_sheet *s, const char *const *values);
+/* The rows written so far. */
+unsigned long crm_sheet_rows(const struct crm_sheet *s);
+/* Finish: commit renames the file into place; otherwise it is removed.
+ * Frees s in either case. */
+int crm_sheet_close(struct crm_sheet *s, int commit);
+
+/* ---- export.c: segments and exports for marketing (crm-export) */
+
+struct crm_segment {
+	const char *kind;     /* lead, client, partner or supplier */
+	const char *dept;     /* department name */
+	const char *manager;  /* the party's manager (login) */
+	const char *tag;      /* one of the party's tags */
+	const char *since;    /* created since: a time or a duration back */
+	const char *inactive; /* no contact for this long: a duration */
+	int has_email, has_phone;
+};
+/* Save (or replace) a named segment; load one by name (strings of out live
+ * until crm_segment_clear); list them all. */
+int crm_segment_save(struct crm_db *db, const char *name, const struct crm_segment *s);
+int crm_segment_load(struct crm_db *db, const char *name, struct crm_segment *out);
+void crm_segment_clear(struct crm_segment *s);
+int crm_segment_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+int crm_segment_delete(struct crm_db *db, const char *name);
+
+/* Export the segment with a profile: "contacts" (a row per party, all we
+ * know), "mailchimp" (a row per e-mail address, opted-out ones never;
+ * MailChimp's columns), "calls" (a row per phone number, for telemarketing).
+ * *left_out counts addresses or numbers dropped as invalid. */
+int crm_export(struct crm_db *db, const char *profile, const struct crm_segment *s,
+	       struct crm_sheet *out, unsigned long *left_out);
+/* Mark as opted out the e-mail addresses of a MailChimp unsubscribed or
+ * cleaned export (CSV with an "Email Address" column); source says where
+ * the opt-out came from. Each address goes to fn (email, party, action:
+ * opted-out, already, unknown). */
+int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
+		     void *arg);
+
 #endif
