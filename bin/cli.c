@@ -137,21 +137,21 @@ static int takes(const struct cli_verb *v, int o)
 int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 	     const struct cli_verb *verbs)
 {
-	const struct cli_verb *v;
+	const struct cli_verb *v, *def = find_verb(verbs, ""); /* def: runs without a verb */
 	int o, i, rc;
 
-	if (argc < 2 && *verbs->name)
+	if (argc >= 2 && argv[1][0] != '-' && (v = find_verb(verbs, argv[1])) && *v->name) {
+		argc--, argv++;
+	} else if (def) {
+		v = def;
+	} else if (argc < 2) {
 		return cli_usage(c, NULL);
-	if (!*verbs->name) { /* a command without verbs */
-		v = verbs;
 	} else if (argv[1][0] == '-') {
 		while ((o = getopt_long(argc, argv, "hV", options, NULL)) != -1)
 			cli_common(c, o, optarg);
 		return cli_usage(c, "a verb comes first");
-	} else if (!(v = find_verb(verbs, argv[1]))) {
-		return cli_usage(c, "unknown verb \"%s\"", argv[1]);
 	} else {
-		argc--, argv++;
+		return cli_usage(c, "unknown verb \"%s\"", argv[1]);
 	}
 	argv[0] = (char *)c->prog; /* getopt's messages name the command */
 	for (;;) {

@@ -42,7 +42,8 @@ struct cli {
 
 /* A verb of a command: its function, the command's own options it takes
  * (a 0-terminated list of the command's enum values), and how it opens the
- * database. A command without verbs has one entry named "". */
+ * database. The entry named "" runs when no verb is given (a command
+ * without verbs has only that one). */
 enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8 };
 struct cli_verb {
 	const char *name;

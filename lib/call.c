@@ -42,6 +42,7 @@ struct callpull {
 	void *arg;
 	struct crm_call_stats *stats;
 	struct row *rows;    /* a batch's report, printed after its commit */
+	int64_t base;        /* the file offset the reader began at (-1: not a file) */
 	size_t nrows;
 };
 
@@ -94,6 +95,36 @@ out:
 }
 
 /* ---- one call */
+
+static int close_callbacks(struct callpull *p, int64_t party);
+
+/* Another record of a call already taken (a queue's second leg, a record
+ * written after the first run): if it was answered, the call was. */
+static int answered_later(struct callpull *p, const struct crm_cdr *c, struct row *r)
+{
+	sqlite3_stmt *st;
+	int64_t party;
+	int rc;
+
+	if (!c->disposition || strcmp(c->disposition, "ANSWERED") != 0)
+		return CRM_OK;
+	st = crm_stmt(p->db, "SELECT coalesce(party_id, 0) FROM call WHERE ref = ?"
+			     " AND disposition <> 'ANSWERED'");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	if ((rc = crm_query_id(p->db, st, &party)) != CRM_OK)
+		return rc == CRM_NOMATCH ? CRM_OK : rc;
+	st = crm_stmt(p->db, "UPDATE call SET disposition = 'ANSWERED', billsec = ?2 WHERE ref = ?1");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, c->billsec);
+	if ((rc = crm_stmt_done(p->db, st)))
+		return rc;
+	snprintf(r->reason, sizeof r->reason, "answered after all: the call is updated");
+	return party ? close_callbacks(p, party) : CRM_OK;
+}
 
 static int is_extension(struct callpull *p, const char *n)
 {
@@ -179,18 +210,18 @@ static int responsible(struct callpull *p, int64_t party, int64_t *user)
 	return dept[0] ? crm_task_round_robin(p->db, dept, user) : crm_user_head(p->db, user);
 }
 
-/* A notice or a callback task for the party, not doubled while one is open. */
+/* A notice or a callback task for the party, not doubled while one is open;
+ * *user is who is responsible, looked up once a call (0: not yet). */
 static int task_for(struct callpull *p, const char *kind, int64_t party, const char *due,
-		    const char *title, int64_t *task)
+		    const char *title, int64_t *user, int64_t *task)
 {
-	int64_t user;
 	int dup, rc = crm_task_open(p->db, kind, party, task);
 
 	if (rc != CRM_NOMATCH)
 		return rc; /* one is open already (or an error) */
-	if ((rc = responsible(p, party, &user)))
+	if (!*user && (rc = responsible(p, party, user)))
 		return rc;
-	return crm_task_insert(p->db, kind, user, due, title, party, 0, "call", task, &dup);
+	return crm_task_insert(p->db, kind, *user, due, title, party, 0, "call", task, &dup);
 }
 
 /* An answered call from or to the number: its open callbacks are done. */
@@ -243,6 +274,7 @@ static int new_lead(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 		return rc;
 	r->party = out.party;
 	r->request = out.request;
+	r->task = out.task;
 	r->action = "new-lead";
 	return CRM_OK;
 }
@@ -252,6 +284,7 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 {
 	int missed = !c->disposition || strcmp(c->disposition, "ANSWERED") != 0;
 	char title[300], name[200], due[CRM_TIME_LEN];
+	int64_t user = 0;
 	time_t t;
 	int rc;
 
@@ -263,7 +296,7 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 		if ((rc = party_name(p, r->party, name, sizeof name)))
 			return rc;
 		snprintf(title, sizeof title, "Call from %s (%s)", name, r->number);
-		if ((rc = task_for(p, "notice", r->party, NULL, title, &r->task)))
+		if ((rc = task_for(p, "notice", r->party, NULL, title, &user, &r->task)))
 			return rc;
 	}
 	if (!missed)
@@ -273,7 +306,7 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 	crm_time_format(t + p->due, due);
 	snprintf(title, sizeof title, "Call back %s: missed call (%s)", r->number, c->disposition);
 	r->action = "callback-task";
-	return task_for(p, "callback", r->party, due, title, &r->task);
+	return task_for(p, "callback", r->party, due, title, &user, &r->task);
 }
 
 static int outgoing(struct callpull *p, const struct crm_cdr *c, struct row *r)
@@ -303,7 +336,7 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 	if (seen(p, r->ref)) {
 		r->action = "duplicate";
 		p->stats->duplicates++;
-		return CRM_OK;
+		return answered_later(p, c, r);
 	}
 	if (src_ext && dst_ext) {
 		r->direction = "internal";
@@ -326,6 +359,11 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 		return insert_call(p, c, r, line);
 	}
 	snprintf(r->number, sizeof r->number, "%s", ph.e164);
+	if (is_own(p, ph.e164)) {
+		r->action = "ignored";
+		snprintf(r->reason, sizeof r->reason, "the other end is our own number");
+		return insert_call(p, c, r, line);
+	}
 	if ((rc = crm_party_by_phone(p->db, &ph, &r->party)) == CRM_NOMATCH)
 		r->party = 0;
 	else if (rc)
@@ -386,6 +424,7 @@ static int quarantine(struct callpull *p, struct crm_cdr_reader *rd, struct row 
 static int next(struct callpull *p, struct crm_cdr_reader *rd)
 {
 	struct row *r = &p->rows[p->nrows];
+	int64_t start = crm_cdr_position(rd);
 	struct crm_cdr c;
 	int rc = crm_cdr_next(rd, &c);
 	char *hash;
@@ -397,6 +436,9 @@ static int next(struct callpull *p, struct crm_cdr_reader *rd)
 	p->nrows++;
 	if (rc == CRM_DATAERR) {
 		snprintf(r->ref, sizeof r->ref, "line %lu", crm_cdr_line(rd));
+		if (p->base >= 0) /* lines count from where this run began: say where */
+			crm_error_prefix("%s, byte %lld", p->label,
+					 (long long)(p->base + start));
 		return quarantine(p, rd, r);
 	}
 	if (rc)
@@ -466,6 +508,7 @@ static int read_file(struct callpull *p, const char *path, const struct stat *sb
 	FILE *f = fopen(path, "r");
 	int rc;
 
+	p->base = offset;
 	if (!f)
 		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", path,
 				     strerror(errno));
@@ -591,7 +634,7 @@ static int label(struct callpull *p)
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats)
 {
-	struct callpull p = { .db = db, .o = o, .fn = fn, .arg = arg, .stats = stats };
+	struct callpull p = { .db = db, .o = o, .fn = fn, .arg = arg, .stats = stats, .base = -1 };
 	int lock = -1, rc;
 	size_t i;
 

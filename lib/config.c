@@ -89,7 +89,7 @@ static const struct key keys[] = {
 	  check_country },
 	{ "head", "", "login that gets new-lead notices (empty: the first head, else the first admin)",
 	  check_head },
-	{ "own_numbers", "", "the company's own phone numbers, comma-separated: calls to them are incoming",
+	{ "own_numbers", "", "the company's own numbers, comma-separated: calls from them are outgoing, never leads",
 	  check_numbers },
 	{ "extensions", "^[0-9]{1,5}$", "extended regex of internal extension numbers", check_regex },
 	{ "callback_due", "30m", "how soon a missed call must be called back", check_duration },

@@ -86,6 +86,11 @@ int crm_task_open(struct crm_db *db, const char *kind, int64_t party, int64_t *i
 /* The next active manager of department dept, in turn. */
 int crm_task_round_robin(struct crm_db *db, const char *dept, int64_t *user);
 
+/* names.c: first and last name of a full name (either may come back NULL). */
+int crm_name_split(const char *full, char **first, char **last);
+/* segment.c: check a segment's fields (known kind, department, manager...). */
+int crm_segment_check(struct crm_db *db, const struct crm_segment *s);
+
 /* audit.c: the SQL functions crm_user() and crm_now(), and the triggers
  * that write every insert, update and delete to the audit table. */
 int crm_audit_register(struct crm_db *db);

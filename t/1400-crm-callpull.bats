@@ -278,3 +278,40 @@ pull() {
 	[[ "$stderr" == *"another crm-callpull is reading"* ]]
 	[ "$(sql "SELECT count(*) FROM call")" -eq 20000 ]
 }
+
+@test "a later record of the same call that was answered makes the call answered and closes its callback" {
+	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "" 0 "NO ANSWER" q-same
+	pull > /dev/null
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "2026-11-26 12:00:20" 40 ANSWERED q-same
+	run --separate-stderr pull
+	[ "$(tsv_get "$output" action)" = duplicate ]
+	[[ "$(tsv_get "$output" reason)" == *"answered after all"* ]]
+	[ "$(sql "SELECT disposition || '|' || billsec FROM call")" = "ANSWERED|40" ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+}
+
+@test "a call whose other end is one of our own numbers makes no lead" {
+	cdr 74951000000 101 "2026-11-26 12:00:00" "2026-11-26 12:00:01" 5 ANSWERED own-1
+	run --separate-stderr pull
+	[ "$(tsv_get "$output" action)" = ignored ]
+	[ "$(tsv_get "$output" reason)" = "the other end is our own number" ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 0 ]
+}
+
+@test "a missed call from a party of a department: notice and callback go to the same manager" {
+	id=$(crm-lead add -H --columns id --name "Клиент" --phone "+7 495 222-33-44" --dept prom)
+	cdr 84952223344 74951000000 "2026-11-26 12:00:00" "" 0 BUSY same-1
+	run --separate-stderr pull
+	[ "$(sql "SELECT count(DISTINCT assignee_id) FROM task WHERE origin = 'call'")" -eq 1 ]
+}
+
+@test "a new lead's row names the head's notice; an outgoing call reads from us to them" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "2026-11-26 09:00:05" 15 ANSWERED nl-1
+	run --separate-stderr pull
+	[ "$(sql "SELECT kind FROM task WHERE id = $(tsv_get "$output" task)")" = notice ]
+	cdr 101 84951234567 "2026-11-26 10:00:00" "2026-11-26 10:00:05" 30 ANSWERED nl-2
+	pull > /dev/null
+	run --separate-stderr crm-lead history "$(sql "SELECT party_id FROM request")"
+	[[ "$output" == *"outgoing, answered, 30 s, 101 -> +74951234567"* ]]
+}

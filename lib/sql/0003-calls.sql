@@ -40,6 +40,7 @@ CREATE VIEW history AS
 		CASE c.direction WHEN 'in' THEN 'incoming' ELSE 'outgoing' END
 		|| ', ' || lower(c.disposition)
 		|| CASE WHEN c.billsec > 0 THEN ', ' || c.billsec || ' s' ELSE '' END
-		|| coalesce(', ' || c.number, '') || coalesce(' -> ' || c.line, '')
+		|| CASE c.direction WHEN 'in' THEN coalesce(', ' || c.number, '') || coalesce(' -> ' || c.line, '')
+		   ELSE coalesce(', ' || c.line || ' ->', ',') || coalesce(' ' || c.number, '') END
 	FROM call c
 	WHERE c.party_id IS NOT NULL AND c.request_id IS NULL;

@@ -1,0 +1,199 @@
+/*
+ * crm-export: segments of customers to Excel, CSV (MailChimp) and TSV
+ * (call lists for crm-task); named segments for cron; MailChimp's
+ * unsubscribes back into the opt-out flags.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: crm-export [--profile contacts|mailchimp|calls] [--format xlsx|csv|tsv] [-o FILE]\n"
+	"                  [--segment NAME] [--kind K] [--dept D] [--manager USER] [--tag T]\n"
+	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
+	"       crm-export segment save NAME [--kind K] [--dept D] [--manager USER] [--tag T]\n"
+	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
+	"       crm-export segment list | segment delete NAME\n"
+	"       crm-export unsubscribes [--source S] FILE\n"
+	"common options: [-d DB] [-H] [--columns A,B]\n";
+
+enum { O_PROFILE = 1, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND, O_DEPT, O_MANAGER, O_TAG,
+       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_SOURCE };
+static const struct option options[] = {
+	CLI_COMMON_OPTIONS,
+	{ "profile", required_argument, NULL, CLI_OPT_BASE + O_PROFILE },
+	{ "format", required_argument, NULL, CLI_OPT_BASE + O_FORMAT },
+	{ "output", required_argument, NULL, CLI_OPT_BASE + O_OUTPUT },
+	{ "segment", required_argument, NULL, CLI_OPT_BASE + O_SEGMENT },
+	{ "kind", required_argument, NULL, CLI_OPT_BASE + O_KIND },
+	{ "dept", required_argument, NULL, CLI_OPT_BASE + O_DEPT },
+	{ "manager", required_argument, NULL, CLI_OPT_BASE + O_MANAGER },
+	{ "tag", required_argument, NULL, CLI_OPT_BASE + O_TAG },
+	{ "since", required_argument, NULL, CLI_OPT_BASE + O_SINCE },
+	{ "inactive", required_argument, NULL, CLI_OPT_BASE + O_INACTIVE },
+	{ "has-email", no_argument, NULL, CLI_OPT_BASE + O_HAS_EMAIL },
+	{ "has-phone", no_argument, NULL, CLI_OPT_BASE + O_HAS_PHONE },
+	{ "source", required_argument, NULL, CLI_OPT_BASE + O_SOURCE },
+	{ NULL, 0, NULL, 0 }
+};
+
+
+static void segment_from_options(struct cli *c, struct crm_segment *s)
+{
+	memset(s, 0, sizeof *s);
+	s->kind = c->opt[O_KIND];
+	s->dept = c->opt[O_DEPT];
+	s->manager = c->opt[O_MANAGER];
+	s->tag = c->opt[O_TAG];
+	s->since = c->opt[O_SINCE];
+	s->inactive = c->opt[O_INACTIVE];
+	s->has_email = !!c->opt[O_HAS_EMAIL];
+	s->has_phone = !!c->opt[O_HAS_PHONE];
+}
+
+/* A saved segment, narrowed by any filter given on the command line. */
+static int choose_segment(struct cli *c, struct crm_segment *saved, struct crm_segment *s)
+{
+	struct crm_segment opts;
+	int rc;
+
+	segment_from_options(c, &opts);
+	*s = opts;
+	memset(saved, 0, sizeof *saved);
+	if (!c->opt[O_SEGMENT])
+		return CRM_OK;
+	if ((rc = crm_segment_load(c->db, c->opt[O_SEGMENT], saved)))
+		return rc;
+	*s = *saved;
+#define OVER(f) if (opts.f) s->f = opts.f;
+	OVER(kind) OVER(dept) OVER(manager) OVER(tag) OVER(since) OVER(inactive)
+#undef OVER
+	s->has_email |= opts.has_email;
+	s->has_phone |= opts.has_phone;
+	return CRM_OK;
+}
+
+/* The format: --format, else the file's ending, else tsv. */
+static const char *format_of(struct cli *c)
+{
+	const char *o = c->opt[O_OUTPUT], *dot = o ? strrchr(o, '.') : NULL;
+
+	if (c->opt[O_FORMAT])
+		return c->opt[O_FORMAT];
+	if (dot && (!strcmp(dot, ".xlsx") || !strcmp(dot, ".csv") || !strcmp(dot, ".tsv")))
+		return dot + 1;
+	return "tsv";
+}
+
+static int do_export(struct cli *c, int argc, char **argv)
+{
+	struct crm_segment saved, s;
+	struct crm_sheet *sheet = NULL;
+	unsigned long left_out = 0;
+	const char *profile = c->opt[O_PROFILE] ? c->opt[O_PROFILE] : "contacts";
+	char title[96];
+	int rc;
+
+	if (argc)
+		return cli_usage(c, "crm-export takes no arguments (did you mean --segment %s?)",
+				 argv[0]);
+	if ((rc = choose_segment(c, &saved, &s)))
+		return cli_fail(c, rc);
+	snprintf(title, sizeof title, "%s%s%s", c->opt[O_SEGMENT] ? c->opt[O_SEGMENT] : profile,
+		 c->opt[O_SEGMENT] ? " - " : "", c->opt[O_SEGMENT] ? profile : "");
+	if ((rc = crm_sheet_open(format_of(c), c->opt[O_OUTPUT], title, &sheet)) == CRM_OK) {
+		rc = crm_export(c->db, profile, &s, sheet, &left_out);
+		/* An empty segment still makes a file with its header (and exit 1). */
+		rc = crm_sheet_close(sheet, rc == CRM_OK || rc == CRM_NOMATCH) ? CRM_IOERR : rc;
+	}
+	crm_segment_clear(&saved);
+	if (left_out)
+		fprintf(stderr, "%s: %lu invalid address%s left out\n", c->prog, left_out,
+			left_out == 1 ? "" : "es");
+	if (rc == CRM_NOMATCH) {
+		fprintf(stderr, "%s: the segment is empty\n", c->prog);
+		return rc;
+	}
+	return cli_fail(c, rc);
+}
+
+static int segment_save(struct cli *c, void *arg)
+{
+	struct crm_segment s;
+
+	segment_from_options(c, &s);
+	return crm_segment_save(c->db, arg, &s);
+}
+
+static int segment_delete(struct cli *c, void *arg)
+{
+	return crm_segment_delete(c->db, arg);
+}
+
+static int do_segment(struct cli *c, int argc, char **argv)
+{
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		c->readonly = 1;
+		return cli_fail(c, crm_segment_list(c->db, cli_row, c));
+	}
+	if (argc == 2 && strcmp(argv[0], "save") == 0)
+		return cli_once(c, segment_save, argv[1]);
+	if (argc == 2 && strcmp(argv[0], "delete") == 0)
+		return cli_once(c, segment_delete, argv[1]);
+	return cli_usage(c, "segment save NAME, segment list or segment delete NAME");
+}
+
+struct unsub {
+	FILE *f;
+	const char *source;
+};
+
+static int unsubscribes(struct cli *c, void *arg)
+{
+	struct unsub *u = arg;
+
+	return crm_unsubscribes(c->db, u->f, u->source, cli_row, c);
+}
+
+static int do_unsubscribes(struct cli *c, int argc, char **argv)
+{
+	struct unsub u;
+	char source[512];
+	int rc;
+
+	if (argc != 1)
+		return cli_usage(c, "unsubscribes needs one FILE (MailChimp's CSV export)");
+	if (!(u.f = fopen(argv[0], "r")))
+		return cli_fail(c, crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s",
+						 argv[0], strerror(errno)));
+	snprintf(source, sizeof source, "%s", c->opt[O_SOURCE] ? c->opt[O_SOURCE] : argv[0]);
+	u.source = source;
+	rc = cli_once(c, unsubscribes, &u);
+	fclose(u.f);
+	return rc;
+}
+
+static const struct cli_verb verbs[] = {
+	{ "segment", do_segment, CLI_WRITE, { O_KIND, O_DEPT, O_MANAGER, O_TAG, O_SINCE,
+					       O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
+	{ "unsubscribes", do_unsubscribes, CLI_WRITE, { O_SOURCE } },
+	{ "", do_export, CLI_READ | CLI_NODRY, { O_PROFILE, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND,
+						  O_DEPT, O_MANAGER, O_TAG, O_SINCE, O_INACTIVE,
+						  O_HAS_EMAIL, O_HAS_PHONE } },
+	{ NULL, NULL, 0, { 0 } }
+};
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int i;
+
+	/* "-o FILE" is "--output FILE"; the common short options have no o. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-o") == 0)
+			argv[i] = "--output";
+	cli_init(&c, "crm-export", usage);
+	return cli_main(&c, argc, argv, options, verbs);
+}

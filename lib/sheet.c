@@ -1,0 +1,959 @@
+/*
+ * sheet.c: export files for people and for other programs: xlsx for Excel
+ * and LibreOffice (libxlsxwriter in constant-memory mode, so that a million
+ * rows stay within a few megabytes), csv for MailChimp and other importers
+ * (RFC 4180, quoted by libcsv, guarded against formula injection the way
+ * OWASP recommends) and crm-tsv(5) for our own pipes. A file is written
+ * beside its final name and renamed into place only when the caller
+ * commits, so a failed export never leaves a half-written file behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <xlsxwriter.h>
+
+#include "crm.h"
+
+enum sheet_format { FMT_XLSX, FMT_CSV, FMT_TSV };
+
+#define XLSX_ROWS_MAX (LXW_ROW_MAX - 1) /* the header takes the first */
+#define XLSX_CELL_MAX 32767 /* Excel's limit, in UTF-16 units */
+#define TITLE_MAX 31        /* Excel's limit on a sheet name, likewise */
+#define WIDTH_ROWS 100      /* rows that decide the column widths */
+#define WIDTH_MIN 8
+#define WIDTH_MAX 60
+#define DATE_WIDTH 10       /* "2026-11-26" */
+#define DATETIME_WIDTH 19   /* "2026-11-26 14:57:01" */
+
+struct crm_sheet {
+	enum sheet_format fmt;
+	char *path;          /* the final name; NULL for stdout */
+	char *tmp;           /* the file being written; NULL once renamed */
+	FILE *f;             /* csv and tsv: the temporary file or stdout */
+	int failed;          /* a write failed: the file is never committed */
+	size_t n;            /* columns; 0 until the header */
+	enum crm_cell *kinds;
+	unsigned long rows;
+	char *buf;           /* scratch for a value that must change */
+	size_t cap;
+	/* xlsx only */
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold, *date, *datetime;
+	char *tmpdir;        /* libxlsxwriter's scratch files go here */
+	unsigned *width;     /* each column's width, in characters */
+	locale_t c_locale;   /* "12.5" reads the same in a Russian locale */
+};
+
+static int no_memory(void)
+{
+	return crm_error_set(CRM_SOFTWARE, "out of memory");
+}
+
+static const char *where(const struct crm_sheet *s)
+{
+	return s->path ? s->path : "standard output";
+}
+
+/* A failed write: name the file; no later commit may publish it. */
+static int write_error(struct crm_sheet *s)
+{
+	s->failed = 1;
+	return crm_error_set(CRM_IOERR, "%s: %s", where(s), strerror(errno));
+}
+
+static int lxw_fail(struct crm_sheet *s, lxw_error e)
+{
+	s->failed = 1;
+	return crm_error_set(CRM_IOERR, "%s: %s", where(s), lxw_strerror(e));
+}
+
+/* Room for len bytes and a NUL in s->buf. */
+static int reserve(struct crm_sheet *s, size_t len)
+{
+	char *p;
+
+	if (len < s->cap)
+		return 0;
+	p = realloc(s->buf, len + 1);
+	if (!p)
+		return no_memory();
+	s->buf = p;
+	s->cap = len + 1;
+	return 0;
+}
+
+static int parse_format(const char *name, enum sheet_format *fmt)
+{
+	if (name && strcmp(name, "xlsx") == 0)
+		*fmt = FMT_XLSX;
+	else if (name && strcmp(name, "csv") == 0)
+		*fmt = FMT_CSV;
+	else if (name && strcmp(name, "tsv") == 0)
+		*fmt = FMT_TSV;
+	else
+		return crm_error_set(CRM_USAGE, "unknown format \"%s\": expected xlsx, csv or tsv",
+				     name ? name : "");
+	return 0;
+}
+
+/* ---- the file on disk */
+
+/* The mode a shell's ">" would give (mkstemp's 0600 is for secrets). */
+static void set_mode(int fd)
+{
+	mode_t mask = umask(022);
+
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+}
+
+/* "dir/name.XXXXXX" beside path: rename(2) stays on one file system. */
+static int make_temp(struct crm_sheet *s, const char *path, int *fd)
+{
+	struct stat st;
+	size_t len = strlen(path);
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return crm_error_set(CRM_IOERR, "%s: is a directory", path);
+	s->path = strdup(path);
+	s->tmp = malloc(len + 8);
+	if (!s->path || !s->tmp)
+		return no_memory();
+	memcpy(s->tmp, path, len);
+	memcpy(s->tmp + len, ".XXXXXX", 8);
+	*fd = mkstemp(s->tmp);
+	if (*fd < 0) {
+		int e = errno;
+
+		free(s->tmp);
+		s->tmp = NULL;
+		return crm_error_set(CRM_IOERR, "%s: %s", path, strerror(e));
+	}
+	set_mode(*fd);
+	return 0;
+}
+
+/* xlsx to stdout is built in $TMPDIR first: a zip file needs to seek. */
+static int make_stdout_temp(struct crm_sheet *s, int *fd)
+{
+	const char *dir = getenv("TMPDIR");
+	size_t len;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	len = strlen(dir) + sizeof "/crm-sheet.XXXXXX";
+	s->tmp = malloc(len);
+	s->tmpdir = strdup(dir);
+	if (!s->tmp || !s->tmpdir)
+		return no_memory();
+	snprintf(s->tmp, len, "%s/crm-sheet.XXXXXX", dir);
+	*fd = mkstemp(s->tmp);
+	if (*fd < 0) {
+		int e = errno;
+
+		free(s->tmp);
+		s->tmp = NULL;
+		return crm_error_set(CRM_IOERR, "%s: %s", dir, strerror(e));
+	}
+	return 0;
+}
+
+/* libxlsxwriter's scratch files go beside the output, on its file system. */
+static int tmpdir_of(struct crm_sheet *s, const char *path)
+{
+	char *copy = strdup(path);
+
+	s->tmpdir = copy ? strdup(dirname(copy)) : NULL;
+	free(copy);
+	return s->tmpdir ? 0 : no_memory();
+}
+
+static int open_target(struct crm_sheet *s, const char *path)
+{
+	int fd, rc;
+
+	if (!path && s->fmt != FMT_XLSX) {
+		s->f = stdout;
+		return 0;
+	}
+	rc = path ? make_temp(s, path, &fd) : make_stdout_temp(s, &fd);
+	if (rc)
+		return rc;
+	if (s->fmt == FMT_XLSX) {
+		/* libxlsxwriter opens the file by its name when it closes. */
+		close(fd);
+		return path ? tmpdir_of(s, path) : 0;
+	}
+	s->f = fdopen(fd, "w");
+	if (!s->f) {
+		close(fd);
+		return no_memory();
+	}
+	return 0;
+}
+
+/* Make a rename durable too; a failure here loses nothing already written. */
+static void sync_dir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+static int fsync_path(struct crm_sheet *s)
+{
+	int fd = open(s->tmp, O_RDONLY), rc;
+
+	if (fd < 0)
+		return write_error(s);
+	rc = fsync(fd);
+	close(fd);
+	return rc ? write_error(s) : 0;
+}
+
+static int put_in_place(struct crm_sheet *s)
+{
+	if (rename(s->tmp, s->path) != 0) {
+		s->failed = 1;
+		return crm_error_set(CRM_IOERR, "%s: cannot rename %s into place: %s",
+				     s->path, s->tmp, strerror(errno));
+	}
+	free(s->tmp);
+	s->tmp = NULL;
+	sync_dir(s->path);
+	return 0;
+}
+
+/* Flush, sync and close the csv or tsv stream; stdout is only flushed. */
+static int close_stream(struct crm_sheet *s)
+{
+	FILE *f = s->f;
+
+	if (fflush(f) != 0 || ferror(f))
+		return write_error(s);
+	if (f == stdout)
+		return 0;
+	s->f = NULL;
+	if (fsync(fileno(f)) != 0) {
+		int e = errno;
+
+		fclose(f);
+		errno = e;
+		return write_error(s);
+	}
+	if (fclose(f) != 0)
+		return write_error(s);
+	return 0;
+}
+
+static int copy_to_stdout(struct crm_sheet *s)
+{
+	char buf[65536];
+	FILE *in = fopen(s->tmp, "rb");
+	size_t got;
+
+	if (!in)
+		return crm_error_set(CRM_IOERR, "%s: %s", s->tmp, strerror(errno));
+	while ((got = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, got, stdout) != got)
+			break;
+	if (ferror(in)) {
+		fclose(in);
+		return crm_error_set(CRM_IOERR, "%s: %s", s->tmp, strerror(errno));
+	}
+	fclose(in);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return write_error(s);
+	return 0;
+}
+
+/* ---- csv */
+
+/*
+ * OWASP's rule against CSV injection: a field that starts with = + - @ TAB
+ * or CR may be run as a formula by a spreadsheet, so it gets a leading
+ * apostrophe, which Excel and LibreOffice take as "this is text". A number
+ * or a phone number is left as it is ("-12.5", "+7 495 123-45-67": an
+ * optional sign, then only digits, spaces, parentheses, dots and dashes,
+ * with at least one digit): importers such as MailChimp need it intact,
+ * and without letters it cannot call a function.
+ */
+static int needs_guard(const char *v)
+{
+	const char *p;
+	int digit = 0;
+
+	if (!v[0] || !strchr("=+-@\t\r", v[0]))
+		return 0;
+	for (p = v + (v[0] == '+' || v[0] == '-'); *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = 1;
+		else if (!strchr(" ().-", *p))
+			return 1;
+	}
+	return !digit;
+}
+
+/*
+ * Quotes only where RFC 4180 needs them, so that plain files stay plain;
+ * also around a first field starting "ID", which Excel would take for a
+ * SYLK file.
+ */
+static int needs_quotes(const char *v, int first)
+{
+	return strpbrk(v, ",\"\r\n") != NULL || (first && strncmp(v, "ID", 2) == 0);
+}
+
+static int csv_field(struct crm_sheet *s, const char *v, int first)
+{
+	size_t len;
+
+	if (!v || !*v) {
+		/* A lone empty field would make a blank line, which readers skip. */
+		if (s->n == 1 && fputs("\"\"", s->f) == EOF)
+			return write_error(s);
+		return 0;
+	}
+	len = strlen(v);
+	if (needs_guard(v)) {
+		if (reserve(s, len + 1))
+			return CRM_SOFTWARE;
+		s->buf[0] = '\'';
+		memcpy(s->buf + 1, v, len + 1);
+		v = s->buf;
+		len++;
+	}
+	if (needs_quotes(v, first)) {
+		if (csv_fwrite(s->f, v, len) != 0)
+			return write_error(s);
+	} else if (fwrite(v, 1, len, s->f) != len) {
+		return write_error(s);
+	}
+	return 0;
+}
+
+/* One record, CRLF-terminated as RFC 4180 says (MailChimp takes either). */
+static int csv_row(struct crm_sheet *s, const char *const *v, int header)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->n; i++) {
+		if (i && putc(',', s->f) == EOF)
+			return write_error(s);
+		rc = csv_field(s, v[i], header && i == 0);
+		if (rc)
+			return rc;
+	}
+	if (fputs("\r\n", s->f) == EOF)
+		return write_error(s);
+	return 0;
+}
+
+static int tsv_row(struct crm_sheet *s, const char *const *v)
+{
+	int rc = crm_tsv_put_row(s->f, s->n, v);
+
+	if (rc) {
+		s->failed = 1;
+		crm_error_prefix("%s", where(s));
+	}
+	return rc;
+}
+
+/* ---- xlsx: names, text, numbers, dates, widths */
+
+/* The bytes of the UTF-8 character led by c (the text is valid by now). */
+static size_t char_bytes(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Excel counts UTF-16 units: a character beyond the BMP takes two. */
+static size_t char_units(unsigned char c)
+{
+	return c >= 0xf0 ? 2 : 1;
+}
+
+/* Keep a title character? '/', '\' and ':' read well as '-'. */
+static int title_char(const char *p, char *subst)
+{
+	*subst = 0;
+	if ((unsigned char)*p < 0x20 || strchr("[]*?", *p))
+		return 0;
+	if (strchr("/\\:", *p))
+		*subst = '-';
+	return 1;
+}
+
+/* Drop spaces and apostrophes at both ends: Excel refuses the latter. */
+static void title_trim(char *name)
+{
+	size_t len = strlen(name), skip = strspn(name, " '");
+
+	while (len > skip && (name[len - 1] == ' ' || name[len - 1] == '\''))
+		len--;
+	memmove(name, name + skip, len - skip);
+	name[len - skip] = '\0';
+}
+
+/*
+ * A sheet name Excel accepts, made from title: without []:*?/\ and control
+ * characters, at most 31 characters, never empty ("Export") and never the
+ * name Excel reserves ("History").
+ */
+static void sheet_name(const char *title, char *name)
+{
+	size_t i = 0, units = 0, k;
+	const char *p;
+	char subst;
+
+	name[0] = '\0';
+	if (title && crm_utf8_valid(title, strlen(title))) {
+		for (p = title; *p; p += k) {
+			k = char_bytes(*p);
+			if (!title_char(p, &subst))
+				continue;
+			if (units + char_units(*p) > TITLE_MAX)
+				break;
+			units += char_units(*p);
+			memcpy(name + i, subst ? &subst : p, subst ? 1 : k);
+			i += subst ? 1 : k;
+		}
+		name[i] = '\0';
+		title_trim(name);
+	}
+	if (!name[0])
+		strcpy(name, "Export");
+	else if (strcasecmp(name, "History") == 0)
+		strcpy(name, "History_");
+}
+
+/* The length of the valid UTF-8 character at p, or 0 for a bad byte. */
+static size_t valid_char(const char *p, size_t left)
+{
+	size_t k;
+
+	for (k = 1; k <= 4 && k <= left; k++)
+		if (crm_utf8_valid(p, k))
+			return k;
+	return 0;
+}
+
+/* v with each bad byte as U+FFFD, in s->buf: one bad byte in the XML
+ * would make Excel refuse the whole file. */
+static int repair_utf8(struct crm_sheet *s, const char *v, size_t *len)
+{
+	size_t i = 0, o = 0, k;
+
+	if (reserve(s, *len * 3))
+		return CRM_SOFTWARE;
+	while (i < *len) {
+		k = valid_char(v + i, *len - i);
+		if (k) {
+			memcpy(s->buf + o, v + i, k);
+			i += k;
+			o += k;
+		} else {
+			memcpy(s->buf + o, "\xef\xbf\xbd", 3);
+			i++;
+			o += 3;
+		}
+	}
+	s->buf[o] = '\0';
+	*len = o;
+	return 0;
+}
+
+/* The bytes of the longest prefix of valid p that fits a cell. */
+static size_t cell_cut(const char *p, size_t len)
+{
+	size_t i = 0, units = 0, u;
+
+	while (i < len) {
+		u = char_units(p[i]);
+		if (units + u > XLSX_CELL_MAX)
+			break;
+		units += u;
+		i += char_bytes(p[i]);
+	}
+	return crm_utf8_cut(p, i);
+}
+
+/* v as a cell can hold it: valid UTF-8, cut to 32,767 characters. */
+static int cell_text(struct crm_sheet *s, const char *v, const char **out)
+{
+	size_t len = strlen(v), cut;
+	int rc;
+
+	if (!crm_utf8_valid(v, len)) {
+		rc = repair_utf8(s, v, &len);
+		if (rc)
+			return rc;
+		v = s->buf;
+	}
+	*out = v;
+	if (len <= XLSX_CELL_MAX) /* a byte is at most one unit */
+		return 0;
+	cut = cell_cut(v, len);
+	if (v != s->buf) {
+		if (reserve(s, cut))
+			return CRM_SOFTWARE;
+		memcpy(s->buf, v, cut);
+	}
+	s->buf[cut] = '\0';
+	*out = s->buf;
+	return 0;
+}
+
+/* Skip ASCII digits; count them into *n. */
+static const char *digits(const char *p, int *n)
+{
+	for (; *p >= '0' && *p <= '9'; p++)
+		(*n)++;
+	return p;
+}
+
+/*
+ * A number Excel holds just as written: an optional minus, digits without
+ * a leading zero ("007" is a code), an optional fraction and exponent, at
+ * most 15 significant digits (Excel's precision: more would be rounded).
+ */
+static int is_number(const char *v)
+{
+	const char *p = v + (*v == '-');
+	int n = 0, sig = 0, exp = 0;
+
+	if (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+		return 0;
+	p = digits(p, &n);
+	if (*p == '.') {
+		int frac = 0;
+
+		p = digits(p + 1, &frac);
+		if (!frac)
+			return 0;
+		n += frac;
+	}
+	if (!n)
+		return 0;
+	if (*p == 'e' || *p == 'E') {
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		p = digits(p, &exp);
+		if (!exp)
+			return 0;
+	}
+	if (*p)
+		return 0;
+	/* Leading zeros ("0.005") are not significant. */
+	for (p = v + (*v == '-'); *p == '0' || *p == '.'; p++)
+		;
+	for (; *p && *p != 'e' && *p != 'E'; p++)
+		sig += *p != '.';
+	return sig <= 15;
+}
+
+static int number_value(struct crm_sheet *s, const char *v, double *d)
+{
+	char *end;
+
+	if (!is_number(v))
+		return 0;
+	*d = strtod_l(v, &end, s->c_locale);
+	return *end == '\0' && isfinite(*d);
+}
+
+/* "YYYY-MM-DD", then the end or a time: worth handing to crm_time_parse. */
+static int date_shape(const char *v)
+{
+	static const char shape[] = "dddd-dd-dd";
+	int i;
+
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? v[i] < '0' || v[i] > '9' : v[i] != shape[i])
+			return 0;
+	return v[10] == '\0' || v[10] == 'T' || v[10] == ' ';
+}
+
+/*
+ * An ISO 8601 date or time as Excel's broken-down UTC time (Excel has no
+ * zones, and crm keeps every time in UTC). A text that is no date leaves
+ * the error message as it was: this is not a failure.
+ */
+static int date_value(const char *v, lxw_datetime *dt, int *with_time)
+{
+	char saved[4096];
+	struct tm tm;
+	time_t t;
+
+	if (!date_shape(v))
+		return 0;
+	snprintf(saved, sizeof saved, "%s", crm_error_message());
+	if (crm_time_parse(v, &t) != 0) {
+		crm_error_set(0, "%s", saved);
+		return 0;
+	}
+	if (!gmtime_r(&t, &tm) || tm.tm_year < 0) /* Excel starts at 1900 */
+		return 0;
+	dt->year = tm.tm_year + 1900;
+	dt->month = tm.tm_mon + 1;
+	dt->day = tm.tm_mday;
+	dt->hour = tm.tm_hour;
+	dt->min = tm.tm_min;
+	dt->sec = tm.tm_sec;
+	*with_time = v[10] != '\0';
+	return 1;
+}
+
+/* The longest line of v, in characters. */
+static size_t text_width(const char *v)
+{
+	size_t w = 0, line = 0;
+
+	for (; *v; v++) {
+		if (*v == '\n') {
+			line = 0;
+		} else if (((unsigned char)*v & 0xc0) != 0x80 && ++line > w) {
+			w = line;
+		}
+	}
+	return w;
+}
+
+/* Widen column c for content w characters wide (plus a margin). */
+static void see_width(struct crm_sheet *s, size_t c, size_t w)
+{
+	if (s->rows >= WIDTH_ROWS) /* the first rows show what a column holds */
+		return;
+	w += 1;
+	if (w > WIDTH_MAX)
+		w = WIDTH_MAX;
+	if (w > s->width[c])
+		s->width[c] = w;
+}
+
+/* ---- xlsx: the workbook */
+
+static int xlsx_formats(struct crm_sheet *s)
+{
+	s->bold = workbook_add_format(s->wb);
+	s->date = workbook_add_format(s->wb);
+	s->datetime = workbook_add_format(s->wb);
+	if (!s->bold || !s->date || !s->datetime)
+		return no_memory();
+	format_set_bold(s->bold);
+	format_set_num_format(s->date, "yyyy-mm-dd");
+	format_set_num_format(s->datetime, "yyyy-mm-dd hh:mm:ss");
+	return 0;
+}
+
+static int xlsx_open(struct crm_sheet *s, const char *title)
+{
+	lxw_workbook_options o = { .constant_memory = LXW_TRUE, .tmpdir = s->tmpdir };
+	char name[TITLE_MAX * 4 + 1];
+
+	sheet_name(title, name);
+	s->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (s->c_locale == (locale_t)0)
+		return no_memory();
+	s->wb = workbook_new_opt(s->tmp, &o);
+	if (!s->wb)
+		return no_memory();
+	if (workbook_validate_sheet_name(s->wb, name) != LXW_NO_ERROR)
+		strcpy(name, "Export"); /* a rule of Excel's we did not know */
+	s->ws = workbook_add_worksheet(s->wb, name);
+	if (!s->ws)
+		return crm_error_set(CRM_IOERR, "%s: cannot make a temporary file in %s",
+				     where(s), s->tmpdir);
+	worksheet_freeze_panes(s->ws, 1, 0);
+	return xlsx_formats(s);
+}
+
+static int xlsx_header(struct crm_sheet *s, const char *const *names)
+{
+	const char *v;
+	size_t i, w;
+	lxw_error e;
+	int rc;
+
+	s->width = calloc(s->n, sizeof *s->width);
+	if (!s->width)
+		return no_memory();
+	for (i = 0; i < s->n; i++) {
+		rc = cell_text(s, names[i] ? names[i] : "", &v);
+		if (rc)
+			return rc;
+		/* Bold type and the filter button need about three more. */
+		w = text_width(v) + 3;
+		s->width[i] = w < WIDTH_MIN ? WIDTH_MIN : w > WIDTH_MAX ? WIDTH_MAX : w;
+		e = worksheet_write_string(s->ws, 0, i, v, s->bold);
+		if (e)
+			return lxw_fail(s, e);
+	}
+	return 0;
+}
+
+/* A typed cell: a number or a date when it is one, else text. */
+static int xlsx_cell(struct crm_sheet *s, lxw_row_t r, size_t c, const char *v)
+{
+	lxw_datetime dt;
+	const char *t;
+	double d;
+	int with_time, rc;
+	lxw_error e;
+
+	if (s->kinds[c] == CRM_CELL_NUMBER && number_value(s, v, &d)) {
+		see_width(s, c, strlen(v));
+		e = worksheet_write_number(s->ws, r, c, d, NULL);
+	} else if (s->kinds[c] == CRM_CELL_DATE && date_value(v, &dt, &with_time)) {
+		see_width(s, c, with_time ? DATETIME_WIDTH : DATE_WIDTH);
+		e = worksheet_write_datetime(s->ws, r, c, &dt,
+					     with_time ? s->datetime : s->date);
+	} else {
+		/* Never a formula, whatever it starts with: always a string. */
+		rc = cell_text(s, v, &t);
+		if (rc)
+			return rc;
+		see_width(s, c, text_width(t));
+		e = worksheet_write_string(s->ws, r, c, t, NULL);
+	}
+	return e ? lxw_fail(s, e) : 0;
+}
+
+static int xlsx_row(struct crm_sheet *s, const char *const *values)
+{
+	lxw_row_t r = s->rows + 1;
+	size_t c;
+	int rc;
+
+	if (s->rows >= XLSX_ROWS_MAX) {
+		s->failed = 1;
+		return crm_error_set(CRM_DATAERR, "%s: an xlsx sheet holds at most %d rows; "
+				     "use csv", where(s), XLSX_ROWS_MAX);
+	}
+	for (c = 0; c < s->n; c++) {
+		if (!values[c] || !*values[c])
+			continue;
+		rc = xlsx_cell(s, r, c, values[c]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * libxlsxwriter ignores write errors on its constant-memory scratch file
+ * (a full disk would give a silently short sheet), so look at it before
+ * the workbook is assembled from it.
+ */
+static int xlsx_scratch_ok(struct crm_sheet *s)
+{
+	FILE *f = s->ws->optimize_tmpfile;
+
+	if (f && (fflush(f) != 0 || ferror(f))) {
+		s->failed = 1;
+		return crm_error_set(CRM_IOERR, "%s: cannot write the sheet's data in %s",
+				     where(s), s->tmpdir);
+	}
+	return 0;
+}
+
+/*
+ * Column widths and the autofilter are kept in the worksheet and written
+ * when it is assembled, so constant-memory mode takes them after the rows
+ * (checked against libxlsxwriter 1.1.4 by t/unit/test-sheet.c).
+ */
+static int xlsx_finish(struct crm_sheet *s)
+{
+	size_t i;
+	lxw_error e;
+	int rc;
+
+	for (i = 0; i < s->n; i++) {
+		e = worksheet_set_column(s->ws, i, i, s->width[i], NULL);
+		if (e)
+			return lxw_fail(s, e);
+	}
+	if (s->n) {
+		e = worksheet_autofilter(s->ws, 0, 0, s->rows, s->n - 1);
+		if (e)
+			return lxw_fail(s, e);
+	}
+	rc = xlsx_scratch_ok(s);
+	if (rc)
+		return rc;
+	e = workbook_close(s->wb);
+	s->wb = NULL;
+	return e ? lxw_fail(s, e) : 0;
+}
+
+/* Free an unfinished workbook without writing it. libxlsxwriter's free
+ * leaves the constant-memory scratch file open, so close it first. */
+static void xlsx_drop(struct crm_sheet *s)
+{
+	if (!s->wb)
+		return;
+	if (s->ws && s->ws->optimize_tmpfile) {
+		fclose(s->ws->optimize_tmpfile);
+		s->ws->optimize_tmpfile = NULL;
+		s->ws->file = NULL;
+	}
+	lxw_workbook_free(s->wb);
+	s->wb = NULL;
+}
+
+/* ---- the API */
+
+static void sheet_free(struct crm_sheet *s)
+{
+	xlsx_drop(s);
+	if (s->f && s->f != stdout)
+		fclose(s->f);
+	else if (s->f == stdout)
+		fflush(stdout);
+	if (s->tmp)
+		unlink(s->tmp);
+	if (s->c_locale != (locale_t)0)
+		freelocale(s->c_locale);
+	free(s->path);
+	free(s->tmp);
+	free(s->tmpdir);
+	free(s->kinds);
+	free(s->width);
+	free(s->buf);
+	free(s);
+}
+
+int crm_sheet_open(const char *format, const char *path, const char *title,
+		   struct crm_sheet **out)
+{
+	enum sheet_format fmt;
+	struct crm_sheet *s;
+	int rc;
+
+	*out = NULL;
+	rc = parse_format(format, &fmt);
+	if (rc)
+		return rc;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return no_memory();
+	s->fmt = fmt;
+	rc = open_target(s, path);
+	if (!rc && fmt == FMT_XLSX)
+		rc = xlsx_open(s, title);
+	if (rc) {
+		sheet_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int crm_sheet_header(struct crm_sheet *s, size_t n, const char *const *names,
+		     const enum crm_cell *kinds)
+{
+	size_t i;
+
+	if (s->n)
+		return crm_error_set(CRM_SOFTWARE, "%s: the header was given twice", where(s));
+	if (n == 0)
+		return crm_error_set(CRM_SOFTWARE, "%s: a header without columns", where(s));
+	if (s->fmt == FMT_XLSX && n > LXW_COL_MAX)
+		return crm_error_set(CRM_DATAERR, "%s: an xlsx sheet holds at most %d columns, "
+				     "not %zu", where(s), LXW_COL_MAX, n);
+	s->kinds = malloc(n * sizeof *s->kinds);
+	if (!s->kinds)
+		return no_memory();
+	for (i = 0; i < n; i++)
+		s->kinds[i] = kinds ? kinds[i] : CRM_CELL_TEXT;
+	s->n = n;
+	switch (s->fmt) {
+	case FMT_XLSX:
+		return xlsx_header(s, names);
+	case FMT_CSV:
+		return csv_row(s, names, 1);
+	default:
+		return tsv_row(s, names);
+	}
+}
+
+int crm_sheet_row(struct crm_sheet *s, const char *const *values)
+{
+	int rc;
+
+	if (!s->n)
+		return crm_error_set(CRM_SOFTWARE, "%s: a row before the header", where(s));
+	if (s->failed)
+		return crm_error_set(CRM_IOERR, "%s: an earlier write failed", where(s));
+	switch (s->fmt) {
+	case FMT_XLSX:
+		rc = xlsx_row(s, values);
+		break;
+	case FMT_CSV:
+		rc = csv_row(s, values, 0);
+		break;
+	default:
+		rc = tsv_row(s, values);
+		break;
+	}
+	if (rc)
+		return rc;
+	s->rows++;
+	return 0;
+}
+
+unsigned long crm_sheet_rows(const struct crm_sheet *s)
+{
+	return s->rows;
+}
+
+static int publish(struct crm_sheet *s)
+{
+	int rc;
+
+	if (s->failed)
+		return crm_error_set(CRM_IOERR, "%s: not written: an earlier write failed",
+				     where(s));
+	if (s->fmt == FMT_XLSX) {
+		rc = xlsx_finish(s);
+		if (!rc && !s->path)
+			return copy_to_stdout(s);
+		if (!rc)
+			rc = fsync_path(s);
+	} else {
+		rc = close_stream(s);
+		if (!rc && !s->path)
+			return 0;
+	}
+	return rc ? rc : put_in_place(s);
+}
+
+int crm_sheet_close(struct crm_sheet *s, int commit)
+{
+	int rc = 0;
+
+	if (!s)
+		return 0;
+	if (commit)
+		rc = publish(s);
+	sheet_free(s);
+	return rc;
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bats
+# 1500-crm-export: segments to xlsx, csv and tsv, read back with real
+# readers (openpyxl and LibreOffice); MailChimp's columns and opt-outs;
+# formulas that must stay text; call lists that become call tasks.
+
+load helpers
+
+bats_require_minimum_version 1.5.0
+
+PY=/usr/bin/python3
+
+setup() {
+	crm_setup
+	export CRM_USER=mila
+	as root crm-lead add --name "Петров Иван Сергеевич" --company "ООО «Насосы»" \
+		--phone "+7 495 123-45-67" --email ivan@nasosy.ru --dept prom > /dev/null
+	as root crm-lead add --name "Anna Smith" --company "Smith Pumps Ltd" \
+		--phone "8 916 000-11-22" --email anna@smith.co.uk > /dev/null
+	as root crm-lead add --name "=HYPERLINK(\"http://evil\",\"click\")" --company "@SUM(1+1)" \
+		--email hacker@evil.ru --phone "+7 903 007-00-07" > /dev/null
+	as root crm-lead add --name "Без почты" --phone "84950000001" > /dev/null
+	OUT="$BATS_TEST_TMPDIR/out"
+	mkdir -p "$OUT"
+}
+
+# cells FILE: every cell of the first sheet as "ROW COL TYPE VALUE" lines,
+# with openpyxl.
+cells() {
+	"$PY" - "$1" <<'EOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+for row in ws.iter_rows():
+    for c in row:
+        if c.value is not None:
+            print(c.row, c.column, c.data_type, repr(c.value))
+EOF
+}
+
+# sheetinfo FILE: title, frozen pane, autofilter, header bold.
+sheetinfo() {
+	"$PY" - "$1" <<'EOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.worksheets[0]
+print(ws.title, ws.freeze_panes, ws.auto_filter.ref, ws["A1"].font.b, ws.max_row)
+EOF
+}
+
+@test "MailChimp CSV: its exact columns, one row per address, names split in Russian and Western order" {
+	run --separate-stderr crm-export --profile mailchimp --format csv
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'Email Address,First Name,Last Name,Phone Number,Company,Tags\r' ]
+	[[ "$output" == *$'anna@smith.co.uk,Anna,Smith,+79160001122,Smith Pumps Ltd,\r'* ]]
+	[[ "$output" == *$'ivan@nasosy.ru,Иван,Петров,+74951234567,ООО «Насосы»,\r'* ]]
+	# The party without an e-mail is not there.
+	[ "$(grep -c '@' <<<"$output")" -eq 3 ]
+}
+
+@test "a formula from a web form never becomes one: apostrophe in csv, a string in xlsx" {
+	crm-export --profile mailchimp --format csv -o "$OUT/m.csv"
+	grep -q "^hacker@evil.ru,'=HYPERLINK" "$OUT/m.csv"
+	grep -q ",'@SUM(1+1)," "$OUT/m.csv"
+	crm-export --profile mailchimp -o "$OUT/m.xlsx"
+	run cells "$OUT/m.xlsx"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"s '=HYPERLINK(\"http://evil\",\"click\")'"* ]]
+	[[ "$output" == *"s '@SUM(1+1)'"* ]]
+	[[ "$output" != *" f "* ]]
+}
+
+@test "xlsx: bold frozen header, autofilter, phones as text with their +, readable sheet name" {
+	crm-export --profile calls -o "$OUT/calls.xlsx"
+	run sheetinfo "$OUT/calls.xlsx"
+	[ "$status" -eq 0 ]
+	[ "$output" = "calls A2 A1:H5 True 5" ]
+	run cells "$OUT/calls.xlsx"
+	[[ "$output" == *"s '+74951234567'"* ]]
+	[[ "$output" == *"s '+79030070007'"* ]]
+	[[ "$output" == *"s 'ООО «Насосы»'"* ]]
+	# The party id is a number, for sorting.
+	[[ "$output" == *$'2 1 n 1'* ]]
+}
+
+@test "LibreOffice reads the same xlsx: Cyrillic, leading +, no formula evaluated" {
+	crm-export --profile mailchimp -o "$OUT/lo.xlsx"
+	cd "$OUT"
+	HOME="$BATS_TEST_TMPDIR" timeout 120 soffice --headless --norestore --convert-to csv --outdir "$OUT/lo" lo.xlsx > /dev/null 2>&1
+	[ -s "$OUT/lo/lo.csv" ]
+	grep -q 'ivan@nasosy.ru,Иван,Петров,+74951234567,ООО «Насосы»' "$OUT/lo/lo.csv"
+	grep -q '=HYPERLINK' "$OUT/lo/lo.csv"
+	! grep -q '^hacker@evil.ru,click' "$OUT/lo/lo.csv"
+}
+
+@test "opted-out addresses are never exported, and MailChimp's unsubscribes are read back" {
+	printf 'Email Address,First Name,Last Name,UNSUB_TIME\nIVAN@nasosy.ru,Иван,Петров,2026-11-20 10:00:00\nnobody@nowhere.ru,,,2026-11-20\n' > "$OUT/unsub.csv"
+	run --separate-stderr crm-export unsubscribes "$OUT/unsub.csv"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'ivan@nasosy.ru\t1\topted-out'* ]]
+	[[ "$output" == *$'nobody@nowhere.ru\t\tunknown'* ]]
+	[ "$(sql "SELECT opt_out || '|' || (opt_out_at IS NOT NULL) || '|' || opt_out_source FROM contact_point WHERE value = 'ivan@nasosy.ru'")" = "1|1|$OUT/unsub.csv" ]
+	run --separate-stderr crm-export --profile mailchimp --format csv
+	[[ "$output" != *ivan@nasosy.ru* ]]
+	# Read again: nothing changes.
+	run --separate-stderr crm-export unsubscribes "$OUT/unsub.csv"
+	[[ "$output" == *$'ivan@nasosy.ru\t1\talready'* ]]
+	run --separate-stderr crm-export unsubscribes /dev/null
+	[ "$status" -eq 65 ]
+	printf 'Name,Phone\nx,y\n' > "$OUT/bad.csv"
+	run --separate-stderr crm-export unsubscribes "$OUT/bad.csv"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'no "Email Address" column'* ]]
+}
+
+@test "text is cut to 255 bytes on a character boundary for MailChimp" {
+	long=$(printf 'Ж%.0s' $(seq 1 200))
+	as root crm-lead add --name "Длинный" --company "$long" --email long@ex.ru > /dev/null
+	crm-export --profile mailchimp --format tsv -o "$OUT/m.tsv"
+	company=$(awk -F'\t' '$1 == "long@ex.ru" { print $5 }' "$OUT/m.tsv")
+	[ "$(printf '%s' "$company" | wc -c)" -eq 254 ]
+	printf '%s' "$company" | iconv -f UTF-8 -t UTF-8 > /dev/null
+}
+
+@test "segments: filters combine, save a named one and reuse it, and an empty one gives a header and exit 1" {
+	as root crm-admin user set ivan --dept prom
+	run --separate-stderr crm-export --dept prom --has-email --format tsv -H --columns party
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$(printf 'x\n%s' "$output")")" -eq 1 ]
+	crm-export segment save prom-mail --dept prom --has-email
+	run --separate-stderr crm-export segment list --columns name,dept,has_email
+	[[ "$output" == *$'prom-mail\tprom\t1'* ]]
+	run --separate-stderr crm-export --segment prom-mail --profile mailchimp --format csv
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <<<"$output")" -eq 2 ]
+	run --separate-stderr crm-export --segment nosuch
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-export --kind partner --format csv -o "$OUT/empty.csv"
+	[ "$status" -eq 1 ]
+	[ "$(cat "$OUT/empty.csv")" = "$(printf 'party,kind,company,legal_name,inn,kpp,address,contacts,phones,emails,opted_out,dept,manager,tags,needs,created,last_contact,open_requests\r')" ]
+	run --separate-stderr crm-export --kind wizard
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-export --inactive banana
+	[ "$status" -eq 65 ]
+}
+
+@test "--inactive finds parties nobody has heard from for that long" {
+	export CRM_NOW=2027-06-01T00:00:00Z
+	as root crm-lead add --name "Свежий" --email fresh@ex.ru --received 2027-05-30T00:00:00Z > /dev/null
+	run --separate-stderr crm-export --inactive 90d --format tsv --columns emails -H
+	[ "$status" -eq 0 ]
+	[[ "$output" != *fresh@ex.ru* ]]
+	[[ "$output" == *ivan@nasosy.ru* ]]
+}
+
+@test "a call list becomes call tasks spread over the department, without doubling open ones" {
+	crm-export segment save callme --has-phone
+	run --separate-stderr bash -c 'crm-export --profile calls --segment callme --format tsv | CRM_USER=anna crm-task add --kind call --to dept:prom'
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT count(DISTINCT party_id) FROM task WHERE kind = 'call'")" -eq 4 ]
+	[ "$(sql "SELECT group_concat(DISTINCT u.login) FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.kind = 'call'")" = "ivan,petr" ]
+	run --separate-stderr bash -c 'crm-export --profile calls --segment callme --format tsv | CRM_USER=anna crm-task add --kind call --to dept:prom'
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'call'")" -eq 4 ]
+}
+
+@test "-o writes atomically: a failed export leaves no file behind" {
+	run --separate-stderr crm-export --profile nosuch -o "$OUT/x.xlsx"
+	[ "$status" -eq 64 ]
+	[ -z "$(ls "$OUT")" ]
+	run --separate-stderr crm-export -o "$BATS_TEST_TMPDIR/no/such/dir/x.csv"
+	[ "$status" -eq 74 ]
+	echo old > "$OUT/keep.csv"
+	run --separate-stderr crm-export --kind wizard -o "$OUT/keep.csv"
+	[ "$(cat "$OUT/keep.csv")" = old ]
+	[ "$(ls "$OUT")" = keep.csv ]
+}
+
+@test "a warehouse user may not export" {
+	run --separate-stderr as wes crm-export
+	[ "$status" -eq 77 ]
+}
