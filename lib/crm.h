@@ -513,4 +513,30 @@ int crm_export(struct crm_db *db, const char *profile, const struct crm_segment 
 int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
 		     void *arg);
 
+/* ---- gs1.c: barcodes: check digits and GS1 element strings */
+
+/* The kind of a plain code by its length and check digit: "EAN-8",
+ * "UPC-A", "EAN-13" or "GTIN-14"; CRM_DATAERR naming the expected check
+ * digit ("bad check digit 1: expected 0"), or a bad length or character. */
+int crm_barcode_check(const char *code, const char **kind);
+/* The GTIN-14 form of an EAN-8, UPC-A, EAN-13 or GTIN-14 (zeros in front). */
+int crm_gtin14(const char *code, char out[15]);
+
+struct crm_scan {
+	char gtin[15];     /* (01) or a plain EAN/UPC as GTIN-14; "" if none */
+	char lot[21];      /* (10) */
+	char serial[21];   /* (21) */
+	char expiry[11];   /* (17) as YYYY-MM-DD, day 00 = the month's last day; "" if none */
+	char produced[11]; /* (11) as YYYY-MM-DD */
+	long count;        /* (37), or 0 */
+	const char *symbology; /* "GS1-128", "GS1 DataMatrix", "GS1 QR", "EAN-13", "EAN-8",
+				* "UPC-A", or NULL when there was no AIM prefix */
+};
+/* Read one scan as a scanner types it: a plain EAN/UPC/GTIN, or GS1 data
+ * with or without an AIM prefix (]C1 ]e0 ]d2 ]Q3 ]E0 ]E4 ...), fields
+ * separated by GS (0x1D) or, in the human-readable form, "(01)...(10)...".
+ * Unknown AIs are skipped by their defined length when known, refused
+ * otherwise; CRM_DATAERR says what is wrong. */
+int crm_scan_parse(const char *text, struct crm_scan *out);
+
 #endif

@@ -179,7 +179,7 @@ static int tmpdir_of(struct crm_sheet *s, const char *path)
 
 static int open_target(struct crm_sheet *s, const char *path)
 {
-	int fd, rc;
+	int fd = -1, rc;
 
 	if (!path && s->fmt != FMT_XLSX) {
 		s->f = stdout;
@@ -844,7 +844,7 @@ static void sheet_free(struct crm_sheet *s)
 int crm_sheet_open(const char *format, const char *path, const char *title,
 		   struct crm_sheet **out)
 {
-	enum sheet_format fmt;
+	enum sheet_format fmt = FMT_CSV;
 	struct crm_sheet *s;
 	int rc;
 

@@ -59,7 +59,7 @@ EOF
 
 @test "a formula from a web form never becomes one: apostrophe in csv, a string in xlsx" {
 	crm-export --profile mailchimp --format csv -o "$OUT/m.csv"
-	grep -q "^hacker@evil.ru,'=HYPERLINK" "$OUT/m.csv"
+	grep -q "^hacker@evil.ru,\"'=HYPERLINK" "$OUT/m.csv"
 	grep -q ",'@SUM(1+1)," "$OUT/m.csv"
 	crm-export --profile mailchimp -o "$OUT/m.xlsx"
 	run cells "$OUT/m.xlsx"
@@ -85,11 +85,12 @@ EOF
 @test "LibreOffice reads the same xlsx: Cyrillic, leading +, no formula evaluated" {
 	crm-export --profile mailchimp -o "$OUT/lo.xlsx"
 	cd "$OUT"
-	HOME="$BATS_TEST_TMPDIR" timeout 120 soffice --headless --norestore --convert-to csv --outdir "$OUT/lo" lo.xlsx > /dev/null 2>&1
+	HOME="$BATS_TEST_TMPDIR" timeout 120 soffice --headless --norestore \
+		--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1' --outdir "$OUT/lo" lo.xlsx > /dev/null 2>&1
 	[ -s "$OUT/lo/lo.csv" ]
-	grep -q 'ivan@nasosy.ru,Иван,Петров,+74951234567,ООО «Насосы»' "$OUT/lo/lo.csv"
-	grep -q '=HYPERLINK' "$OUT/lo/lo.csv"
-	! grep -q '^hacker@evil.ru,click' "$OUT/lo/lo.csv"
+	# Text cells come out quoted: the phone stayed text, with its +.
+	grep -q '^"ivan@nasosy.ru","Иван","Петров","+74951234567","ООО «Насосы»",$' "$OUT/lo/lo.csv"
+	grep -q '^"hacker@evil.ru","=HYPERLINK(""http://evil"",""click"")",,"+79030070007","@SUM(1+1)",$' "$OUT/lo/lo.csv"
 }
 
 @test "opted-out addresses are never exported, and MailChimp's unsubscribes are read back" {
@@ -123,9 +124,10 @@ EOF
 
 @test "segments: filters combine, save a named one and reuse it, and an empty one gives a header and exit 1" {
 	as root crm-admin user set ivan --dept prom
-	run --separate-stderr crm-export --dept prom --has-email --format tsv -H --columns party
+	run --separate-stderr crm-export --dept prom --has-email --format tsv
 	[ "$status" -eq 0 ]
-	[ "$(tsv_count "$(printf 'x\n%s' "$output")")" -eq 1 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" emails)" = ivan@nasosy.ru ]
 	crm-export segment save prom-mail --dept prom --has-email
 	run --separate-stderr crm-export segment list --columns name,dept,has_email
 	[[ "$output" == *$'prom-mail\tprom\t1'* ]]
@@ -146,7 +148,7 @@ EOF
 @test "--inactive finds parties nobody has heard from for that long" {
 	export CRM_NOW=2027-06-01T00:00:00Z
 	as root crm-lead add --name "Свежий" --email fresh@ex.ru --received 2027-05-30T00:00:00Z > /dev/null
-	run --separate-stderr crm-export --inactive 90d --format tsv --columns emails -H
+	run --separate-stderr crm-export --inactive 90d --format tsv
 	[ "$status" -eq 0 ]
 	[[ "$output" != *fresh@ex.ru* ]]
 	[[ "$output" == *ivan@nasosy.ru* ]]
