@@ -13,7 +13,8 @@
 /* Tables whose changes are audited. */
 static const char *const audited[] = {
 	"config", "dept", "users", "party", "contact", "contact_point",
-	"request", "interaction", "task", "call", NULL
+	"request", "interaction", "task", "call", "warehouse", "item", "barcode", "lot",
+	"reservation", NULL
 };
 
 static void sql_user(sqlite3_context *ctx, int argc, sqlite3_value **argv)

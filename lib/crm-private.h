@@ -91,6 +91,15 @@ int crm_name_split(const char *full, char **first, char **last);
 /* segment.c: check a segment's fields (known kind, department, manager...). */
 int crm_segment_check(struct crm_db *db, const struct crm_segment *s);
 
+/* amount.c: the SQL functions crm_qty() and crm_money(). */
+int crm_amount_register(struct crm_db *db);
+
+/* stock.c: today as YYYY-MM-DD; on hand and free (not reserved) of a lot
+ * in a warehouse. */
+int crm_today(char buf[11]);
+int crm_stock_free(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
+		   int64_t *free);
+
 /* audit.c: the SQL functions crm_user() and crm_now(), and the triggers
  * that write every insert, update and delete to the audit table. */
 int crm_audit_register(struct crm_db *db);

@@ -539,4 +539,79 @@ struct crm_scan {
  * otherwise; CRM_DATAERR says what is wrong. */
 int crm_scan_parse(const char *text, struct crm_scan *out);
 
+/* ---- amount.c: quantities (thousandths) and money (kopecks) as integers */
+
+int crm_qty_parse(const char *s, int64_t *out);   /* "2.5" -> 2500 */
+int crm_money_parse(const char *s, int64_t *out); /* "1234.50" -> 123450 */
+void crm_qty_format(int64_t q, char buf[32]);      /* 2500 -> "2.5" */
+void crm_money_format(int64_t m, char buf[32]);    /* 123450 -> "1234.50" */
+
+/* ---- item.c: items, their barcodes, warehouses */
+
+struct crm_item_in {
+	const char *code, *name, *unit, *price, *supply, *certifiable, *shelf_life, *lot_tracked;
+	const char *barcodes; /* comma-separated: each checked, added (never removed here) */
+};
+int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id);
+/* Change the fields of in that are not NULL, for the item with in->code. */
+int crm_item_set(struct crm_db *db, const struct crm_item_in *in);
+int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* An item by its code or by one of its barcodes (any GTIN spelling). */
+int crm_item_find(struct crm_db *db, const char *code, int64_t *id);
+int crm_warehouse_add(struct crm_db *db, const char *code, const char *name);
+int crm_warehouse_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* A warehouse by code; NULL or "" is the default one. */
+int crm_warehouse_find(struct crm_db *db, const char *code, int64_t *id);
+
+/* ---- stock.c: the ledger: receipts, shipments, transfers, counts */
+
+struct crm_stock_in {
+	const char *item, *lot, *qty, *warehouse, *to;     /* to: transfer target */
+	const char *produced, *expires, *reason, *doc;
+};
+/* Goods in (production: made in-house): a new or known lot; the expiry
+ * defaults to produced (or today) plus the item's shelf life. */
+int crm_stock_receive(struct crm_db *db, const struct crm_stock_in *in, int production,
+		      crm_row_fn *fn, void *arg);
+/* Goods out of a lot without a reservation (kind "shipment" or "writeoff");
+ * never more than is free. */
+int crm_stock_out(struct crm_db *db, const struct crm_stock_in *in, const char *kind,
+		  crm_row_fn *fn, void *arg);
+int crm_stock_transfer(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+		       void *arg);
+/* An inventory count: in->qty is what is there; the difference is a move. */
+int crm_stock_adjust(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+		     void *arg);
+struct crm_stock_filter {
+	const char *item, *warehouse, *at, *within, *since, *kind, *doc;
+	int by_lot;
+};
+int crm_stock_balance(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
+		      void *arg);
+/* Lots with stock that expire within f->within (a duration), or (expired) before today. */
+int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, int expired,
+		       crm_row_fn *fn, void *arg);
+int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
+		    void *arg);
+/* Balances equal to the ledger's sums; each difference to fn; CRM_DATAERR if any. */
+int crm_stock_check(struct crm_db *db, crm_row_fn *fn, void *arg);
+
+/* ---- fefo.c: reservations, oldest expiry first */
+
+/* Reserve qty of item for ref from the lots that expire first (then the
+ * earliest received, then the lowest id; lots without expiry last; expired
+ * lots never), across as many lots as needed; not enough free: CRM_DATAERR
+ * naming the free quantity, nothing reserved. */
+int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, const char *qty,
+		      const char *warehouse, crm_row_fn *fn, void *arg);
+int crm_stock_release(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
+/* The picking list of ref: item, lot, quantity, warehouse, picked. */
+int crm_stock_picklist(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
+/* Ship exactly what is reserved for ref. */
+int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
+/* One scan while picking ref: the item and lot must be on its list (the
+ * FEFO lot, not another); adds qty to what is picked. */
+int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_scan *s,
+			int64_t qty, crm_row_fn *fn, void *arg);
+
 #endif

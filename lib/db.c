@@ -331,7 +331,7 @@ int crm_db_open(const char *path, int flags, struct crm_db **out)
 	}
 	sqlite3_extended_result_codes(db->h, 0);
 	sqlite3_busy_timeout(db->h, busy_timeout());
-	if ((rc = crm_audit_register(db)) != CRM_OK ||
+	if ((rc = crm_audit_register(db)) != CRM_OK || (rc = crm_amount_register(db)) != CRM_OK ||
 	    (rc = crm_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
 			       /* A batch's statement journals stay in memory, not in /var/tmp. */
 			       " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768")) != CRM_OK)

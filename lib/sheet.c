@@ -14,7 +14,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <csv.h>
@@ -38,7 +41,7 @@ struct crm_sheet {
 	char *path;          /* the final name; NULL for stdout */
 	char *tmp;           /* the file being written; NULL once renamed */
 	FILE *f;             /* csv and tsv: the temporary file or stdout */
-	int failed;          /* a write failed: the file is never committed */
+	int failed;          /* the status of a failed write: never committed */
 	size_t n;            /* columns; 0 until the header */
 	enum crm_cell *kinds;
 	unsigned long rows;
@@ -63,16 +66,13 @@ static const char *where(const struct crm_sheet *s)
 	return s->path ? s->path : "standard output";
 }
 
-/* A failed write: name the file; no later commit may publish it. */
 static int write_error(struct crm_sheet *s)
 {
-	s->failed = 1;
 	return crm_error_set(CRM_IOERR, "%s: %s", where(s), strerror(errno));
 }
 
 static int lxw_fail(struct crm_sheet *s, lxw_error e)
 {
-	s->failed = 1;
 	return crm_error_set(CRM_IOERR, "%s: %s", where(s), lxw_strerror(e));
 }
 
@@ -116,30 +116,41 @@ static void set_mode(int fd)
 	(void)fchmod(fd, 0666 & ~mask);
 }
 
+/* Create s->tmp, a mkstemp(3) template; errors name what the user named. */
+static int create_temp(struct crm_sheet *s, const char *name, int *fd)
+{
+	int e;
+
+	*fd = mkstemp(s->tmp);
+	if (*fd >= 0)
+		return 0;
+	e = errno;
+	free(s->tmp);
+	s->tmp = NULL;
+	return crm_error_set(CRM_IOERR, "%s: %s", name, strerror(e));
+}
+
 /* "dir/name.XXXXXX" beside path: rename(2) stays on one file system. */
 static int make_temp(struct crm_sheet *s, const char *path, int *fd)
 {
 	struct stat st;
 	size_t len = strlen(path);
+	int rc;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return crm_error_set(CRM_IOERR, "%s: is a directory", path);
 	s->path = strdup(path);
-	s->tmp = malloc(len + 8);
-	if (!s->path || !s->tmp)
+	if (!s->path)
+		return no_memory();
+	s->tmp = malloc(len + sizeof ".XXXXXX");
+	if (!s->tmp)
 		return no_memory();
 	memcpy(s->tmp, path, len);
-	memcpy(s->tmp + len, ".XXXXXX", 8);
-	*fd = mkstemp(s->tmp);
-	if (*fd < 0) {
-		int e = errno;
-
-		free(s->tmp);
-		s->tmp = NULL;
-		return crm_error_set(CRM_IOERR, "%s: %s", path, strerror(e));
-	}
-	set_mode(*fd);
-	return 0;
+	memcpy(s->tmp + len, ".XXXXXX", sizeof ".XXXXXX");
+	rc = create_temp(s, path, fd);
+	if (!rc)
+		set_mode(*fd);
+	return rc;
 }
 
 /* xlsx to stdout is built in $TMPDIR first: a zip file needs to seek. */
@@ -150,21 +161,15 @@ static int make_stdout_temp(struct crm_sheet *s, int *fd)
 
 	if (!dir || !*dir)
 		dir = "/tmp";
+	s->tmpdir = strdup(dir);
+	if (!s->tmpdir)
+		return no_memory();
 	len = strlen(dir) + sizeof "/crm-sheet.XXXXXX";
 	s->tmp = malloc(len);
-	s->tmpdir = strdup(dir);
-	if (!s->tmp || !s->tmpdir)
+	if (!s->tmp)
 		return no_memory();
 	snprintf(s->tmp, len, "%s/crm-sheet.XXXXXX", dir);
-	*fd = mkstemp(s->tmp);
-	if (*fd < 0) {
-		int e = errno;
-
-		free(s->tmp);
-		s->tmp = NULL;
-		return crm_error_set(CRM_IOERR, "%s: %s", dir, strerror(e));
-	}
-	return 0;
+	return create_temp(s, dir, fd);
 }
 
 /* libxlsxwriter's scratch files go beside the output, on its file system. */
@@ -230,11 +235,9 @@ static int fsync_path(struct crm_sheet *s)
 
 static int put_in_place(struct crm_sheet *s)
 {
-	if (rename(s->tmp, s->path) != 0) {
-		s->failed = 1;
+	if (rename(s->tmp, s->path) != 0)
 		return crm_error_set(CRM_IOERR, "%s: cannot rename %s into place: %s",
 				     s->path, s->tmp, strerror(errno));
-	}
 	free(s->tmp);
 	s->tmp = NULL;
 	sync_dir(s->path);
@@ -371,10 +374,8 @@ static int tsv_row(struct crm_sheet *s, const char *const *v)
 {
 	int rc = crm_tsv_put_row(s->f, s->n, v);
 
-	if (rc) {
-		s->failed = 1;
+	if (rc)
 		crm_error_prefix("%s", where(s));
-	}
 	return rc;
 }
 
@@ -743,11 +744,9 @@ static int xlsx_row(struct crm_sheet *s, const char *const *values)
 	size_t c;
 	int rc;
 
-	if (s->rows >= XLSX_ROWS_MAX) {
-		s->failed = 1;
+	if (s->rows >= XLSX_ROWS_MAX)
 		return crm_error_set(CRM_DATAERR, "%s: an xlsx sheet holds at most %d rows; "
 				     "use csv", where(s), XLSX_ROWS_MAX);
-	}
 	for (c = 0; c < s->n; c++) {
 		if (!values[c] || !*values[c])
 			continue;
@@ -759,19 +758,35 @@ static int xlsx_row(struct crm_sheet *s, const char *const *values)
 }
 
 /*
- * libxlsxwriter ignores write errors on its constant-memory scratch file
- * (a full disk would give a silently short sheet), so look at it before
- * the workbook is assembled from it.
+ * libxlsxwriter ignores write errors on its constant-memory scratch file,
+ * and on the copy of it that workbook_close() makes to assemble the sheet:
+ * a full disk would give a short sheet and no error. So look at the
+ * scratch file, and make sure the copy and the zip will fit (the zip is
+ * smaller than half the XML it packs), before the workbook is closed.
  */
-static int xlsx_scratch_ok(struct crm_sheet *s)
+static int xlsx_room(struct crm_sheet *s)
 {
 	FILE *f = s->ws->optimize_tmpfile;
+	unsigned long long size, need, avail;
+	struct statvfs v;
+	struct rlimit lim;
 
-	if (f && (fflush(f) != 0 || ferror(f))) {
-		s->failed = 1;
+	if (!f)
+		return 0;
+	if (fflush(f) != 0 || ferror(f) || ftello(f) < 0)
 		return crm_error_set(CRM_IOERR, "%s: cannot write the sheet's data in %s",
 				     where(s), s->tmpdir);
-	}
+	size = ftello(f);
+	need = size + size / 2 + (1 << 20);
+	if (fstatvfs(fileno(f), &v) == 0 &&
+	    (avail = (unsigned long long)v.f_bavail * v.f_frsize) < need)
+		return crm_error_set(CRM_IOERR, "%s: no room in %s to assemble the workbook: "
+				     "%llu MB free, about %llu MB needed", where(s),
+				     s->tmpdir, avail >> 20, (need >> 20) + 1);
+	if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+	    size + (64 << 10) > lim.rlim_cur)
+		return crm_error_set(CRM_IOERR, "%s: the sheet is too large for the file "
+				     "size limit (ulimit -f)", where(s));
 	return 0;
 }
 
@@ -796,7 +811,7 @@ static int xlsx_finish(struct crm_sheet *s)
 		if (e)
 			return lxw_fail(s, e);
 	}
-	rc = xlsx_scratch_ok(s);
+	rc = xlsx_room(s);
 	if (rc)
 		return rc;
 	e = workbook_close(s->wb);
@@ -887,12 +902,16 @@ int crm_sheet_header(struct crm_sheet *s, size_t n, const char *const *names,
 	s->n = n;
 	switch (s->fmt) {
 	case FMT_XLSX:
-		return xlsx_header(s, names);
+		s->failed = xlsx_header(s, names);
+		break;
 	case FMT_CSV:
-		return csv_row(s, names, 1);
+		s->failed = csv_row(s, names, 1);
+		break;
 	default:
-		return tsv_row(s, names);
+		s->failed = tsv_row(s, names);
+		break;
 	}
+	return s->failed;
 }
 
 int crm_sheet_row(struct crm_sheet *s, const char *const *values)
@@ -901,8 +920,10 @@ int crm_sheet_row(struct crm_sheet *s, const char *const *values)
 
 	if (!s->n)
 		return crm_error_set(CRM_SOFTWARE, "%s: a row before the header", where(s));
-	if (s->failed)
-		return crm_error_set(CRM_IOERR, "%s: an earlier write failed", where(s));
+	if (s->failed) /* the file is incomplete: say so again */
+		return crm_error_set(s->failed, "%s: an earlier write failed", where(s));
+	if (!values) /* crm_row_fn's "empty result": the header alone */
+		return 0;
 	switch (s->fmt) {
 	case FMT_XLSX:
 		rc = xlsx_row(s, values);
@@ -914,8 +935,10 @@ int crm_sheet_row(struct crm_sheet *s, const char *const *values)
 		rc = tsv_row(s, values);
 		break;
 	}
-	if (rc)
+	if (rc) {
+		s->failed = rc;
 		return rc;
+	}
 	s->rows++;
 	return 0;
 }
@@ -930,7 +953,7 @@ static int publish(struct crm_sheet *s)
 	int rc;
 
 	if (s->failed)
-		return crm_error_set(CRM_IOERR, "%s: not written: an earlier write failed",
+		return crm_error_set(s->failed, "%s: not written: an earlier write failed",
 				     where(s));
 	if (s->fmt == FMT_XLSX) {
 		rc = xlsx_finish(s);

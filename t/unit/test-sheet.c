@@ -238,12 +238,25 @@ static void test_errors(void)
 	rc = crm_sheet_open("csv", tmp, "t", &s);
 	tap_ok(rc == CRM_IOERR && strstr(crm_error_message(), "is a directory") != NULL,
 	       "a path that is a directory is CRM_IOERR");
+	in_tmp(path, sizeof path, "ro");
+	mkdir(path, 0555);
+	strcat(path, "/x.csv");
+	if (geteuid() == 0) {
+		tap_ok(1, "a directory without write permission is CRM_IOERR # SKIP root");
+	} else {
+		rc = crm_sheet_open("csv", path, "t", &s);
+		tap_ok(rc == CRM_IOERR && strstr(crm_error_message(), "ro/x.csv: Permission"),
+		       "a directory without write permission is CRM_IOERR naming the path");
+	}
+	rmdir(in_tmp(path, sizeof path, "ro"));
 	rc = crm_sheet_open("ods", in_tmp(path, sizeof path, "x.ods"), "t", &s);
 	tap_ok(rc == CRM_USAGE && strstr(crm_error_message(), "xlsx, csv or tsv") != NULL,
 	       "an unknown format is CRM_USAGE listing the formats");
 	rc = crm_sheet_open("csv", in_tmp(path, sizeof path, "x.csv"), "t", &s);
 	tap_ok(rc == 0 && crm_sheet_row(s, NULL) == CRM_SOFTWARE,
 	       "a row before the header is refused");
+	tap_ok(crm_sheet_header(s, 1, fmts, NULL) == 0 && crm_sheet_row(s, NULL) == 0 &&
+	       crm_sheet_rows(s) == 0, "values NULL (crm_row_fn's empty result) is no row");
 	crm_sheet_close(s, 0);
 	tap_ok(entries() == 0, "errors leave nothing behind");
 }

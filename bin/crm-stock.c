@@ -1,0 +1,457 @@
+/*
+ * crm-stock: the warehouse: items and barcodes, receipts with lots and
+ * expiry, shipments, transfers, counts and write-offs, balances, and
+ * oldest-first (FEFO) reservations for orders; scanning by barcode.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: crm-stock item add CODE --name N [--unit U] [--price P] [--supply stock|make|buy]\n"
+	"                 [--certifiable yes|no] [--shelf-life DAYS] [--lot-tracked yes|no]\n"
+	"                 [--barcode B[,B...]]\n"
+	"       crm-stock item set CODE [the same options]\n"
+	"       crm-stock item list\n"
+	"       crm-stock warehouse add CODE [--name N] | warehouse list\n"
+	"       crm-stock receive|produce --item I [--lot L] --qty Q [--expires D] [--produced D]\n"
+	"                 [--warehouse W] [--doc D] [--reason R]\n"
+	"       crm-stock ship --ref ORDER | ship --item I [--lot L] --qty Q [--warehouse W]\n"
+	"       crm-stock transfer --item I [--lot L] --qty Q --warehouse W --to W2\n"
+	"       crm-stock adjust --item I [--lot L] --qty COUNTED [--warehouse W] [--reason R]\n"
+	"       crm-stock writeoff --item I [--lot L] --qty Q --reason R [--warehouse W]\n"
+	"       crm-stock balance [ITEM] [--by-lot] [--warehouse W] [--at DATE]\n"
+	"       crm-stock expiring [--within DUR] | expired [--warehouse W]\n"
+	"       crm-stock moves [--item I] [--warehouse W] [--kind K] [--since T] [--doc D]\n"
+	"       crm-stock reserve --ref ORDER --item I --qty Q [--warehouse W]\n"
+	"       crm-stock release --ref ORDER | pick --ref ORDER | check\n"
+	"       crm-stock scan receive|pick|count [--ref ORDER] [--qty Q] [--warehouse W]\n"
+	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
+
+enum { O_NAME = 1, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF, O_TRACKED, O_BARCODE, O_ITEM,
+       O_LOT, O_QTY, O_EXPIRES, O_PRODUCED, O_WAREHOUSE, O_DOC, O_REASON, O_REF, O_TO, O_AT,
+       O_WITHIN, O_KIND, O_SINCE, O_BYLOT };
+static const struct option options[] = {
+	CLI_COMMON_OPTIONS,
+	{ "name", required_argument, NULL, CLI_OPT_BASE + O_NAME },
+	{ "unit", required_argument, NULL, CLI_OPT_BASE + O_UNIT },
+	{ "price", required_argument, NULL, CLI_OPT_BASE + O_PRICE },
+	{ "supply", required_argument, NULL, CLI_OPT_BASE + O_SUPPLY },
+	{ "certifiable", required_argument, NULL, CLI_OPT_BASE + O_CERT },
+	{ "shelf-life", required_argument, NULL, CLI_OPT_BASE + O_SHELF },
+	{ "lot-tracked", required_argument, NULL, CLI_OPT_BASE + O_TRACKED },
+	{ "barcode", required_argument, NULL, CLI_OPT_BASE + O_BARCODE },
+	{ "item", required_argument, NULL, CLI_OPT_BASE + O_ITEM },
+	{ "lot", required_argument, NULL, CLI_OPT_BASE + O_LOT },
+	{ "by-lot", no_argument, NULL, CLI_OPT_BASE + O_BYLOT },
+	{ "qty", required_argument, NULL, CLI_OPT_BASE + O_QTY },
+	{ "expires", required_argument, NULL, CLI_OPT_BASE + O_EXPIRES },
+	{ "produced", required_argument, NULL, CLI_OPT_BASE + O_PRODUCED },
+	{ "warehouse", required_argument, NULL, CLI_OPT_BASE + O_WAREHOUSE },
+	{ "doc", required_argument, NULL, CLI_OPT_BASE + O_DOC },
+	{ "reason", required_argument, NULL, CLI_OPT_BASE + O_REASON },
+	{ "ref", required_argument, NULL, CLI_OPT_BASE + O_REF },
+	{ "to", required_argument, NULL, CLI_OPT_BASE + O_TO },
+	{ "at", required_argument, NULL, CLI_OPT_BASE + O_AT },
+	{ "within", required_argument, NULL, CLI_OPT_BASE + O_WITHIN },
+	{ "kind", required_argument, NULL, CLI_OPT_BASE + O_KIND },
+	{ "since", required_argument, NULL, CLI_OPT_BASE + O_SINCE },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* ---- items and warehouses */
+
+static void item_from_options(struct cli *c, const char *code, struct crm_item_in *in)
+{
+	memset(in, 0, sizeof *in);
+	in->code = code;
+	in->name = c->opt[O_NAME];
+	in->unit = c->opt[O_UNIT];
+	in->price = c->opt[O_PRICE];
+	in->supply = c->opt[O_SUPPLY];
+	in->certifiable = c->opt[O_CERT];
+	in->shelf_life = c->opt[O_SHELF];
+	in->lot_tracked = c->opt[O_TRACKED];
+	in->barcodes = c->opt[O_BARCODE];
+}
+
+static int item_add(struct cli *c, void *arg)
+{
+	int64_t id;
+
+	return crm_item_add(c->db, arg, &id);
+}
+
+static int item_set(struct cli *c, void *arg)
+{
+	return crm_item_set(c->db, arg);
+}
+
+static int do_item(struct cli *c, int argc, char **argv)
+{
+	struct crm_item_in in;
+
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		c->readonly = 1;
+		return cli_fail(c, crm_item_list(c->db, cli_row, c));
+	}
+	if (argc != 2 || (strcmp(argv[0], "add") && strcmp(argv[0], "set")))
+		return cli_usage(c, "item add CODE, item set CODE or item list");
+	item_from_options(c, argv[1], &in);
+	return cli_once(c, strcmp(argv[0], "add") == 0 ? item_add : item_set, &in);
+}
+
+static int warehouse_add(struct cli *c, void *arg)
+{
+	return crm_warehouse_add(c->db, arg, c->opt[O_NAME]);
+}
+
+static int do_warehouse(struct cli *c, int argc, char **argv)
+{
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		c->readonly = 1;
+		return cli_fail(c, crm_warehouse_list(c->db, cli_row, c));
+	}
+	if (argc == 2 && strcmp(argv[0], "add") == 0)
+		return cli_once(c, warehouse_add, argv[1]);
+	return cli_usage(c, "warehouse add CODE or warehouse list");
+}
+
+/* ---- moves */
+
+static void move_from_options(struct cli *c, struct crm_stock_in *in)
+{
+	memset(in, 0, sizeof *in);
+	in->item = c->opt[O_ITEM];
+	in->lot = c->opt[O_LOT];
+	in->qty = c->opt[O_QTY];
+	in->warehouse = c->opt[O_WAREHOUSE];
+	in->to = c->opt[O_TO];
+	in->produced = c->opt[O_PRODUCED];
+	in->expires = c->opt[O_EXPIRES];
+	in->reason = c->opt[O_REASON];
+	in->doc = c->opt[O_DOC];
+}
+
+static int need(struct cli *c, int o, const char *what)
+{
+	if (c->opt[o] && *c->opt[o])
+		return CRM_OK;
+	return cli_usage(c, "%s", what);
+}
+
+enum { RECEIVE, PRODUCE, SHIP_OUT, WRITEOFF, TRANSFER, ADJUST };
+
+static int move_one(struct cli *c, void *arg)
+{
+	struct crm_stock_in in;
+
+	move_from_options(c, &in);
+	switch (*(int *)arg) {
+	case RECEIVE:
+		return crm_stock_receive(c->db, &in, 0, cli_row, c);
+	case PRODUCE:
+		return crm_stock_receive(c->db, &in, 1, cli_row, c);
+	case SHIP_OUT:
+		return crm_stock_out(c->db, &in, "shipment", cli_row, c);
+	case WRITEOFF:
+		return crm_stock_out(c->db, &in, "writeoff", cli_row, c);
+	case TRANSFER:
+		return crm_stock_transfer(c->db, &in, cli_row, c);
+	default:
+		return crm_stock_adjust(c->db, &in, cli_row, c);
+	}
+}
+
+static int run_move(struct cli *c, int argc, int kind)
+{
+	if (argc)
+		return cli_usage(c, "this verb takes options, not arguments");
+	if (need(c, O_ITEM, "--item is missing") || need(c, O_QTY, "--qty is missing"))
+		return CRM_USAGE;
+	return cli_once(c, move_one, &kind);
+}
+
+static int do_receive(struct cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, RECEIVE);
+}
+
+static int do_produce(struct cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, PRODUCE);
+}
+
+static int do_writeoff(struct cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, WRITEOFF);
+}
+
+static int do_transfer(struct cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, TRANSFER);
+}
+
+static int do_adjust(struct cli *c, int argc, char **argv)
+{
+	return run_move(c, argc, ADJUST);
+}
+
+/* ---- reservations */
+
+static int ref_op(struct cli *c, void *arg)
+{
+	const char *verb = arg;
+	const char *ref = c->opt[O_REF];
+
+	if (!strcmp(verb, "reserve"))
+		return crm_stock_reserve(c->db, ref, c->opt[O_ITEM], c->opt[O_QTY],
+					 c->opt[O_WAREHOUSE], cli_row, c);
+	if (!strcmp(verb, "release"))
+		return crm_stock_release(c->db, ref, cli_row, c);
+	return crm_stock_ship(c->db, ref, cli_row, c);
+}
+
+static int do_ship(struct cli *c, int argc, char **argv)
+{
+	if (!c->opt[O_REF])
+		return run_move(c, argc, SHIP_OUT);
+	if (argc)
+		return cli_usage(c, "ship takes options, not arguments");
+	return cli_once(c, ref_op, "ship");
+}
+
+static int do_reserve(struct cli *c, int argc, char **argv)
+{
+	if (argc || need(c, O_REF, "reserve needs --ref ORDER") || need(c, O_ITEM, "--item is missing") ||
+	    need(c, O_QTY, "--qty is missing"))
+		return CRM_USAGE;
+	return cli_once(c, ref_op, "reserve");
+}
+
+static int do_release(struct cli *c, int argc, char **argv)
+{
+	if (argc || need(c, O_REF, "release needs --ref ORDER"))
+		return CRM_USAGE;
+	return cli_once(c, ref_op, "release");
+}
+
+static int do_pick(struct cli *c, int argc, char **argv)
+{
+	if (argc || need(c, O_REF, "pick needs --ref ORDER"))
+		return CRM_USAGE;
+	return cli_fail(c, crm_stock_picklist(c->db, c->opt[O_REF], cli_row, c));
+}
+
+/* ---- reading */
+
+static int do_balance(struct cli *c, int argc, char **argv)
+{
+	struct crm_stock_filter f = { .warehouse = c->opt[O_WAREHOUSE], .at = c->opt[O_AT],
+				      .by_lot = !!c->opt[O_BYLOT] };
+	int rc;
+
+	if (argc > 1)
+		return cli_usage(c, "balance takes at most one ITEM");
+	f.item = argc ? argv[0] : c->opt[O_ITEM];
+	rc = crm_stock_balance(c->db, &f, cli_row, c);
+	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
+}
+
+static int expiring(struct cli *c, int expired)
+{
+	struct crm_stock_filter f = { .warehouse = c->opt[O_WAREHOUSE], .within = c->opt[O_WITHIN] };
+	int rc = crm_stock_expiring(c->db, &f, expired, cli_row, c);
+
+	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
+}
+
+static int do_expiring(struct cli *c, int argc, char **argv)
+{
+	return argc ? cli_usage(c, "expiring takes no arguments") : expiring(c, 0);
+}
+
+static int do_expired(struct cli *c, int argc, char **argv)
+{
+	return argc ? cli_usage(c, "expired takes no arguments") : expiring(c, 1);
+}
+
+static int do_moves(struct cli *c, int argc, char **argv)
+{
+	struct crm_stock_filter f = { .item = c->opt[O_ITEM], .warehouse = c->opt[O_WAREHOUSE],
+				      .kind = c->opt[O_KIND], .since = c->opt[O_SINCE],
+				      .doc = c->opt[O_DOC] };
+	int rc;
+
+	if (argc)
+		return cli_usage(c, "moves takes no arguments");
+	rc = crm_stock_moves(c->db, &f, cli_row, c);
+	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
+}
+
+static int do_check(struct cli *c, int argc, char **argv)
+{
+	return argc ? cli_usage(c, "check takes no arguments")
+		    : cli_fail(c, crm_stock_check(c->db, cli_row, c));
+}
+
+/* ---- scanning: one scan a line, each in its own transaction */
+
+struct counted {
+	char gtin[15], lot[21];
+	int64_t qty;
+};
+
+static int scan_line(struct cli *c, const char *mode, const struct crm_scan *s, int64_t qty,
+		     struct counted **counts, size_t *n)
+{
+	struct crm_stock_in in = { .item = s->gtin, .lot = s->lot[0] ? s->lot : NULL,
+				   .warehouse = c->opt[O_WAREHOUSE], .doc = c->opt[O_REF],
+				   .expires = s->expiry[0] ? s->expiry : NULL,
+				   .produced = s->produced[0] ? s->produced : NULL };
+	char q[32];
+	size_t i;
+
+	if (!strcmp(mode, "pick"))
+		return crm_stock_pick_scan(c->db, c->opt[O_REF], s, qty, cli_row, c);
+	if (!strcmp(mode, "receive")) {
+		crm_qty_format(qty, q);
+		in.qty = q;
+		return crm_stock_receive(c->db, &in, 0, cli_row, c);
+	}
+	for (i = 0; i < *n; i++) /* count: add up, apply at the end */
+		if (!strcmp((*counts)[i].gtin, s->gtin) && !strcmp((*counts)[i].lot, s->lot))
+			break;
+	if (i == *n) {
+		struct counted *more = realloc(*counts, (*n + 1) * sizeof **counts);
+
+		if (!more)
+			return crm_error_set(CRM_SOFTWARE, "out of memory");
+		*counts = more;
+		memset(&more[i], 0, sizeof more[i]);
+		memcpy(more[i].gtin, s->gtin, sizeof more[i].gtin);
+		memcpy(more[i].lot, s->lot, sizeof more[i].lot);
+		(*n)++;
+	}
+	(*counts)[i].qty += qty;
+	return crm_item_find(c->db, s->gtin, &(int64_t){ 0 });
+}
+
+/* Run fn in a transaction of its own (rolled back on a dry run). */
+static int in_txn(struct cli *c, int rc_of_begin, int rc)
+{
+	if (rc_of_begin)
+		return rc_of_begin;
+	if (rc == CRM_OK && !c->dry_run)
+		return crm_db_commit(c->db);
+	crm_db_rollback(c->db);
+	return rc;
+}
+
+static int apply_counts(struct cli *c, struct counted *counts, size_t n)
+{
+	struct crm_stock_in in;
+	char q[32];
+	size_t i;
+	int rc = CRM_OK, r;
+
+	for (i = 0; i < n; i++) {
+		memset(&in, 0, sizeof in);
+		in.item = counts[i].gtin;
+		in.lot = counts[i].lot[0] ? counts[i].lot : NULL;
+		in.warehouse = c->opt[O_WAREHOUSE];
+		in.reason = "inventory count by scanner";
+		in.doc = c->opt[O_REF];
+		crm_qty_format(counts[i].qty, q);
+		in.qty = q;
+		r = in_txn(c, crm_db_begin(c->db), crm_stock_adjust(c->db, &in, cli_row, c));
+		if (r) {
+			fprintf(stderr, "%s: count of %s lot %s: %s\n", c->prog, counts[i].gtin,
+				in.lot ? in.lot : "-", crm_error_message());
+			rc = rc ? rc : r;
+		}
+	}
+	return rc;
+}
+
+static int do_scan(struct cli *c, int argc, char **argv)
+{
+	struct counted *counts = NULL;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	unsigned long no = 0;
+	int64_t qty = 1000;
+	int rc = CRM_OK, r;
+	ssize_t len;
+
+	if (argc != 1 || (strcmp(argv[0], "receive") && strcmp(argv[0], "pick") &&
+			  strcmp(argv[0], "count")))
+		return cli_usage(c, "scan receive, scan pick --ref ORDER or scan count");
+	if (!strcmp(argv[0], "pick") && need(c, O_REF, "scan pick needs --ref ORDER"))
+		return CRM_USAGE;
+	if (c->opt[O_QTY] && (r = crm_qty_parse(c->opt[O_QTY], &qty)))
+		return cli_fail(c, r);
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		struct crm_scan s;
+		int64_t q;
+
+		no++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line)
+			continue;
+		if ((r = crm_scan_parse(line, &s)) == CRM_OK) {
+			if (!s.gtin[0])
+				r = crm_error_set(CRM_DATAERR, "no GTIN in the scan");
+			q = s.count ? s.count * 1000 : qty;
+			if (r == CRM_OK)
+				r = strcmp(argv[0], "count") == 0
+					    ? scan_line(c, argv[0], &s, q, &counts, &n)
+					    : in_txn(c, crm_db_begin(c->db),
+						     scan_line(c, argv[0], &s, q, &counts, &n));
+		}
+		if (r) { /* said on stderr with its line; scanning goes on */
+			fprintf(stderr, "%s: line %lu: %s\n", c->prog, no, crm_error_message());
+			rc = rc ? rc : r;
+		}
+	}
+	free(line);
+	if (!strcmp(argv[0], "count") && (r = apply_counts(c, counts, n)) && !rc)
+		rc = r;
+	free(counts);
+	return rc;
+}
+
+static const struct cli_verb verbs[] = {
+	{ "item", do_item, CLI_WRITE, { O_NAME, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF,
+					O_TRACKED, O_BARCODE } },
+	{ "warehouse", do_warehouse, CLI_WRITE, { O_NAME } },
+	{ "receive", do_receive, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
+					      O_WAREHOUSE, O_DOC, O_REASON } },
+	{ "produce", do_produce, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
+					      O_WAREHOUSE, O_DOC, O_REASON } },
+	{ "ship", do_ship, CLI_WRITE, { O_REF, O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_DOC, O_REASON } },
+	{ "transfer", do_transfer, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_TO, O_DOC,
+						O_REASON } },
+	{ "adjust", do_adjust, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
+	{ "writeoff", do_writeoff, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
+	{ "balance", do_balance, CLI_READ, { O_ITEM, O_BYLOT, O_WAREHOUSE, O_AT } },
+	{ "expiring", do_expiring, CLI_READ, { O_WITHIN, O_WAREHOUSE } },
+	{ "expired", do_expired, CLI_READ, { O_WAREHOUSE } },
+	{ "moves", do_moves, CLI_READ, { O_ITEM, O_WAREHOUSE, O_KIND, O_SINCE, O_DOC } },
+	{ "reserve", do_reserve, CLI_WRITE, { O_REF, O_ITEM, O_QTY, O_WAREHOUSE } },
+	{ "release", do_release, CLI_WRITE, { O_REF } },
+	{ "pick", do_pick, CLI_READ, { O_REF } },
+	{ "check", do_check, CLI_READ, { 0 } },
+	{ "scan", do_scan, CLI_READ, { O_REF, O_QTY, O_WAREHOUSE } },
+	{ NULL, NULL, 0, { 0 } }
+};
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+
+	cli_init(&c, "crm-stock", usage);
+	return cli_main(&c, argc, argv, options, verbs);
+}
