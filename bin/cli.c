@@ -91,6 +91,7 @@ int cli_row(void *arg, size_t n, const char *const *names, const char *const *va
 	if (!c->out && (rc = crm_tsv_writer_new(c->mem ? c->mem : stdout, c->columns, c->header,
 						&c->out)))
 		return rc;
+	c->wrote = 1;
 	return crm_tsv_writer_row(c->out, n, names, values);
 }
 
@@ -98,7 +99,7 @@ int cli_finish(struct cli *c, int rc)
 {
 	int wrc;
 
-	if (!c->out && c->columns && c->header &&
+	if (!c->out && !c->wrote && c->columns && c->header &&
 	    crm_tsv_writer_new(stdout, c->columns, c->header, &c->out))
 		rc = rc ? rc : cli_fail(c, CRM_USAGE);
 	if (c->out) {
@@ -164,7 +165,7 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 								  options[i].name)
 						  : crm_error_set(CRM_DATAERR, "option -%c: invalid UTF-8", o));
 		if (o == 'n' && v->flags & CLI_NODRY)
-			return cli_usage(c, "%s has no --dry-run", v->name);
+			return cli_usage(c, "%s has no --dry-run", *v->name ? v->name : "this");
 		if (cli_common(c, o, optarg))
 			continue;
 		if (o < CLI_OPT_BASE || o - CLI_OPT_BASE >= CLI_NOPT)
@@ -172,7 +173,8 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 		if (!takes(v, o - CLI_OPT_BASE)) {
 			for (i = 0; options[i].name && options[i].val != o; i++)
 				;
-			return cli_usage(c, "%s takes no --%s", v->name, options[i].name);
+			return cli_usage(c, "%s takes no --%s", *v->name ? v->name : "this",
+					 options[i].name);
 		}
 		c->opt[o - CLI_OPT_BASE] = optarg ? optarg : ""; /* flags: set, empty */
 	}

@@ -22,6 +22,7 @@ struct cli {
 	int header, dry_run, keep_going;
 	struct crm_db *db;
 	struct crm_tsv_writer *out;
+	int wrote;      /* a writer was made: its header is out */
 	char *buf;      /* output held back until the batch commits */
 	size_t buflen;
 	FILE *mem;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -53,7 +54,8 @@ static void segment_from_options(struct cli *c, struct crm_segment *s)
 	s->has_phone = !!c->opt[O_HAS_PHONE];
 }
 
-/* A saved segment, narrowed by any filter given on the command line. */
+/* A saved segment; a filter given on the command line replaces the saved
+ * one of the same kind (has-email and has-phone add to it). */
 static int choose_segment(struct cli *c, struct crm_segment *saved, struct crm_segment *s)
 {
 	struct crm_segment opts;
@@ -82,8 +84,10 @@ static const char *format_of(struct cli *c)
 
 	if (c->opt[O_FORMAT])
 		return c->opt[O_FORMAT];
-	if (dot && (!strcmp(dot, ".xlsx") || !strcmp(dot, ".csv") || !strcmp(dot, ".tsv")))
-		return dot + 1;
+	if (dot && !strcasecmp(dot, ".xlsx"))
+		return "xlsx";
+	if (dot && !strcasecmp(dot, ".csv"))
+		return "csv";
 	return "tsv";
 }
 
@@ -97,8 +101,11 @@ static int do_export(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc)
-		return cli_usage(c, "crm-export takes no arguments (did you mean --segment %s?)",
+		return cli_usage(c, "an export takes no arguments (did you mean --segment %s?)",
 				 argv[0]);
+	if (c->columns || !c->header)
+		return cli_usage(c, "an export has the profile's columns; --columns and -H are for "
+				    "segment list and unsubscribes");
 	if ((rc = choose_segment(c, &saved, &s)))
 		return cli_fail(c, rc);
 	snprintf(title, sizeof title, "%s%s%s", c->opt[O_SEGMENT] ? c->opt[O_SEGMENT] : profile,
@@ -148,13 +155,14 @@ static int do_segment(struct cli *c, int argc, char **argv)
 struct unsub {
 	FILE *f;
 	const char *source;
+	struct crm_unsub_stats stats;
 };
 
 static int unsubscribes(struct cli *c, void *arg)
 {
 	struct unsub *u = arg;
 
-	return crm_unsubscribes(c->db, u->f, u->source, cli_row, c);
+	return crm_unsubscribes(c->db, u->f, u->source, cli_row, c, &u->stats);
 }
 
 static int do_unsubscribes(struct cli *c, int argc, char **argv)
@@ -172,6 +180,9 @@ static int do_unsubscribes(struct cli *c, int argc, char **argv)
 	u.source = source;
 	rc = cli_once(c, unsubscribes, &u);
 	fclose(u.f);
+	if (rc == CRM_OK)
+		fprintf(stderr, "%s: %lu opted out, %lu already, %lu not known here, %lu invalid\n",
+			c->prog, u.stats.opted_out, u.stats.already, u.stats.unknown, u.stats.invalid);
 	return rc;
 }
 
@@ -190,10 +201,12 @@ int main(int argc, char **argv)
 	struct cli c;
 	int i;
 
-	/* "-o FILE" is "--output FILE"; the common short options have no o. */
+	/* "-o FILE" and "-oFILE" are --output; the common short options have no o. */
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-o") == 0)
 			argv[i] = "--output";
+		else if (strncmp(argv[i], "-o", 2) == 0 && asprintf(&argv[i], "--output=%s", argv[i] + 2) < 0)
+			return CRM_SOFTWARE;
 	cli_init(&c, "crm-export", usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

@@ -510,14 +510,18 @@ int crm_export(struct crm_db *db, const char *profile, const struct crm_segment 
  * cleaned export (CSV with an "Email Address" column); source says where
  * the opt-out came from. Each address goes to fn (email, party, action:
  * opted-out, already, unknown). */
+struct crm_unsub_stats {
+	unsigned long opted_out, already, unknown, invalid;
+};
 int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
-		     void *arg);
+		     void *arg, struct crm_unsub_stats *stats);
 
 /* ---- gs1.c: barcodes: check digits and GS1 element strings */
 
 /* The kind of a plain code by its length and check digit: "EAN-8",
  * "UPC-A", "EAN-13" or "GTIN-14"; CRM_DATAERR naming the expected check
- * digit ("bad check digit 1: expected 0"), or a bad length or character. */
+ * digit ('bad check digit 1 in "2112345678901": expected 0'), or a bad
+ * length or character. */
 int crm_barcode_check(const char *code, const char **kind);
 /* The GTIN-14 form of an EAN-8, UPC-A, EAN-13 or GTIN-14 (zeros in front). */
 int crm_gtin14(const char *code, char out[15]);
@@ -529,8 +533,8 @@ struct crm_scan {
 	char expiry[11];   /* (17) as YYYY-MM-DD, day 00 = the month's last day; "" if none */
 	char produced[11]; /* (11) as YYYY-MM-DD */
 	long count;        /* (37), or 0 */
-	const char *symbology; /* "GS1-128", "GS1 DataMatrix", "GS1 QR", "EAN-13", "EAN-8",
-				* "UPC-A", or NULL when there was no AIM prefix */
+	const char *symbology; /* "GS1-128", "GS1 DataBar", "GS1 DataMatrix", "GS1 QR",
+				* "EAN-13", "EAN-8", "UPC-A", or NULL with no AIM prefix */
 };
 /* Read one scan as a scanner types it: a plain EAN/UPC/GTIN, or GS1 data
  * with or without an AIM prefix (]C1 ]e0 ]d2 ]Q3 ]E0 ]E4 ...), fields

@@ -489,7 +489,7 @@ static int value_check(const char *ai, const struct ai *e, const char *v, size_t
 		if (e->digits >= e->max)
 			return crm_error_set(CRM_DATAERR, "(%s) \"%s\": only digits", ai,
 					     show(a, v, n));
-		return crm_error_set(CRM_DATAERR, "(%s) \"%s\": the first %d must be digits",
+		return crm_error_set(CRM_DATAERR, "(%s) \"%s\": the first %d characters must be digits",
 				     ai, show(a, v, n), e->digits);
 	}
 	for (i = digits; i < n; i++)
@@ -534,6 +534,18 @@ static long number(const char *v, size_t n)
 	return x;
 }
 
+/* A count of 0 would read as "no count" and so as 1: refused instead. */
+static int count_put(long *count, const char *ai, const char *v, size_t n)
+{
+	char a[SHOW_LEN];
+
+	*count = number(v, n);
+	if (*count == 0)
+		return crm_error_set(CRM_DATAERR, "(%s) \"%s\": a count of zero", ai,
+				     show(a, v, n));
+	return 0;
+}
+
 /* The value's place in the scan; a (30) count yields to a (37) one. */
 static int value_fill(struct crm_scan *s, long *vcount, const char *ai, const struct ai *e,
 		      const char *v, size_t n)
@@ -555,11 +567,9 @@ static int value_fill(struct crm_scan *s, long *vcount, const char *ai, const st
 	case F_DATE:
 		return date_read(ai, v, date);
 	case F_COUNT:
-		s->count = number(v, n);
-		return 0;
+		return count_put(&s->count, ai, v, n);
 	case F_VCOUNT:
-		*vcount = number(v, n);
-		return 0;
+		return count_put(vcount, ai, v, n);
 	default:
 		return 0;
 	}
@@ -578,8 +588,8 @@ static int gtin_conflict(int *seen, const struct ai *e)
 /* One element: AI, value, checks, and its place in the scan. */
 static int element_read(struct cursor *c, struct crm_scan *s, long *vcount, int *seen)
 {
-	const struct ai *e;
-	const char *v;
+	const struct ai *e = NULL;
+	const char *v = NULL;
 	char ai[5];
 	size_t n;
 

@@ -19,6 +19,7 @@ struct reader {
 	long col;          /* the e-mail column, -1 until the header is read */
 	long field;        /* the field number within the current record */
 	unsigned long line;
+	struct crm_unsub_stats *stats;
 	char *email;       /* this record's address */
 	int rc;
 };
@@ -63,6 +64,7 @@ static int opt_out(struct reader *r)
 
 	if (crm_email_normalize(r->email, &e) != CRM_OK) {
 		v[0] = r->email, v[1] = NULL, v[2] = "invalid";
+		r->stats->invalid++;
 		return r->fn ? r->fn(r->arg, 3, names, v) : CRM_OK;
 	}
 	st = crm_stmt(r->db, "SELECT party_id, opt_out FROM contact_point WHERE kind = 'email'"
@@ -89,6 +91,9 @@ static int opt_out(struct reader *r)
 	}
 	sqlite3_reset(st);
 	v[0] = e, v[1] = party[0] ? party : NULL, v[2] = action;
+	r->stats->opted_out += !strcmp(action, "opted-out");
+	r->stats->already += !strcmp(action, "already");
+	r->stats->unknown += !strcmp(action, "unknown");
 	if (rc >= 0 && r->fn)
 		rc = r->fn(r->arg, 3, names, v) ? -CRM_IOERR : 0;
 	free(e);
@@ -111,18 +116,20 @@ static void on_record(int c, void *p)
 }
 
 int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
-		     void *arg)
+		     void *arg, struct crm_unsub_stats *stats)
 {
-	struct reader r = { db, source, fn, arg, -1, 0, 1, NULL, CRM_OK };
+	struct reader r = { db, source, fn, arg, -1, 0, 1, stats, NULL, CRM_OK };
 	struct csv_parser p;
 	char buf[65536];
+
+	memset(stats, 0, sizeof *stats);
 	size_t n;
 	int rc;
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MARKETER,
 				   "recording unsubscribes")))
 		return rc;
-	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return crm_error_set(CRM_SOFTWARE, "out of memory");
 	while (r.rc == CRM_OK && (n = fread(buf, 1, sizeof buf, csv)) > 0)
 		if (csv_parse(&p, buf, n, on_field, on_record, &r) != n)
@@ -130,8 +137,8 @@ int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_f
 					     csv_strerror(csv_error(&p)));
 	if (r.rc == CRM_OK && ferror(csv))
 		r.rc = crm_error_set(CRM_IOERR, "cannot read the file");
-	if (r.rc == CRM_OK)
-		csv_fini(&p, on_field, on_record, &r);
+	if (r.rc == CRM_OK && csv_fini(&p, on_field, on_record, &r) != 0)
+		r.rc = crm_error_set(CRM_DATAERR, "line %lu: a quote that never closes", r.line);
 	csv_free(&p);
 	free(r.email);
 	if (r.rc == CRM_OK && r.line == 1)

@@ -439,6 +439,10 @@ static void test_other_fields(void)
 		"\"10614141000410\": expected 5");
 	refused("]C1" GTIN "37" GS, "(37) \"\": 0 characters, needs at least 1");
 	refused("]C1" GTIN "371X", "(37) \"1X\": only digits");
+	refused("]C1" GTIN "37000", "(37) \"000\": a count of zero");
+	refused("]C1" GTIN "421123", "(421) \"123\": 3 characters, needs at least 4");
+	refused("]C1" GTIN "42112A45", "(421) \"12A45\": the first 3 characters must be digits");
+	gtin_lot("]C1" GTIN "421250" "08540" GS "10L2", "GS1-128", "L2");
 	refused("]C1" GTIN "10A" GS "10B", "(10) twice, with different values");
 	gtin_lot("]C1" GTIN "10A" GS "10A", "GS1-128", "A");
 	refused("]C1" GTIN "0210614141000415", "(01) and (02) in one scan");
