@@ -300,7 +300,8 @@ static int do_check(struct cli *c, int argc, char **argv)
 /* ---- scanning: one scan a line, each in its own transaction */
 
 struct counted {
-	char gtin[15], lot[21];
+	int64_t item;
+	char gtin[15], lot[21]; /* the first barcode scanned names it */
 	int64_t qty;
 };
 
@@ -321,8 +322,14 @@ static int scan_line(struct cli *c, const char *mode, const struct crm_scan *s, 
 		in.qty = q;
 		return crm_stock_receive(c->db, &in, 0, cli_row, c);
 	}
-	for (i = 0; i < *n; i++) /* count: add up, apply at the end */
-		if (!strcmp((*counts)[i].gtin, s->gtin) && !strcmp((*counts)[i].lot, s->lot))
+	int64_t item;
+	int rc;
+
+	/* count: add up per item (whichever of its barcodes) and lot; apply at the end */
+	if ((rc = crm_item_find(c->db, s->gtin, &item)))
+		return rc;
+	for (i = 0; i < *n; i++)
+		if ((*counts)[i].item == item && !strcmp((*counts)[i].lot, s->lot))
 			break;
 	if (i == *n) {
 		struct counted *more = realloc(*counts, (*n + 1) * sizeof **counts);
@@ -331,19 +338,18 @@ static int scan_line(struct cli *c, const char *mode, const struct crm_scan *s, 
 			return crm_error_set(CRM_SOFTWARE, "out of memory");
 		*counts = more;
 		memset(&more[i], 0, sizeof more[i]);
+		more[i].item = item;
 		memcpy(more[i].gtin, s->gtin, sizeof more[i].gtin);
 		memcpy(more[i].lot, s->lot, sizeof more[i].lot);
 		(*n)++;
 	}
 	(*counts)[i].qty += qty;
-	return crm_item_find(c->db, s->gtin, &(int64_t){ 0 });
+	return CRM_OK;
 }
 
-/* Run fn in a transaction of its own (rolled back on a dry run). */
-static int in_txn(struct cli *c, int rc_of_begin, int rc)
+/* End the transaction of one scan: commit, or roll back on failure or a dry run. */
+static int end_txn(struct cli *c, int rc)
 {
-	if (rc_of_begin)
-		return rc_of_begin;
 	if (rc == CRM_OK && !c->dry_run)
 		return crm_db_commit(c->db);
 	crm_db_rollback(c->db);
@@ -366,7 +372,8 @@ static int apply_counts(struct cli *c, struct counted *counts, size_t n)
 		in.doc = c->opt[O_REF];
 		crm_qty_format(counts[i].qty, q);
 		in.qty = q;
-		r = in_txn(c, crm_db_begin(c->db), crm_stock_adjust(c->db, &in, cli_row, c));
+		if ((r = crm_db_begin(c->db)) == CRM_OK)
+			r = end_txn(c, crm_stock_adjust(c->db, &in, cli_row, c));
 		if (r) {
 			fprintf(stderr, "%s: count of %s lot %s: %s\n", c->prog, counts[i].gtin,
 				in.lot ? in.lot : "-", crm_error_message());
@@ -374,6 +381,27 @@ static int apply_counts(struct cli *c, struct counted *counts, size_t n)
 		}
 	}
 	return rc;
+}
+
+/* One scan: parsed, then booked in a transaction of its own (counts are
+ * only added up here). */
+static int one_scan(struct cli *c, const char *mode, const char *text, int64_t qty,
+		    struct counted **counts, size_t *n)
+{
+	struct crm_scan s;
+	int rc;
+
+	if ((rc = crm_scan_parse(text, &s)))
+		return rc;
+	if (!s.gtin[0])
+		return crm_error_set(CRM_DATAERR, "no GTIN in the scan");
+	if (s.count)
+		qty = s.count * 1000;
+	if (!strcmp(mode, "count"))
+		return scan_line(c, mode, &s, qty, counts, n);
+	if ((rc = crm_db_begin(c->db)))
+		return rc;
+	return end_txn(c, scan_line(c, mode, &s, qty, counts, n));
 }
 
 static int do_scan(struct cli *c, int argc, char **argv)
@@ -393,30 +421,26 @@ static int do_scan(struct cli *c, int argc, char **argv)
 		return CRM_USAGE;
 	if (c->opt[O_QTY] && (r = crm_qty_parse(c->opt[O_QTY], &qty)))
 		return cli_fail(c, r);
-	while ((len = getline(&line, &cap, stdin)) >= 0) {
-		struct crm_scan s;
-		int64_t q;
+	/* A scan ends at LF, CR LF, or a CR alone (scanners on a serial line). */
+	while ((len = getdelim(&line, &cap, '\n', stdin)) >= 0) {
+		char *scan, *save = NULL;
+		int nul = strlen(line) != (size_t)len;
 
-		no++;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!*line)
-			continue;
-		if ((r = crm_scan_parse(line, &s)) == CRM_OK) {
-			if (!s.gtin[0])
-				r = crm_error_set(CRM_DATAERR, "no GTIN in the scan");
-			q = s.count ? s.count * 1000 : qty;
-			if (r == CRM_OK)
-				r = strcmp(argv[0], "count") == 0
-					    ? scan_line(c, argv[0], &s, q, &counts, &n)
-					    : in_txn(c, crm_db_begin(c->db),
-						     scan_line(c, argv[0], &s, q, &counts, &n));
-		}
-		if (r) { /* said on stderr with its line; scanning goes on */
-			fprintf(stderr, "%s: line %lu: %s\n", c->prog, no, crm_error_message());
-			rc = rc ? rc : r;
+		for (scan = strtok_r(line, "\r\n", &save); scan || nul; scan = strtok_r(NULL, "\r\n", &save)) {
+			no++;
+			r = nul ? crm_error_set(CRM_DATAERR, "a NUL byte in the scan")
+				: one_scan(c, argv[0], scan, qty, &counts, &n);
+			if (r) { /* said on stderr with its line; scanning goes on */
+				fprintf(stderr, "%s: line %lu: %s\n", c->prog, no, crm_error_message());
+				rc = rc ? rc : r;
+			}
+			if (nul)
+				break;
 		}
 	}
 	free(line);
+	if (c->dry_run)
+		fprintf(stderr, "%s: dry run: nothing was written\n", c->prog);
 	if (!strcmp(argv[0], "count") && (r = apply_counts(c, counts, n)) && !rc)
 		rc = r;
 	free(counts);

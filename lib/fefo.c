@@ -197,15 +197,16 @@ int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_sca
 			crm_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st;
-	int64_t item, res;
+	int64_t item, res, left;
 	int rc;
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_WAREHOUSE, "picking")) ||
 	    (rc = check_ref(ref)) || (rc = crm_item_find(db, s->gtin, &item)))
 		return rc;
+	/* The first line of the list for this item (and lot) with something left to pick. */
 	st = crm_stmt(db, "SELECT r.id FROM reservation r JOIN lot l ON l.id = r.lot_id"
 			  " WHERE r.ref = ?1 AND r.item_id = ?2 AND r.status = 'open'"
-			  " AND (?3 IS NULL OR l.lot_no = ?3) AND r.picked < r.qty ORDER BY r.id LIMIT 1");
+			  " AND (?3 IS NULL OR l.lot_no = ?3) ORDER BY r.picked >= r.qty, r.id LIMIT 1");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
@@ -218,7 +219,20 @@ int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_sca
 				     ref, s->gtin, s->lot);
 	if (rc)
 		return rc;
-	if ((rc = crm_exec_ids(db, "UPDATE reservation SET picked = min(qty, picked + ?2) WHERE id = ?1",
+	if (!(st = crm_stmt(db, "SELECT qty - picked FROM reservation WHERE id = ?")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, res);
+	if ((rc = crm_query_id(db, st, &left)))
+		return rc;
+	if (qty > left) {
+		char l[32];
+
+		crm_qty_format(left, l);
+		return crm_error_set(CRM_DATAERR, left ? "only %s left to pick of item %s%s%s for %s"
+						       : "nothing left to pick%.0s of item %s%s%s for %s",
+				     l, s->gtin, s->lot[0] ? " lot " : "", s->lot, ref);
+	}
+	if ((rc = crm_exec_ids(db, "UPDATE reservation SET picked = picked + ?2 WHERE id = ?1",
 			       res, qty)))
 		return rc;
 	return emit_ref(db, ref, fn, arg);

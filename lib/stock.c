@@ -81,9 +81,18 @@ static int place_of(struct crm_db *db, const struct crm_stock_in *in, struct pla
 	return CRM_OK;
 }
 
+/* The lot of a move. Items not tracked by lot keep one lot "-", except
+ * those with a shelf life: each day's receipts are a lot of their own
+ * (named by the date), so that their expiry, and FEFO, still hold. */
 static const char *lot_name(const struct crm_stock_in *in, const struct place *p)
 {
-	return p->tracked ? in->lot : in->lot && *in->lot ? in->lot : "-";
+	static char dated[16];
+
+	if (p->tracked || (in->lot && *in->lot))
+		return in->lot;
+	if (p->shelf && crm_today(dated) == CRM_OK)
+		return dated;
+	return "-";
 }
 
 static int find_lot(struct crm_db *db, const struct crm_stock_in *in, struct place *p)
@@ -101,6 +110,31 @@ static int find_lot(struct crm_db *db, const struct crm_stock_in *in, struct pla
 				 : rc;
 }
 
+/* More of a known lot must not say it expires on another day. */
+static int same_expiry(struct crm_db *db, const struct crm_stock_in *in, const struct place *p,
+		       const char *expires)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT expires FROM lot WHERE id = ?");
+	char known[16] = "";
+	int rc;
+
+	if (!expires[0])
+		return CRM_OK;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, p->lot);
+	if ((rc = crm_stmt_row(db, st)) == 1 && sqlite3_column_text(st, 0))
+		snprintf(known, sizeof known, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -rc;
+	if (known[0] && strcmp(known, expires) != 0)
+		return crm_error_set(CRM_DATAERR,
+				     "lot %s of %s expires on %s, not %s: is it another lot?",
+				     lot_name(in, p), in->item, known, expires);
+	return CRM_OK;
+}
+
 /* The lot of a receipt: known, or new with its dates (expiry from the shelf life). */
 static int receipt_lot(struct crm_db *db, const struct crm_stock_in *in, struct place *p)
 {
@@ -108,10 +142,12 @@ static int receipt_lot(struct crm_db *db, const struct crm_stock_in *in, struct 
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = find_lot(db, in, p)) != CRM_DATAERR)
-		return rc;
 	if ((rc = parse_date("production date", in->produced, produced)) ||
 	    (rc = parse_date("expiry date", in->expires, expires)) || (rc = crm_today(today)))
+		return rc;
+	if ((rc = find_lot(db, in, p)) == CRM_OK)
+		return same_expiry(db, in, p, expires);
+	if (rc != CRM_DATAERR)
 		return rc;
 	st = crm_stmt(db, "INSERT INTO lot (item_id, lot_no, produced, expires, received)"
 			  " VALUES (?1, ?2, ?3, coalesce(?4, CASE WHEN ?5 > 0 THEN"
@@ -223,7 +259,7 @@ int crm_stock_out(struct crm_db *db, const struct crm_stock_in *in, const char *
 	if ((rc = crm_user_require(db, MOVERS, "taking goods out")) || (rc = place_of(db, in, &p)) ||
 	    (rc = find_lot(db, in, &p)) || (rc = crm_stock_free(db, p.lot, p.warehouse, &on_hand, &free)))
 		return rc;
-	if (!in->reason && strcmp(kind, "writeoff") == 0)
+	if ((!in->reason || !*in->reason) && strcmp(kind, "writeoff") == 0)
 		return crm_error_set(CRM_USAGE, "a write-off needs a reason (--reason)");
 	if (p.qty > free)
 		return not_enough(in, lot_name(in, &p), free);
@@ -387,7 +423,7 @@ int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row
 		" WHERE (?1 IS NULL OR m.item_id = ?1) AND (?2 IS NULL OR m.warehouse_id = ?2)"
 		" AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4)"
 		" AND (?5 IS NULL OR m.doc = ?5) ORDER BY m.id";
-	char since[CRM_TIME_LEN];
+	char since[CRM_TIME_LEN], word[64];
 	int64_t item = 0, wh = 0;
 	unsigned long n = 0;
 	sqlite3_stmt *st;
@@ -398,6 +434,11 @@ int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row
 	    (f->warehouse && (rc = crm_warehouse_find(db, f->warehouse, &wh))) ||
 	    (f->since && (rc = crm_time_or_ago(f->since, since))))
 		return rc;
+	snprintf(word, sizeof word, " %s ", f->kind ? f->kind : "");
+	if (f->kind && !strstr(" receipt production shipment transfer adjustment writeoff ", word))
+		return crm_error_set(CRM_DATAERR,
+				     "unknown kind \"%s\"; kinds are: receipt, production, shipment, transfer, adjustment, writeoff",
+				     f->kind);
 	if (!(st = crm_stmt(db, sql)))
 		return CRM_SOFTWARE;
 	crm_bind_id(st, 1, item);
@@ -429,7 +470,7 @@ int crm_stock_check(struct crm_db *db, crm_row_fn *fn, void *arg)
 	if (!(st = crm_stmt(db, sql)))
 		return CRM_SOFTWARE;
 	rc = crm_stmt_emit(db, st, fn, arg, &n);
-	return rc == CRM_OK && n ? crm_error_set(CRM_DATAERR, "%lu balance%s differ from the ledger", n,
-						 n == 1 ? "" : "s")
+	return rc == CRM_OK && n ? crm_error_set(CRM_DATAERR, "%lu balance%s from the ledger", n,
+						 n == 1 ? " differs" : "s differ")
 				 : rc;
 }
