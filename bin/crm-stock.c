@@ -28,11 +28,23 @@ static const char usage[] =
 	"       crm-stock reserve --ref ORDER --item I --qty Q [--warehouse W]\n"
 	"       crm-stock release --ref ORDER | pick --ref ORDER | check\n"
 	"       crm-stock scan receive|pick|count [--ref ORDER] [--qty Q] [--warehouse W]\n"
+	"       crm-stock production add --item I --qty Q [--planned D] [--ref ORDER]\n"
+	"       crm-stock production set ID [--progress P] [--status S] [--planned D]\n"
+	"       crm-stock production done ID [--lot L] [--qty Q] [--expires D] [--produced D]\n"
+	"                 [--warehouse W]\n"
+	"       crm-stock production list [--status S|all]\n"
+	"       crm-stock supplier add NAME [--inn N] [--phone P] [--email E]\n"
+	"       crm-stock supplier-order add --supplier PARTY|--order ID --item I --qty Q\n"
+	"                 [--expected D] [--ref ORDER]\n"
+	"       crm-stock supplier-order receive ID --item I [--lot L] [--qty Q] [--expires D]\n"
+	"                 [--produced D] [--warehouse W]\n"
+	"       crm-stock supplier-order list [--status open|received|cancelled|all]\n"
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
 
 enum { O_NAME = 1, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF, O_TRACKED, O_BARCODE, O_ITEM,
        O_LOT, O_QTY, O_EXPIRES, O_PRODUCED, O_WAREHOUSE, O_DOC, O_REASON, O_REF, O_TO, O_AT,
-       O_WITHIN, O_KIND, O_SINCE, O_BYLOT };
+       O_WITHIN, O_KIND, O_SINCE, O_BYLOT, O_PLANNED, O_PROGRESS, O_STATUS, O_SUPPLIER,
+       O_ORDER, O_EXPECTED, O_INN, O_PHONE, O_EMAIL };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "name", required_argument, NULL, CLI_OPT_BASE + O_NAME },
@@ -58,6 +70,15 @@ static const struct option options[] = {
 	{ "within", required_argument, NULL, CLI_OPT_BASE + O_WITHIN },
 	{ "kind", required_argument, NULL, CLI_OPT_BASE + O_KIND },
 	{ "since", required_argument, NULL, CLI_OPT_BASE + O_SINCE },
+	{ "planned", required_argument, NULL, CLI_OPT_BASE + O_PLANNED },
+	{ "progress", required_argument, NULL, CLI_OPT_BASE + O_PROGRESS },
+	{ "status", required_argument, NULL, CLI_OPT_BASE + O_STATUS },
+	{ "supplier", required_argument, NULL, CLI_OPT_BASE + O_SUPPLIER },
+	{ "order", required_argument, NULL, CLI_OPT_BASE + O_ORDER },
+	{ "expected", required_argument, NULL, CLI_OPT_BASE + O_EXPECTED },
+	{ "inn", required_argument, NULL, CLI_OPT_BASE + O_INN },
+	{ "phone", required_argument, NULL, CLI_OPT_BASE + O_PHONE },
+	{ "email", required_argument, NULL, CLI_OPT_BASE + O_EMAIL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -447,6 +468,119 @@ static int do_scan(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* ---- production and supplier orders */
+
+static void supply_from_options(struct cli *c, struct crm_supply_in *in)
+{
+	memset(in, 0, sizeof *in);
+	in->item = c->opt[O_ITEM];
+	in->qty = c->opt[O_QTY];
+	in->date = c->opt[O_PLANNED] ? c->opt[O_PLANNED] : c->opt[O_EXPECTED];
+	in->ref = c->opt[O_REF];
+	in->progress = c->opt[O_PROGRESS];
+	in->status = c->opt[O_STATUS];
+	in->lot = c->opt[O_LOT];
+	in->expires = c->opt[O_EXPIRES];
+	in->produced = c->opt[O_PRODUCED];
+	in->warehouse = c->opt[O_WAREHOUSE];
+	/* A bad id stays 0, which the library refuses by name. */
+	if (c->opt[O_SUPPLIER] && cli_parse_id(c->opt[O_SUPPLIER], &in->supplier))
+		in->supplier = 0;
+	if (c->opt[O_ORDER] && cli_parse_id(c->opt[O_ORDER], &in->order))
+		in->order = 0;
+}
+
+struct supply_op {
+	const char *what;
+	int64_t id;
+	struct crm_supply_in in;
+};
+
+static int supply_run(struct cli *c, void *arg)
+{
+	struct supply_op *op = arg;
+
+	if (!strcmp(op->what, "production add"))
+		return crm_production_add(c->db, &op->in, cli_row, c);
+	if (!strcmp(op->what, "production set"))
+		return crm_production_set(c->db, op->id, &op->in, cli_row, c);
+	if (!strcmp(op->what, "production done"))
+		return crm_production_done(c->db, op->id, &op->in, cli_row, c);
+	if (!strcmp(op->what, "supplier-order add"))
+		return crm_supplier_order_add(c->db, &op->in, cli_row, c);
+	return crm_supplier_order_receive(c->db, op->id, &op->in, cli_row, c);
+}
+
+/* "VERB ID" or "VERB" alone, for production and supplier-order. */
+static int supply_verb(struct cli *c, const char *noun, int argc, char **argv,
+		       const char *with_id, const char *without_id)
+{
+	struct supply_op op;
+	char what[64];
+	int rc;
+
+	if (argc < 1)
+		return cli_usage(c, "%s needs a verb", noun);
+	snprintf(what, sizeof what, "%s %s", noun, argv[0]);
+	op.what = what;
+	op.id = 0;
+	supply_from_options(c, &op.in);
+	if (strstr(with_id, argv[0]) && argc == 2) {
+		if ((rc = cli_parse_id(argv[1], &op.id)))
+			return cli_fail(c, CRM_USAGE);
+	} else if (!strstr(without_id, argv[0]) || argc != 1) {
+		return cli_usage(c, "see the usage of %s", noun);
+	}
+	return cli_once(c, supply_run, &op);
+}
+
+static int do_production(struct cli *c, int argc, char **argv)
+{
+	int rc;
+
+	if (argc == 1 && !strcmp(argv[0], "list")) {
+		c->readonly = 1;
+		rc = crm_production_list(c->db, c->opt[O_STATUS], cli_row, c);
+		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
+	}
+	return supply_verb(c, "production", argc, argv, " set done ", " add ");
+}
+
+static int do_supplier_order(struct cli *c, int argc, char **argv)
+{
+	int rc;
+
+	if (argc == 1 && !strcmp(argv[0], "list")) {
+		c->readonly = 1;
+		rc = crm_supplier_order_list(c->db, c->opt[O_STATUS], cli_row, c);
+		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
+	}
+	return supply_verb(c, "supplier-order", argc, argv, " receive ", " add ");
+}
+
+static int supplier_add(struct cli *c, void *arg)
+{
+	struct crm_party_in in = { .inn = c->opt[O_INN], .phone = c->opt[O_PHONE],
+				   .email = c->opt[O_EMAIL] };
+	static const char *const names[] = { "party", "name" };
+	char id[24];
+	const char *row[2] = { id, arg };
+	int64_t party;
+	int rc = crm_supplier_add(c->db, arg, &in, &party);
+
+	if (rc)
+		return rc;
+	snprintf(id, sizeof id, "%lld", (long long)party);
+	return cli_row(c, 2, names, row);
+}
+
+static int do_supplier(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[0], "add"))
+		return cli_usage(c, "supplier add NAME");
+	return cli_once(c, supplier_add, argv[1]);
+}
+
 static const struct cli_verb verbs[] = {
 	{ "item", do_item, CLI_WRITE, { O_NAME, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF,
 					O_TRACKED, O_BARCODE } },
@@ -469,6 +603,13 @@ static const struct cli_verb verbs[] = {
 	{ "pick", do_pick, CLI_READ, { O_REF } },
 	{ "check", do_check, CLI_READ, { 0 } },
 	{ "scan", do_scan, CLI_READ, { O_REF, O_QTY, O_WAREHOUSE } },
+	{ "production", do_production, CLI_WRITE, { O_ITEM, O_QTY, O_PLANNED, O_REF, O_PROGRESS,
+						    O_STATUS, O_LOT, O_EXPIRES, O_PRODUCED,
+						    O_WAREHOUSE } },
+	{ "supplier", do_supplier, CLI_WRITE, { O_INN, O_PHONE, O_EMAIL } },
+	{ "supplier-order", do_supplier_order, CLI_WRITE, { O_SUPPLIER, O_ORDER, O_ITEM, O_QTY,
+							    O_EXPECTED, O_REF, O_LOT, O_EXPIRES,
+							    O_PRODUCED, O_WAREHOUSE, O_STATUS } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

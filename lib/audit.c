@@ -14,7 +14,7 @@
 static const char *const audited[] = {
 	"config", "dept", "users", "party", "contact", "contact_point",
 	"request", "interaction", "task", "call", "warehouse", "item", "barcode", "lot",
-	"reservation", NULL
+	"reservation", "production_order", "supplier_order", "supplier_line", NULL
 };
 
 static void sql_user(sqlite3_context *ctx, int argc, sqlite3_value **argv)

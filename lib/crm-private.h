@@ -100,6 +100,10 @@ int crm_today(char buf[11]);
 int crm_stock_free(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
 		   int64_t *free);
 
+/* fefo.c: reserve qty of one given lot for ref (goods made or bought for it). */
+int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,
+			  int64_t warehouse, int64_t qty);
+
 /* audit.c: the SQL functions crm_user() and crm_now(), and the triggers
  * that write every insert, update and delete to the audit table. */
 int crm_audit_register(struct crm_db *db);

@@ -618,4 +618,32 @@ int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg
 int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_scan *s,
 			int64_t qty, crm_row_fn *fn, void *arg);
 
+/* ---- supply.c: production orders and supplier orders */
+
+struct crm_supply_in {
+	const char *item, *qty, *date, *ref; /* date: planned (production) or expected */
+	const char *progress, *status;       /* production set */
+	const char *lot, *expires, *produced, *warehouse; /* done / receive */
+	int64_t supplier, order;             /* supplier-order add: a party, or an order to extend */
+};
+int crm_production_add(struct crm_db *db, const struct crm_supply_in *in, crm_row_fn *fn,
+		       void *arg);
+int crm_production_set(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+		       crm_row_fn *fn, void *arg);
+/* Made: the goods go into the warehouse as a new lot (a production move),
+ * reserved for the order the production order serves. */
+int crm_production_done(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+			crm_row_fn *fn, void *arg);
+int crm_production_list(struct crm_db *db, const char *status, crm_row_fn *fn, void *arg);
+/* A supplier (a party of kind supplier), for supplier orders. */
+int crm_supplier_add(struct crm_db *db, const char *name, const struct crm_party_in *in,
+		     int64_t *id);
+int crm_supplier_order_add(struct crm_db *db, const struct crm_supply_in *in, crm_row_fn *fn,
+			   void *arg);
+int crm_supplier_order_list(struct crm_db *db, const char *status, crm_row_fn *fn, void *arg);
+/* Goods of an order arrive: a receipt into a lot, reserved for the order's
+ * customer order; the order is received when all its lines are. */
+int crm_supplier_order_receive(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+			       crm_row_fn *fn, void *arg);
+
 #endif

@@ -41,7 +41,7 @@ static int check_ref(const char *ref)
 }
 
 /* Reserve from one lot. */
-static int reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,
+int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,
 		       int64_t wh, int64_t qty)
 {
 	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO reservation (ref, item_id, lot_id, warehouse_id,"
@@ -120,7 +120,7 @@ int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, cons
 				     item, qty, ref, f);
 	}
 	for (i = 0, rc = CRM_OK; i < n && rc == CRM_OK; i++)
-		rc = reserve_lot(db, ref, item_id, takes[i].lot, takes[i].wh, takes[i].qty);
+		rc = crm_stock_reserve_lot(db, ref, item_id, takes[i].lot, takes[i].wh, takes[i].qty);
 	free(takes);
 	return rc ? rc : emit_ref(db, ref, fn, arg);
 }

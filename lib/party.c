@@ -284,6 +284,7 @@ int crm_party_merge(struct crm_db *db, int64_t keep, int64_t other)
 		"UPDATE interaction SET party_id = ?1 WHERE party_id = ?2",
 		"UPDATE task SET party_id = ?1 WHERE party_id = ?2",
 		"UPDATE call SET party_id = ?1 WHERE party_id = ?2",
+		"UPDATE supplier_order SET supplier_id = ?1 WHERE supplier_id = ?2",
 		/* Fill what keep lacks; a client stays a client. */
 		"UPDATE party SET"
 		" kind = CASE WHEN kind = 'lead' THEN (SELECT kind FROM party WHERE id = ?2) ELSE kind END,"

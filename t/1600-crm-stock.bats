@@ -1005,3 +1005,48 @@ fefo_lots() {
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *"only 3 left to pick"* ]]
 }
+
+@test "a production order: planned, in progress, done into a new lot reserved for its order" {
+	as root crm-stock item add PUMP --name "Насос" --supply make --lot-tracked yes
+	run --separate-stderr as anna crm-stock production add --item PUMP --qty 4 --planned 2026-12-10 --ref ORD-9
+	[ "$status" -eq 0 ]
+	id=$(tsv_get "$output" id)
+	as anna crm-stock production set "$id" --progress 50 > /dev/null
+	run --separate-stderr as ivan crm-stock production list
+	[ "$(tsv_get "$output" status)" = in_progress ]
+	[ "$(tsv_get "$output" progress)" = 50 ]
+	[ "$(tsv_get "$output" planned)" = 2026-12-10 ]
+	run --separate-stderr crm-stock production done "$id" --lot PR-1 --expires 2028-01-01
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT kind || '|' || qty FROM move")" = "production|4000" ]
+	run --separate-stderr crm-stock pick --ref ORD-9
+	[ "$(tsv_get "$output" lot)" = PR-1 ]
+	[ "$(tsv_get "$output" qty)" = 4 ]
+	run --separate-stderr crm-stock production done "$id" --lot PR-2
+	[ "$status" -eq 65 ]
+	run --separate-stderr as ivan crm-stock production add --item PUMP --qty 1
+	[ "$status" -eq 77 ]
+}
+
+@test "a supplier order: received in parts into lots reserved for the order it serves" {
+	as root crm-stock item add VALVE --name "Клапан" --supply buy --lot-tracked yes
+	run --separate-stderr as anna crm-stock supplier add "ООО Поставщик" --inn 7701234567
+	supplier=$(tsv_get "$output" party)
+	[ "$(sql "SELECT kind FROM party WHERE id = $supplier")" = supplier ]
+	as anna crm-stock supplier-order add --supplier "$supplier" --item VALVE --qty 10 --expected 2026-12-01 --ref ORD-10 > /dev/null
+	crm-stock supplier-order receive 1 --item VALVE --lot S1 --qty 6 --expires 2028-06-01 > /dev/null
+	run --separate-stderr crm-stock supplier-order list
+	[ "$(tsv_get "$output" received)" = 6 ]
+	[ "$(tsv_get "$output" status)" = open ]
+	run --separate-stderr crm-stock supplier-order receive 1 --item VALVE --lot S2 --qty 5
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"4 left to receive"* ]]
+	crm-stock supplier-order receive 1 --item VALVE --lot S2 > /dev/null
+	[ "$(sql "SELECT status FROM supplier_order")" = received ]
+	[ "$(sql "SELECT sum(qty) FROM reservation WHERE ref = 'ORD-10' AND status = 'open'")" -eq 10000 ]
+	crm-lead add --name "Не поставщик" --email x@ex.ru > /dev/null 2>&1 || as root crm-lead add --name "Не поставщик" --email x@ex.ru > /dev/null
+	lead=$(sql "SELECT id FROM party WHERE kind = 'lead'")
+	run --separate-stderr as anna crm-stock supplier-order add --supplier "$lead" --item VALVE --qty 1
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"is not a supplier"* ]]
+}
