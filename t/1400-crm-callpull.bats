@@ -267,16 +267,18 @@ pull() {
 	[ "$status" -eq 66 ]
 	run --separate-stderr as wes crm-callpull "$CSV"
 	[ "$status" -eq 77 ]
-	for i in $(seq 1 20000); do echo "\"\",\"8495$(printf '%07d' $i)\",\"74951000000\",\"\",\"\",\"\",\"\",\"\",\"\",\"2026-11-26 09:00:00\",,\"2026-11-26 09:00:05\",5,0,\"BUSY\",\"\",\"p-$i\",\"\""; done > "$CSV"
+	# Three batches of lines: the first commits while the run goes on.
+	awk 'BEGIN { for (i = 1; i <= 60000; i++)
+		printf "\"\",\"8495%07d\",\"74951000000\",\"\",\"\",\"\",\"\",\"\",\"\",\"2026-11-26 09:00:00\",,\"2026-11-26 09:00:05\",5,0,\"BUSY\",\"\",\"p-%d\",\"\"\n", i, i }' > "$CSV"
 	crm-callpull "$CSV" > /dev/null 2>&1 &
 	first=$!
-	for _ in $(seq 1 100); do [ "$(sql "SELECT count(*) FROM call" 2>/dev/null || echo 0)" -gt 0 ] && break; sleep 0.05; done
+	for _ in $(seq 1 600); do [ "$(sql "SELECT count(*) FROM call" 2>/dev/null || echo 0)" -gt 0 ] && break; sleep 0.05; done
 	kill -0 "$first"
 	run --separate-stderr crm-callpull "$CSV"
 	wait "$first"
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"another crm-callpull is reading"* ]]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 20000 ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 60000 ]
 }
 
 @test "a later record of the same call that was answered makes the call answered and closes its callback" {
