@@ -85,6 +85,84 @@ int crm_net_connect(const char *host, int port, const struct crm_net_opts *o, in
 			     "cannot connect to %s:%d: %s", host, port, strerror(err));
 }
 
+/* ---- a plain low-level driver for libetpan
+ *
+ * libetpan's own socket driver returns 0 when the server hangs up, and its
+ * IMAP parser, in the middle of a message literal, reads again forever on
+ * 0. Ours says -1 at the end of the stream: the command fails, the run
+ * exits 75, and the next run takes the rest. */
+
+struct plain {
+	int fd, timeout;
+};
+
+static ssize_t plain_read(mailstream_low *s, void *buf, size_t count)
+{
+	struct plain *p = s->data;
+	ssize_t r;
+
+	if (wait_fd(p->fd, POLLIN, p->timeout) == 0)
+		return -1; /* timed out */
+	do
+		r = recv(p->fd, buf, count, 0);
+	while (r < 0 && errno == EINTR);
+	return r <= 0 ? -1 : r;
+}
+
+static ssize_t plain_write(mailstream_low *s, const void *buf, size_t count)
+{
+	struct plain *p = s->data;
+	ssize_t r;
+
+	if (wait_fd(p->fd, POLLOUT, p->timeout) == 0)
+		return -1;
+	do
+		r = send(p->fd, buf, count, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -1 : r;
+}
+
+static int plain_close(mailstream_low *s)
+{
+	struct plain *p = s->data;
+
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	return 0;
+}
+
+static int plain_get_fd(mailstream_low *s)
+{
+	return ((struct plain *)s->data)->fd;
+}
+
+/* Frees the driver, not the socket: STARTTLS goes on using it. */
+static void plain_free(mailstream_low *s)
+{
+	free(s->data);
+	free(s);
+}
+
+static void no_cancel(mailstream_low *s)
+{
+}
+
+static struct mailstream_cancel *no_get_cancel(mailstream_low *s)
+{
+	return NULL;
+}
+
+static mailstream_low_driver plain_driver = {
+	.mailstream_read = plain_read,
+	.mailstream_write = plain_write,
+	.mailstream_close = plain_close,
+	.mailstream_get_fd = plain_get_fd,
+	.mailstream_free = plain_free,
+	.mailstream_cancel = no_cancel,
+	.mailstream_get_cancel = no_get_cancel,
+};
+
 /* ---- the TLS low-level driver for libetpan */
 
 struct tls {
@@ -105,9 +183,7 @@ static ssize_t tls_read(mailstream_low *s, void *buf, size_t count)
 		r = gnutls_record_recv(t->session, buf, count);
 		if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
 			continue;
-		if (r == GNUTLS_E_PREMATURE_TERMINATION)
-			return 0;
-		return r < 0 ? -1 : r;
+		return r <= 0 ? -1 : r; /* an end is an error: see plain_read */
 	}
 }
 
@@ -154,23 +230,14 @@ static void tls_free(mailstream_low *s)
 	free(s);
 }
 
-static void tls_cancel(mailstream_low *s)
-{
-}
-
-static struct mailstream_cancel *tls_get_cancel(mailstream_low *s)
-{
-	return NULL;
-}
-
 static mailstream_low_driver tls_driver = {
 	.mailstream_read = tls_read,
 	.mailstream_write = tls_write,
 	.mailstream_close = tls_close,
 	.mailstream_get_fd = tls_get_fd,
 	.mailstream_free = tls_free,
-	.mailstream_cancel = tls_cancel,
-	.mailstream_get_cancel = tls_get_cancel,
+	.mailstream_cancel = no_cancel,
+	.mailstream_get_cancel = no_get_cancel,
 };
 
 /* Why the certificate was refused, in GnuTLS's words. */
@@ -260,17 +327,17 @@ int crm_net_stream(int fd, const char *host, int tls, const struct crm_net_opts 
 	mailstream_low *low;
 	int rc;
 
-	/* libetpan's plain sockets time out by this global. */
-	mailstream_network_delay.tv_sec = o->timeout > 0 ? o->timeout : 30;
-	mailstream_network_delay.tv_usec = 0;
 	if (!tls) {
-		*out = mailstream_socket_open_timeout(fd, o->timeout);
-		if (*out)
-			return CRM_OK;
-		close(fd);
-		return crm_error_set(CRM_SOFTWARE, "out of memory");
-	}
-	if ((rc = tls_low(fd, host, o, &low))) {
+		struct plain *p = malloc(sizeof *p);
+
+		if (!p || !(low = mailstream_low_new(p, &plain_driver))) {
+			free(p);
+			close(fd);
+			return crm_error_set(CRM_SOFTWARE, "out of memory");
+		}
+		p->fd = fd;
+		p->timeout = o->timeout;
+	} else if ((rc = tls_low(fd, host, o, &low))) {
 		close(fd);
 		return rc;
 	}

@@ -223,3 +223,41 @@ EOF
 	[ "$(dovecot_count "$DOVECOT_USER" Nowhere)" -eq 1 ]
 	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
 }
+
+@test "a server that hangs up in the middle of a message is exit 75, never a hang" {
+	# A server that promises a 1000-byte message and hangs up after 10 bytes
+	# (Dovecot cannot be made to stop mid-literal on cue, so a few lines of
+	# Python play that part of IMAP).
+	port=$((DOVECOT_IMAP_PORT + 7))
+	/usr/bin/python3 - "$port" <<'EOF_PY' &
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.settimeout(20)
+c, _ = s.accept(); f = c.makefile("rb")
+c.sendall(b"* OK ready\r\n")
+while True:
+    line = f.readline()
+    if not line:
+        break
+    tag, cmd = line.split(b" ", 2)[:2]
+    cmd = cmd.upper()
+    if cmd == b"LOGIN":
+        c.sendall(tag + b" OK logged in\r\n")
+    elif cmd == b"SELECT":
+        c.sendall(b"* 1 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n" + tag + b" OK [READ-WRITE] done\r\n")
+    elif cmd == b"UID" and b"BODY.PEEK" not in line.upper():
+        c.sendall(b"* 1 FETCH (UID 1)\r\n" + tag + b" OK done\r\n")
+    elif cmd == b"UID":
+        c.sendall(b"* 1 FETCH (UID 1 BODY[] {1000}\r\nFrom: x@y\r\n")
+        c.close()
+        break
+    else:
+        c.sendall(tag + b" OK\r\n")
+EOF_PY
+	server=$!
+	sleep 0.5
+	run --separate-stderr timeout 30 crm-mailpull --timeout 5 --passfile "$PASS" "imap://u@127.0.0.1:$port/INBOX"
+	wait "$server" || true
+	[ "$status" -eq 75 ]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
+}
