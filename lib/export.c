@@ -59,8 +59,9 @@ static const char mailchimp_sql[] =
 	" (SELECT c.name FROM contact c WHERE c.party_id = p.id ORDER BY c.id LIMIT 1)),"
 	" (SELECT t.value FROM contact_point t WHERE t.party_id = p.id AND t.kind = 'phone'"
 	"  AND t.opt_out = 0 ORDER BY t.id LIMIT 1), p.name, p.tags"
-	" FROM contact_point e JOIN party p ON p.id = e.party_id"
-	" WHERE e.kind = 'email' AND e.opt_out = 0 AND" SEGMENT " ORDER BY e.value";
+	/* In party order: address order would jump about the file (3x slower). */
+	" FROM party p CROSS JOIN contact_point e ON e.party_id = p.id"
+	" WHERE e.kind = 'email' AND e.opt_out = 0 AND" SEGMENT " ORDER BY p.id, e.id";
 static const char *const mailchimp_names[] = {
 	"Email Address", "First Name", "Last Name", "Phone Number", "Company", "Tags"
 };

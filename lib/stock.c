@@ -332,7 +332,8 @@ int crm_stock_balance(struct crm_db *db, const struct crm_stock_filter *f, crm_r
 		"  AS reserved, i.unit"
 		" FROM balance b JOIN item i ON i.id = b.item_id JOIN lot l ON l.id = b.lot_id"
 		" JOIN warehouse w ON w.id = b.warehouse_id"
-		" WHERE (?1 IS NULL OR b.item_id = ?1) AND (?2 IS NULL OR b.warehouse_id = ?2) AND b.qty > 0"
+		" WHERE b.item_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807)" /* an index range, unlike ?1 IS NULL OR ... */
+		" AND (?2 IS NULL OR b.warehouse_id = ?2) AND b.qty > 0"
 		" GROUP BY i.id, w.id, CASE WHEN ?4 THEN l.id END"
 		" ORDER BY i.code, w.code, l.expires IS NULL, l.expires, l.received, l.id";
 	static const char at_sql[] =
@@ -341,7 +342,8 @@ int crm_stock_balance(struct crm_db *db, const struct crm_stock_filter *f, crm_r
 		" crm_qty(sum(m.qty)) AS qty, NULL AS reserved, i.unit"
 		" FROM move m JOIN item i ON i.id = m.item_id JOIN lot l ON l.id = m.lot_id"
 		" JOIN warehouse w ON w.id = m.warehouse_id"
-		" WHERE (?1 IS NULL OR m.item_id = ?1) AND (?2 IS NULL OR m.warehouse_id = ?2) AND m.at <= ?3"
+		" WHERE m.item_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807)"
+		" AND (?2 IS NULL OR m.warehouse_id = ?2) AND m.at <= ?3"
 		" GROUP BY i.id, w.id, CASE WHEN ?4 THEN l.id END HAVING sum(m.qty) <> 0"
 		" ORDER BY i.code, w.code, l.expires IS NULL, l.expires, l.received, l.id";
 	char at[CRM_TIME_LEN];
@@ -420,8 +422,8 @@ int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row
 		" crm_qty(m.qty) AS qty, m.doc, m.reason, m.created_by AS who FROM move m"
 		" JOIN item i ON i.id = m.item_id JOIN lot l ON l.id = m.lot_id"
 		" JOIN warehouse w ON w.id = m.warehouse_id"
-		" WHERE (?1 IS NULL OR m.item_id = ?1) AND (?2 IS NULL OR m.warehouse_id = ?2)"
-		" AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4)"
+		" WHERE m.item_id BETWEEN coalesce(?1, 0) AND coalesce(?1, 9223372036854775807)"
+		" AND (?2 IS NULL OR m.warehouse_id = ?2) AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4)"
 		" AND (?5 IS NULL OR m.doc = ?5) ORDER BY m.id";
 	char since[CRM_TIME_LEN], word[64];
 	int64_t item = 0, wh = 0;
