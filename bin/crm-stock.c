@@ -14,7 +14,7 @@ static const char usage[] =
 	"                 [--certifiable yes|no] [--shelf-life DAYS] [--lot-tracked yes|no]\n"
 	"                 [--barcode B[,B...]]\n"
 	"       crm-stock item set CODE [the same options]\n"
-	"       crm-stock item list\n"
+	"       crm-stock item list | item show CODE | item import < items.tsv\n"
 	"       crm-stock warehouse add CODE [--name N] | warehouse list\n"
 	"       crm-stock receive|produce --item I [--lot L] --qty Q [--expires D] [--produced D]\n"
 	"                 [--warehouse W] [--doc D] [--reason R]\n"
@@ -110,6 +110,25 @@ static int item_set(struct cli *c, void *arg)
 	return crm_item_set(c->db, arg);
 }
 
+/* A record of "item import": an item added, or changed when its code is known. */
+static int item_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
+{
+	struct crm_item_in in = {
+		.code = cli_field(r, f, "code"), .name = cli_field(r, f, "name"),
+		.unit = cli_field(r, f, "unit"), .price = cli_field(r, f, "price"),
+		.supply = cli_field(r, f, "supply"), .certifiable = cli_field(r, f, "certifiable"),
+		.shelf_life = cli_field(r, f, "shelf_life"), .lot_tracked = cli_field(r, f, "lot_tracked"),
+		.barcodes = cli_field(r, f, "barcodes"),
+	};
+	int64_t id;
+
+	if (!in.code)
+		return crm_error_set(CRM_DATAERR, "no code (the column \"code\")");
+	if (crm_item_find(c->db, in.code, &id) == CRM_OK)
+		return crm_item_set(c->db, &in);
+	return crm_item_add(c->db, &in, &id);
+}
+
 static int do_item(struct cli *c, int argc, char **argv)
 {
 	struct crm_item_in in;
@@ -118,8 +137,14 @@ static int do_item(struct cli *c, int argc, char **argv)
 		c->readonly = 1;
 		return cli_fail(c, crm_item_list(c->db, cli_row, c));
 	}
+	if (argc == 2 && strcmp(argv[0], "show") == 0) {
+		c->readonly = 1;
+		return cli_fail(c, crm_item_show(c->db, argv[1], cli_row, c));
+	}
+	if (argc == 1 && strcmp(argv[0], "import") == 0)
+		return cli_each_record(c, item_record, NULL);
 	if (argc != 2 || (strcmp(argv[0], "add") && strcmp(argv[0], "set")))
-		return cli_usage(c, "item add CODE, item set CODE or item list");
+		return cli_usage(c, "item add CODE, item set CODE, item list, item show CODE or item import");
 	item_from_options(c, argv[1], &in);
 	return cli_once(c, strcmp(argv[0], "add") == 0 ? item_add : item_set, &in);
 }

@@ -560,6 +560,8 @@ int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id);
 /* Change the fields of in that are not NULL, for the item with in->code. */
 int crm_item_set(struct crm_db *db, const struct crm_item_in *in);
 int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* One item as (key, value) rows: its fields, barcodes, stock and open orders. */
+int crm_item_show(struct crm_db *db, const char *code, crm_row_fn *fn, void *arg);
 /* An item by its code or by one of its barcodes (any GTIN spelling). */
 int crm_item_find(struct crm_db *db, const char *code, int64_t *id);
 int crm_warehouse_add(struct crm_db *db, const char *code, const char *name);

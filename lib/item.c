@@ -190,6 +190,50 @@ int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg)
 	return st ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_SOFTWARE;
 }
 
+int crm_item_show(struct crm_db *db, const char *code, crm_row_fn *fn, void *arg)
+{
+	static const char sql[] =
+		"SELECT 'code', code FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'name', name FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'unit', unit FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'price', crm_money(price) FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'supply', supply FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'certifiable', certifiable FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'shelf_life', shelf_life FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'lot_tracked', lot_tracked FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'barcode', code || ' (' || kind || ')' FROM barcode WHERE item_id = ?1"
+		" UNION ALL SELECT 'on_hand', crm_qty(coalesce(sum(qty), 0)) FROM balance WHERE item_id = ?1"
+		" UNION ALL SELECT 'reserved', crm_qty(coalesce(sum(qty), 0)) FROM reservation"
+		"  WHERE item_id = ?1 AND status = 'open'"
+		" UNION ALL SELECT 'in_production', crm_qty(coalesce(sum(qty), 0)) FROM production_order"
+		"  WHERE item_id = ?1 AND status IN ('planned', 'in_progress')"
+		" UNION ALL SELECT 'on_order', crm_qty(coalesce(sum(l.qty - l.received), 0))"
+		"  FROM supplier_line l JOIN supplier_order o ON o.id = l.order_id"
+		"  WHERE l.item_id = ?1 AND o.status = 'open'";
+	static const char *const names[] = { "key", "value" };
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "reading items")) ||
+	    (rc = crm_item_find(db, code, &id)))
+		return rc;
+	if (!(st = crm_stmt(db, sql)))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = crm_stmt_row(db, st)) == 1) {
+		const char *v[2] = { (const char *)sqlite3_column_text(st, 0),
+				     (const char *)sqlite3_column_text(st, 1) };
+
+		if ((rc = fn(arg, 2, names, v))) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : CRM_OK;
+}
+
 int crm_warehouse_find(struct crm_db *db, const char *code, int64_t *id)
 {
 	sqlite3_stmt *st;

@@ -1050,3 +1050,27 @@ fefo_lots() {
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *"is not a supplier"* ]]
 }
+
+@test "item import adds new items and changes known ones from TSV; a bad line writes nothing" {
+	printf 'code\tname\tprice\tsupply\tbarcodes\nV1\tКлапан\t1500.00\tbuy\t4600000000015\nV2\tФильтр\t10\tstock\t\n' |
+		as root crm-stock item import
+	[ "$(sql "SELECT count(*) FROM item")" -eq 2 ]
+	printf 'code\tname\nV1\tКлапан DN50\n' | as root crm-stock item import
+	[ "$(sql "SELECT name FROM item WHERE code = 'V1'")" = "Клапан DN50" ]
+	run --separate-stderr bash -c "printf 'code\tname\tbarcodes\nV3\tБолт\t4600000000011\nV4\tГайка\t\n' | CRM_USER=root crm-stock item import"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"line 2"*"expected 5"* ]]
+	[ "$(sql "SELECT count(*) FROM item")" -eq 2 ]
+}
+
+@test "item show gives the fields, the barcodes and the stock of an item, by code or barcode" {
+	as root crm-stock item add V1 --name "Клапан" --price 1500 --barcode 4600000000015 --lot-tracked yes
+	crm-stock receive --item V1 --lot A --qty 3 > /dev/null
+	run --separate-stderr crm-stock item show 4600000000015
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'price\t1500.00'* ]]
+	[[ "$output" == *$'barcode\t04600000000015 (EAN-13)'* ]]
+	[[ "$output" == *$'on_hand\t3'* ]]
+	run --separate-stderr crm-stock item show NOPE
+	[ "$status" -eq 65 ]
+}
