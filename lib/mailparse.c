@@ -323,6 +323,20 @@ static int set_value(char **dst, const char *s, size_t n)
 	return 0;
 }
 
+/* Set *dst from what b gathered, and free b. */
+static int buf_to_value(struct buf *b, char **dst)
+{
+	int rc;
+
+	if (b->oom) {
+		free(b->s);
+		return oom();
+	}
+	rc = b->s ? set_value(dst, b->s, b->n) : 0;
+	free(b->s);
+	return rc;
+}
+
 static int phone_ok(const char *s, size_t n)
 {
 	struct crm_phone p;
@@ -468,7 +482,6 @@ static int take_text(const struct doc *d, size_t *i, size_t off,
 	const struct line *l = &d->l[*i];
 	struct buf b = { 0 };
 	size_t j;
-	int rc;
 
 	buf_add(&b, l->s + off, l->n - off);
 	for (j = *i + 1; j < d->n && !ends_text(&d->l[j], t, nt); j++) {
@@ -476,13 +489,7 @@ static int take_text(const struct doc *d, size_t *i, size_t off,
 		buf_add(&b, d->l[j].s, d->l[j].n);
 	}
 	*i = j - 1;
-	if (b.oom) {
-		free(b.s);
-		return oom();
-	}
-	rc = b.s ? set_value(dst, b.s, b.n) : 0;
-	free(b.s);
-	return rc;
+	return buf_to_value(&b, dst);
 }
 
 /* "NAME <EMAIL>", "EMAIL" or "NAME" after a From label. */
@@ -1029,7 +1036,6 @@ static int chat_text(const struct doc *d, const struct chat *c, char **dst)
 {
 	struct buf b = { 0 };
 	size_t i;
-	int rc;
 
 	for (i = c->from; i < c->to; i++) {
 		if (is_blank(&d->l[i]))
@@ -1039,13 +1045,7 @@ static int chat_text(const struct doc *d, const struct chat *c, char **dst)
 		buf_add(&b, d->l[i].s + blanks(d->l[i].s, d->l[i].n),
 			d->l[i].n - blanks(d->l[i].s, d->l[i].n));
 	}
-	if (b.oom) {
-		free(b.s);
-		return oom();
-	}
-	rc = b.s ? set_value(dst, b.s, b.n) : 0;
-	free(b.s);
-	return rc;
+	return buf_to_value(&b, dst);
 }
 
 static int parse_jivo(const struct crm_message *m, struct crm_sender *o)
@@ -1387,7 +1387,6 @@ static int letter_text(const struct doc *d, size_t to, char **dst)
 {
 	struct buf b = { 0 };
 	size_t i;
-	int rc;
 
 	for (i = 0; i < to; i++) {
 		if (d->l[i].skip)
@@ -1395,13 +1394,7 @@ static int letter_text(const struct doc *d, size_t to, char **dst)
 		buf_add(&b, d->l[i].s, d->l[i].n);
 		buf_add(&b, "\n", 1);
 	}
-	if (b.oom) {
-		free(b.s);
-		return oom();
-	}
-	rc = b.s ? set_value(dst, b.s, b.n) : 0;
-	free(b.s);
-	return rc;
+	return buf_to_value(&b, dst);
 }
 
 static int free_sender(const struct crm_message *m, struct crm_sender *o)
