@@ -232,7 +232,9 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		out->action = "new-lead";
 		rc = new_lead(db, &in, &s, dept, &party, &contact);
 	}
-	if (rc || (rc = add_points(db, party, contact, &s)) ||
+	/* A reply in a thread may come from someone else (a supplier, a
+	 * colleague): it joins the history, but its address is not the party's. */
+	if (rc || (!in.party && (rc = add_points(db, party, contact, &s))) ||
 	    (rc = insert_request(db, &in, &s, received, party, contact, dept, &out->request)))
 		goto out;
 	if (!notify && (rc = crm_user_head(db, &notify)))

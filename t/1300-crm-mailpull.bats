@@ -96,6 +96,8 @@ deliver() {
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$(tsv_get "$output" action)" = history ]
 	[ "$(sql "SELECT count(DISTINCT party_id) FROM request")" -eq 1 ]
+	# The other sender's address does not become the party's.
+	[ "$(sql "SELECT count(*) FROM contact_point WHERE value = 'buh@other-domain.ru'")" -eq 0 ]
 }
 
 @test "auto-replies and bounces are recorded as skipped, never made into leads" {
