@@ -125,21 +125,30 @@ int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, cons
 	return rc ? rc : emit_ref(db, ref, fn, arg);
 }
 
-int crm_stock_release(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
+/* End the open reservations of ref as status (released or shipped). */
+static int close_ref(struct crm_db *db, const char *ref, const char *status)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = crm_stmt(db, "UPDATE reservation SET status = ?2 WHERE ref = ?1"
+				       " AND status = 'open'");
 	int rc;
 
-	if ((rc = crm_user_require(db, RESERVERS, "releasing reservations")) || (rc = check_ref(ref)))
-		return rc;
-	if (!(st = crm_stmt(db, "UPDATE reservation SET status = 'released' WHERE ref = ?"
-				" AND status = 'open'")))
+	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
 	if ((rc = crm_stmt_done(db, st)))
 		return rc;
-	if (!sqlite3_changes(db->h))
-		return crm_error_set(CRM_DATAERR, "nothing is reserved for %s", ref);
+	return sqlite3_changes(db->h) ? CRM_OK
+				      : crm_error_set(CRM_DATAERR, "nothing is reserved for %s", ref);
+}
+
+int crm_stock_release(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
+{
+	int rc;
+
+	if ((rc = crm_user_require(db, RESERVERS, "releasing reservations")) ||
+	    (rc = check_ref(ref)) || (rc = close_ref(db, ref, "released")))
+		return rc;
 	return emit_ref(db, ref, fn, arg);
 }
 
@@ -184,11 +193,7 @@ int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg
 		return rc;
 	if (!sqlite3_changes(db->h))
 		return crm_error_set(CRM_DATAERR, "nothing is reserved for %s", ref);
-	if (!(st = crm_stmt(db, "UPDATE reservation SET status = 'shipped' WHERE ref = ?"
-				" AND status = 'open'")))
-		return CRM_SOFTWARE;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
-	if ((rc = crm_stmt_done(db, st)))
+	if ((rc = close_ref(db, ref, "shipped")))
 		return rc;
 	return emit_ref(db, ref, fn, arg);
 }
