@@ -190,6 +190,21 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 	return cli_finish(c, rc);
 }
 
+long cli_number(struct cli *c, int o, const char *name, long max)
+{
+	char *end;
+	long v;
+
+	if (!c->opt[o])
+		return 0;
+	v = strtol(c->opt[o], &end, 10);
+	if (*end || end == c->opt[o] || v < 1 || v > max) {
+		cli_usage(c, "--%s takes a number from 1 to %ld", name, max);
+		return -1;
+	}
+	return v;
+}
+
 int cli_parse_id(const char *s, int64_t *id)
 {
 	char *end;

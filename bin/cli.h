@@ -63,6 +63,9 @@ int cli_common(struct cli *c, int opt, const char *arg);
 int cli_usage(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "prog: message" for the last failure and return rc. */
 int cli_fail(struct cli *c, int rc);
+/* The command's own option o as a number from 1 to max (0 when not given),
+ * or -1 after a usage message naming --name. */
+long cli_number(struct cli *c, int o, const char *name, long max);
 /* Open the database (create: for crm-admin init) and the TSV writer. */
 int cli_open(struct cli *c, int create);
 /* Flush output, close everything, return the exit status. */

@@ -10,14 +10,15 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: crm-callpull [--dry-run] [--utc] [--columns LIST] [-d DB] [-H]\n"
+	"usage: crm-callpull [--dry-run] [--utc] [--columns LIST] [--batch N] [-d DB] [-H]\n"
 	"                    FILE|mikopbx:PATH|-...\n";
 
-enum { O_LAYOUT = 1, O_UTC };
+enum { O_LAYOUT = 1, O_UTC, O_BATCH };
 static const struct option options[] = {
 	/* Before the common options: here --columns names the Master.csv layout. */
 	{ "columns", required_argument, NULL, CLI_OPT_BASE + O_LAYOUT },
 	{ "utc", no_argument, NULL, CLI_OPT_BASE + O_UTC },
+	{ "batch", required_argument, NULL, CLI_OPT_BASE + O_BATCH },
 	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -33,8 +34,12 @@ static int run(struct cli *c, int argc, char **argv)
 				   .dry_run = c->dry_run };
 	struct crm_call_stats st;
 	unsigned long quarantined = 0;
+	long batch = cli_number(c, O_BATCH, "batch", 200000);
 	int i, rc, first = CRM_OK, tty = isatty(STDERR_FILENO);
 
+	if (batch < 0)
+		return CRM_USAGE;
+	o.batch = (size_t)batch;
 	if (argc == 0)
 		return cli_usage(c, "name a Master.csv file, mikopbx:PATH or - for stdin");
 	if (tty) {
@@ -66,7 +71,7 @@ static int run(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "", run, CLI_READ, { O_LAYOUT, O_UTC } },
+	{ "", run, CLI_READ, { O_LAYOUT, O_UTC, O_BATCH } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

@@ -45,22 +45,6 @@ static void progress(void *arg, unsigned long done, unsigned long total)
 		fputc('\n', stderr);
 }
 
-/* A number option within bounds, or -1 after saying why. */
-static long number(struct cli *c, int o, const char *name, long max)
-{
-	char *end;
-	long v;
-
-	if (!c->opt[o])
-		return 0;
-	v = strtol(c->opt[o], &end, 10);
-	if (*end || end == c->opt[o] || v < 1 || v > max) {
-		cli_usage(c, "--%s takes a number from 1 to %ld", name, max);
-		return -1;
-	}
-	return v;
-}
-
 /* Options given on the command line win over the account's. */
 static int account_opts(struct cli *c, const char *arg, struct crm_account *a,
 			struct crm_mail_opts *o)
@@ -128,8 +112,8 @@ static int run(struct cli *c, int argc, char **argv)
 
 	if (argc == 0)
 		return cli_usage(c, "name a source or an account");
-	if ((o.limit = number(c, O_LIMIT, "limit", 1000000000L)) < 0 ||
-	    (c->opt[O_TIMEOUT] && (o.timeout = (int)number(c, O_TIMEOUT, "timeout", 3600)) < 0))
+	if ((o.limit = cli_number(c, O_LIMIT, "limit", 1000000000L)) < 0 ||
+	    (c->opt[O_TIMEOUT] && (o.timeout = (int)cli_number(c, O_TIMEOUT, "timeout", 3600)) < 0))
 		return CRM_USAGE;
 	if (c->opt[O_RULES] && (rc = crm_mailrules_load(c->opt[O_RULES], &rules)))
 		return cli_fail(c, rc);

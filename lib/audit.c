@@ -74,10 +74,14 @@ static int append(char **b, size_t *n, const char *s)
 	return 0;
 }
 
-/* "json_object('a', X.a, 'b', X.b)" over the table's non-BLOB columns. */
-static int json_of(struct crm_db *db, const char *table, const char *x, char **out)
+/* An SQL expression for a JSON object of the table's non-BLOB columns in
+ * row x: all of them ("json_object('a', X.a, ...)") when y is NULL, else
+ * only those that differ in row y (an update's before or after: the whole
+ * row would be rewritten into the log at every status change). */
+static int json_of(struct crm_db *db, const char *table, const char *x, const char *y,
+		   char **out)
 {
-	char sql[128], *b = NULL, item[256];
+	char sql[128], *b = NULL, item[512];
 	size_t n = 0;
 	sqlite3_stmt *st;
 	int first = 1, rc;
@@ -85,7 +89,7 @@ static int json_of(struct crm_db *db, const char *table, const char *x, char **o
 	snprintf(sql, sizeof sql, "SELECT name, type FROM pragma_table_info('%s')", table);
 	if ((rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL)) != SQLITE_OK)
 		return crm_sql_error(db, rc);
-	if (append(&b, &n, "json_object("))
+	if (append(&b, &n, y ? "'{' || substr(''" : "json_object("))
 		goto oom;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *col = (const char *)sqlite3_column_text(st, 0);
@@ -93,7 +97,14 @@ static int json_of(struct crm_db *db, const char *table, const char *x, char **o
 
 		if (type && strcmp(type, "BLOB") == 0)
 			continue; /* raw bytes stay in their table, not in the log */
-		snprintf(item, sizeof item, "%s'%s', %s.\"%s\"", first ? "" : ", ", col, x, col);
+		if (y)
+			snprintf(item, sizeof item,
+				 " || CASE WHEN %2$s.\"%1$s\" IS NOT %3$s.\"%1$s\""
+				 " THEN ',\"%1$s\":' || json_quote(%2$s.\"%1$s\") ELSE '' END",
+				 col, x, y);
+		else
+			snprintf(item, sizeof item, "%s'%s', %s.\"%s\"", first ? "" : ", ", col,
+				 x, col);
 		first = 0;
 		if (append(&b, &n, item))
 			goto oom;
@@ -103,7 +114,7 @@ static int json_of(struct crm_db *db, const char *table, const char *x, char **o
 		free(b);
 		return crm_sql_error(db, rc);
 	}
-	if (append(&b, &n, ")"))
+	if (append(&b, &n, y ? ", 2) || '}'" : ")"))
 		goto oom;
 	*out = b;
 	return CRM_OK;
@@ -131,11 +142,12 @@ static int stamped(struct crm_db *db, const char *table)
 
 static int install_one(struct crm_db *db, const char *t, char **view)
 {
-	char *old = NULL, *new = NULL, *sql = NULL, *part = NULL, *first = NULL, *undo = NULL, *v;
+	char *old = NULL, *new = NULL, *all = NULL, *sql = NULL, *part = NULL, *first = NULL, *undo = NULL, *v;
 	int rc, stamps = stamped(db, t);
 
-	if ((rc = json_of(db, t, "OLD", &old)) != CRM_OK ||
-	    (rc = json_of(db, t, "NEW", &new)) != CRM_OK)
+	if ((rc = json_of(db, t, "OLD", "NEW", &old)) != CRM_OK ||
+	    (rc = json_of(db, t, "NEW", "OLD", &new)) != CRM_OK ||
+	    (rc = json_of(db, t, "OLD", NULL, &all)) != CRM_OK)
 		goto out;
 	/*
 	 * A stamped table records its inserts in the row (created, created_by):
@@ -169,8 +181,8 @@ static int install_one(struct crm_db *db, const char *t, char **view)
 			   " VALUES (crm_now(), crm_user(), '%1$s', NEW.rowid, 'update', %2$s, %3$s); END;"
 			   "CREATE TRIGGER audit_%1$s_delete AFTER DELETE ON %1$s BEGIN%5$s"
 			   " INSERT INTO audit (at, who, tbl, row_id, action, before)"
-			   " VALUES (crm_now(), crm_user(), '%1$s', OLD.rowid, 'delete', %2$s); END;",
-			   t, old, new, first, undo) < 0) {
+			   " VALUES (crm_now(), crm_user(), '%1$s', OLD.rowid, 'delete', %6$s); END;",
+			   t, old, new, first, undo, all) < 0) {
 		sql = NULL;
 		rc = crm_error_set(CRM_SOFTWARE, "out of memory");
 		goto out;
@@ -189,6 +201,7 @@ static int install_one(struct crm_db *db, const char *t, char **view)
 out:
 	free(old);
 	free(new);
+	free(all);
 	free(sql);
 	free(part);
 	free(first);

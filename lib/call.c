@@ -19,10 +19,10 @@
 
 #include "crm-private.h"
 
-/* Lines a transaction: a crash re-reads at most these. Large, because each
- * commit rewrites the index pages a batch touched (a tenth of this was
- * half of the run time). */
-#define BATCH 20000
+/* Lines a transaction unless told: a crash re-reads at most these. Large,
+ * because each commit rewrites the index pages a batch touched (batches of
+ * 2,000 spent half of the run on commits; 20,000 a sixth). */
+#define BATCH 50000
 
 struct row {
 	char ref[160], start[CRM_TIME_LEN], number[24], disposition[24], reason[200];
@@ -44,9 +44,14 @@ struct callpull {
 	crm_row_fn *fn;
 	void *arg;
 	struct crm_call_stats *stats;
+	size_t batch;        /* lines a transaction */
 	struct row *rows;    /* a batch's report, printed after its commit */
 	int64_t base;        /* the file offset the reader began at (-1: not a file) */
 	size_t nrows;
+	/* What the run has learnt (see memo_check): number -> party id, and
+	 * party id -> struct party_memo. */
+	struct crm_map *numbers, *parties;
+	int64_t data_version;
 };
 
 /* ---- settings */
@@ -97,6 +102,98 @@ out:
 	return rc;
 }
 
+/* ---- what the run knows
+ *
+ * Most calls come from numbers called before: asking SQLite each time for
+ * the party and its open tasks was most of the work. The run remembers them
+ * and keeps what it writes itself up to date. */
+
+/* A party's open notice and callback task (not tied to a request): the
+ * task's id, 0 when there is none, -1 when not looked up yet. */
+struct party_memo {
+	int64_t notice, callback;
+};
+
+/* Entries kept before the memo starts afresh: a few megabytes. */
+#define MEMO_MAX 200000
+
+static void memo_forget(struct callpull *p)
+{
+	crm_map_clear(p->numbers);
+	crm_map_clear(p->parties);
+}
+
+/* At the start of each batch's transaction. What the run learnt holds only
+ * while nobody else writes: SQLite's data_version changes when another
+ * connection has committed since, and then the memo starts afresh. */
+static int memo_check(struct callpull *p)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "PRAGMA data_version");
+	int64_t v;
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	if ((rc = crm_query_id(p->db, st, &v)))
+		return rc;
+	if (v != p->data_version ||
+	    crm_map_count(p->numbers) + crm_map_count(p->parties) > MEMO_MAX)
+		memo_forget(p);
+	p->data_version = v;
+	return CRM_OK;
+}
+
+static int remember_number(struct callpull *p, const char *e164, int64_t party)
+{
+	int64_t *known = crm_map_put(p->numbers, e164);
+
+	if (!known)
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	*known = party;
+	return CRM_OK;
+}
+
+/* The party a number belongs to, or 0. */
+static int party_of(struct callpull *p, const struct crm_phone *ph, int64_t *party)
+{
+	int64_t *known = crm_map_get(p->numbers, ph->e164);
+	int rc;
+
+	if (known) {
+		*party = *known;
+		return CRM_OK;
+	}
+	if ((rc = crm_party_by_phone(p->db, ph, party)) == CRM_NOMATCH) {
+		*party = 0; /* not remembered: the call makes it known, or nobody cares */
+		return CRM_OK;
+	}
+	return rc ? rc : remember_number(p, ph->e164, *party);
+}
+
+/* Where the run keeps the party's open task of kind ("notice" or
+ * "callback"), looked up if need be. */
+static int open_task(struct callpull *p, const char *kind, int64_t party, int64_t **task)
+{
+	struct party_memo *m;
+	char key[24];
+	int rc;
+
+	snprintf(key, sizeof key, "%lld", (long long)party);
+	if (!(m = crm_map_get(p->parties, key))) {
+		if (!(m = crm_map_put(p->parties, key)))
+			return crm_error_set(CRM_SOFTWARE, "out of memory");
+		m->notice = m->callback = -1;
+	}
+	*task = strcmp(kind, "notice") == 0 ? &m->notice : &m->callback;
+	if (**task >= 0)
+		return CRM_OK;
+	if ((rc = crm_task_open(p->db, kind, party, *task)) == CRM_NOMATCH) {
+		**task = 0;
+		rc = CRM_OK;
+	}
+	return rc;
+}
+
 /* ---- one call */
 
 static int close_callbacks(struct callpull *p, int64_t party);
@@ -134,17 +231,21 @@ static int is_extension(struct callpull *p, const char *n)
 	return n && regexec(&p->ext, n, 0, NULL, 0) == 0;
 }
 
-static int is_own(struct callpull *p, const char *n)
+static int is_own(struct callpull *p, const char *e164)
 {
-	struct crm_phone ph;
 	size_t i;
 
-	if (!n || crm_phone_normalize(n, p->country, &ph) != CRM_OK)
-		return 0;
 	for (i = 0; i < p->nown; i++)
-		if (strcmp(p->own[i], ph.e164) == 0)
+		if (strcmp(p->own[i], e164) == 0)
 			return 1;
 	return 0;
+}
+
+static int is_own_number(struct callpull *p, const char *n)
+{
+	struct crm_phone ph;
+
+	return n && crm_phone_normalize(n, p->country, &ph) == CRM_OK && is_own(p, ph.e164);
 }
 
 static int seen(struct callpull *p, const char *ref)
@@ -213,32 +314,53 @@ static int responsible(struct callpull *p, int64_t party, int64_t *user)
 	return dept[0] ? crm_task_round_robin(p->db, dept, user) : crm_user_head(p->db, user);
 }
 
-/* A notice or a callback task for the party, not doubled while one is open;
- * *user is who is responsible, looked up once a call (0: not yet). */
-static int task_for(struct callpull *p, const char *kind, int64_t party, const char *due,
-		    const char *title, int64_t *user, int64_t *task)
-{
-	int dup, rc = crm_task_open(p->db, kind, party, task);
+static int party_name(struct callpull *p, int64_t party, char *buf, size_t size);
 
-	if (rc != CRM_NOMATCH)
-		return rc; /* one is open already (or an error) */
-	if (!*user && (rc = responsible(p, party, user)))
+/* A notice of the call or a task to call back (due then) for the row's
+ * party, not doubled while one is open; *user is who is responsible,
+ * looked up once a call (0: not yet). */
+static int task_for(struct callpull *p, const char *kind, struct row *r, const char *due,
+		    int64_t *user)
+{
+	char title[300], name[200];
+	int64_t *open;
+	int rc;
+
+	if ((rc = open_task(p, kind, r->party, &open)))
 		return rc;
-	return crm_task_insert(p->db, kind, *user, due, title, party, 0, "call", task, &dup);
+	if (*open) {
+		r->task = *open;
+		return CRM_OK;
+	}
+	if (strcmp(kind, "notice") == 0) {
+		if ((rc = party_name(p, r->party, name, sizeof name)))
+			return rc;
+		snprintf(title, sizeof title, "Call from %s (%s)", name, r->number);
+	} else {
+		snprintf(title, sizeof title, "Call back %s: missed call (%s)", r->number,
+			 r->disposition);
+	}
+	if ((!*user && (rc = responsible(p, r->party, user))) ||
+	    (rc = crm_task_insert(p->db, kind, *user, due, title, r->party, 0, "call", &r->task,
+				  NULL)))
+		return rc;
+	*open = r->task;
+	return CRM_OK;
 }
 
-/* An answered call from or to the number: its open callbacks are done.
- * Most calls have none: a look-up by index is cheaper than an update. */
+/* An answered call from or to the number: its open callbacks are done. */
 static int close_callbacks(struct callpull *p, int64_t party)
 {
-	int64_t task;
-	int rc = crm_task_open(p->db, "callback", party, &task);
+	int64_t *open;
+	int rc = open_task(p, "callback", party, &open);
 
-	if (rc != CRM_OK)
-		return rc == CRM_NOMATCH ? CRM_OK : rc;
-	return crm_exec_ids(p->db, "UPDATE task SET status = 'done', done_at = crm_now()"
-				   " WHERE party_id = ?1 AND kind = 'callback' AND status = 'open'",
-			    party, 0);
+	if (rc || !*open)
+		return rc;
+	if ((rc = crm_exec_ids(p->db, "UPDATE task SET status = 'done', done_at = crm_now()"
+				      " WHERE party_id = ?1 AND kind = 'callback' AND status = 'open'",
+			       party, 0)) == CRM_OK)
+		*open = 0;
+	return rc;
 }
 
 static int party_name(struct callpull *p, int64_t party, char *buf, size_t size)
@@ -279,7 +401,8 @@ static int new_lead(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 	in.source_ref = ref;
 	in.raw = raw;
 	in.raw_len = raw ? strlen(raw) : 0;
-	if ((rc = crm_request_add(p->db, &in, &out)))
+	if ((rc = crm_request_add(p->db, &in, &out)) ||
+	    (rc = remember_number(p, r->number, out.party)))
 		return rc;
 	r->party = out.party;
 	r->request = out.request;
@@ -292,7 +415,7 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 		    const char *line)
 {
 	int missed = !c->disposition || strcmp(c->disposition, "ANSWERED") != 0;
-	char title[300], name[200], due[CRM_TIME_LEN];
+	char due[CRM_TIME_LEN];
 	int64_t user = 0;
 	time_t t;
 	int rc;
@@ -302,10 +425,7 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 			return rc;
 	} else {
 		r->action = "history";
-		if ((rc = party_name(p, r->party, name, sizeof name)))
-			return rc;
-		snprintf(title, sizeof title, "Call from %s (%s)", name, r->number);
-		if ((rc = task_for(p, "notice", r->party, NULL, title, &user, &r->task)))
+		if ((rc = task_for(p, "notice", r, NULL, &user)))
 			return rc;
 	}
 	if (!missed)
@@ -313,9 +433,8 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 	if ((rc = crm_time_parse(r->start, &t)))
 		return rc;
 	crm_time_format(t + p->due, due);
-	snprintf(title, sizeof title, "Call back %s: missed call (%s)", r->number, c->disposition);
 	r->action = "callback-task";
-	return task_for(p, "callback", r->party, due, title, &user, &r->task);
+	return task_for(p, "callback", r, due, &user);
 }
 
 static int outgoing(struct callpull *p, const struct crm_cdr *c, struct row *r)
@@ -354,7 +473,7 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 		p->stats->internal++;
 		return insert_call(p, c, r, c->dst);
 	}
-	if ((src_ext || is_own(p, c->src)) && !dst_ext) {
+	if ((src_ext || is_own_number(p, c->src)) && !dst_ext) {
 		r->direction = "out";
 		number = c->dst, line = c->src;
 	} else {
@@ -373,9 +492,7 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 		snprintf(r->reason, sizeof r->reason, "the other end is our own number");
 		return insert_call(p, c, r, line);
 	}
-	if ((rc = crm_party_by_phone(p->db, &ph, &r->party)) == CRM_NOMATCH)
-		r->party = 0;
-	else if (rc)
+	if ((rc = party_of(p, &ph, &r->party)))
 		return rc;
 	rc = strcmp(r->direction, "in") == 0 ? incoming(p, c, r, raw, line) : outgoing(p, c, r);
 	return rc ? rc : insert_call(p, c, r, line);
@@ -472,7 +589,8 @@ static int run_reader(struct callpull *p, struct crm_cdr_reader *rd,
 	while (rc == CRM_OK && !end) {
 		if ((rc = crm_db_begin(p->db)))
 			break;
-		while (p->nrows < BATCH && (rc = next(p, rd)) == CRM_OK)
+		rc = memo_check(p);
+		while (rc == CRM_OK && p->nrows < p->batch && (rc = next(p, rd)) == CRM_OK)
 			;
 		end = rc == CRM_NOMATCH;
 		if (end)
@@ -481,8 +599,10 @@ static int run_reader(struct callpull *p, struct crm_cdr_reader *rd,
 			rc = save(p, rd, arg);
 		if (rc == CRM_OK && !p->o->dry_run)
 			rc = crm_db_commit(p->db);
-		if (rc != CRM_OK || p->o->dry_run)
+		if (rc != CRM_OK || p->o->dry_run) {
 			crm_db_rollback(p->db);
+			memo_forget(p); /* it learnt what is no longer so */
+		}
 		if (rc == CRM_OK)
 			rc = report(p);
 		if (p->o->progress)
@@ -651,7 +771,10 @@ int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *
 	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "recording calls")) ||
 	    (rc = label(&p)) || (rc = load_settings(&p)))
 		goto out;
-	if (!(p.rows = calloc(BATCH + 1, sizeof *p.rows))) {
+	p.numbers = crm_map_new(sizeof(int64_t));
+	p.parties = crm_map_new(sizeof(struct party_memo));
+	p.batch = o->batch ? o->batch : BATCH;
+	if (!(p.rows = calloc(p.batch + 1, sizeof *p.rows)) || !p.numbers || !p.parties) {
 		rc = crm_error_set(CRM_SOFTWARE, "out of memory");
 		goto out;
 	}
@@ -674,6 +797,8 @@ out:
 		free(p.own[i]);
 	free(p.own);
 	free(p.rows);
+	crm_map_free(p.numbers);
+	crm_map_free(p.parties);
 	free(p.label);
 	return rc;
 }

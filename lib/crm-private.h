@@ -91,6 +91,17 @@ int crm_name_split(const char *full, char **first, char **last);
 /* segment.c: check a segment's fields (known kind, department, manager...). */
 int crm_segment_check(struct crm_db *db, const struct crm_segment *s);
 
+/* map.c: records of value_size bytes (zero when new) by string key. get:
+ * NULL when absent; put: the key's record, made if new (NULL: out of
+ * memory). A record lives until the map is cleared or freed. */
+struct crm_map;
+struct crm_map *crm_map_new(size_t value_size);
+void *crm_map_get(struct crm_map *m, const char *key);
+void *crm_map_put(struct crm_map *m, const char *key);
+size_t crm_map_count(const struct crm_map *m);
+void crm_map_clear(struct crm_map *m);
+void crm_map_free(struct crm_map *m);
+
 /* amount.c: the SQL functions crm_qty() and crm_money(). */
 int crm_amount_register(struct crm_db *db);
 

@@ -441,6 +441,7 @@ struct crm_call_opts {
 	const char *columns; /* the Master.csv layout, or NULL to detect it */
 	int utc;             /* the PBX logs UTC, not local time */
 	int dry_run;
+	size_t batch;        /* lines a transaction (0: 50,000) */
 	void (*progress)(void *arg, unsigned long lines);
 	void *progress_arg;
 };

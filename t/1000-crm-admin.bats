@@ -177,6 +177,21 @@ setup() { crm_setup; }
 	[ "$(sql "SELECT count(*) FROM audit WHERE tbl = 'users' AND action = 'insert'")" -eq 7 ]
 }
 
+@test "an update logs the columns it changed; the row as inserted can be put back from the log" {
+	crm-admin user set ivan --name "Иван Иванович"
+	crm-admin user set ivan --name "Иван И." --phone "+7 495 111-22-33"
+	run sql "SELECT before, after FROM audit WHERE tbl = 'users' AND action = 'update' ORDER BY id"
+	[ "${lines[0]}" = '{"name":"Иван Орлов"}|{"name":"Иван Иванович"}' ]
+	[ "${lines[1]}" = '{"name":"Иван Иванович","phone":null}|{"name":"Иван И.","phone":"+74951112233"}' ]
+	# The row as it is now with each update's before put back, newest first,
+	# is the row as inserted (json_patch drops the keys whose value is null).
+	run sql "SELECT json_patch(json_patch(
+			(SELECT json_object('name', name, 'phone', phone) FROM users WHERE login = 'ivan'),
+			(SELECT before FROM audit WHERE tbl = 'users' AND action = 'update' ORDER BY id DESC LIMIT 1)),
+			(SELECT before FROM audit WHERE tbl = 'users' AND action = 'update' ORDER BY id LIMIT 1))"
+	[ "$output" = '{"name":"Иван Орлов"}' ]
+}
+
 @test "the sqlite3 tool cannot change audited tables behind crm's back" {
 	run sqlite3 "$CRM_DB" "UPDATE users SET role = 'admin' WHERE login = 'ivan'"
 	[ "$status" -ne 0 ]

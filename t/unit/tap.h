@@ -10,7 +10,7 @@
 
 static int tap_n, tap_failed;
 
-static void tap_ok(int cond, const char *name)
+static inline void tap_ok(int cond, const char *name)
 {
 	++tap_n;
 	if (!cond)
@@ -19,7 +19,7 @@ static void tap_ok(int cond, const char *name)
 }
 
 /* Compare two strings (NULL-safe) and show both when they differ. */
-static void tap_is(const char *got, const char *want, const char *name)
+static inline void tap_is(const char *got, const char *want, const char *name)
 {
 	int same = (got == NULL && want == NULL) ||
 		   (got && want && strcmp(got, want) == 0);
@@ -29,7 +29,7 @@ static void tap_is(const char *got, const char *want, const char *name)
 		       want ? want : "(null)");
 }
 
-static int tap_done(void)
+static inline int tap_done(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
