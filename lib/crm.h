@@ -9,8 +9,9 @@
  *
  * Every function that can fail returns an int status from enum crm_status
  * (0 is success) and, on failure, sets a message that crm_error_message()
- * returns. The library never prints and never exits. It is not
- * thread-safe: one thread uses it (SQLite runs in single-thread mode).
+ * returns (each thread has its own). The library never prints and never
+ * exits. It is not thread-safe: one thread uses it (SQLite runs in
+ * single-thread mode).
  */
 #ifndef CRM_H
 #define CRM_H
@@ -41,7 +42,7 @@ int crm_error_set(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prefix the current message with "prefix: " (to add a line or field name). */
 void crm_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The message of the last failure, never NULL. */
+/* The message of this thread's last failure, never NULL. */
 const char *crm_error_message(void);
 
 /* ---- text.c: UTF-8 helpers */
