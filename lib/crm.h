@@ -11,7 +11,7 @@
  * (0 is success) and, on failure, sets a message that crm_error_message()
  * returns (each thread has its own). The library never prints and never
  * exits. It is not thread-safe: one thread uses it (SQLite runs in
- * single-thread mode).
+ * single-thread mode); an xlsx crm_sheet runs a thread of its own inside.
  */
 #ifndef CRM_H
 #define CRM_H
@@ -474,9 +474,11 @@ int crm_sheet_header(struct crm_sheet *s, size_t n, const char *const *names,
 		     const enum crm_cell *kinds);
 /* One row of n values (NULL: empty). A text that starts like a formula
  * (=, +, -, @, TAB, CR) is never one: a string cell in xlsx; in csv it gets
- * a leading apostrophe (OWASP), unless it is only a number or a phone. */
+ * a leading apostrophe (OWASP), unless it is only a number or a phone.
+ * xlsx copies the values and writes them in a thread of its own: a failure
+ * there is returned by a later crm_sheet_row or by crm_sheet_close. */
 int crm_sheet_row(struct crm_sheet *s, const char *const *values);
-/* The rows written so far. */
+/* The rows taken so far. */
 unsigned long crm_sheet_rows(const struct crm_sheet *s);
 /* Finish: commit renames the file into place; otherwise it is removed.
  * Frees s in either case. */
