@@ -9,8 +9,9 @@
  *
  * Every function that can fail returns an int status from enum crm_status
  * (0 is success) and, on failure, sets a message that crm_error_message()
- * returns. The library never prints and never exits. It is not
- * thread-safe: one thread uses it (SQLite runs in single-thread mode).
+ * returns (each thread has its own). The library never prints and never
+ * exits. It is not thread-safe: one thread uses it (SQLite runs in
+ * single-thread mode); an xlsx crm_sheet runs a thread of its own inside.
  */
 #ifndef CRM_H
 #define CRM_H
@@ -41,7 +42,7 @@ int crm_error_set(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Prefix the current message with "prefix: " (to add a line or field name). */
 void crm_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The message of the last failure, never NULL. */
+/* The message of this thread's last failure, never NULL. */
 const char *crm_error_message(void);
 
 /* ---- text.c: UTF-8 helpers */
@@ -474,9 +475,11 @@ int crm_sheet_header(struct crm_sheet *s, size_t n, const char *const *names,
 		     const enum crm_cell *kinds);
 /* One row of n values (NULL: empty). A text that starts like a formula
  * (=, +, -, @, TAB, CR) is never one: a string cell in xlsx; in csv it gets
- * a leading apostrophe (OWASP), unless it is only a number or a phone. */
+ * a leading apostrophe (OWASP), unless it is only a number or a phone.
+ * xlsx copies the values and writes them in a thread of its own: a failure
+ * there is returned by a later crm_sheet_row or by crm_sheet_close. */
 int crm_sheet_row(struct crm_sheet *s, const char *const *values);
-/* The rows written so far. */
+/* The rows taken so far. */
 unsigned long crm_sheet_rows(const struct crm_sheet *s);
 /* Finish: commit renames the file into place; otherwise it is removed.
  * Frees s in either case. */

@@ -1,6 +1,8 @@
 /*
  * error.c: the message of the last failure. Functions return a status and
- * leave the words here; the command decides what to print.
+ * leave the words here; the command decides what to print. Each thread has
+ * its own message, so the xlsx writer thread of sheet.c cannot overwrite
+ * the caller's.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +10,7 @@
 
 #include "crm.h"
 
-static char message[4096];
+static _Thread_local char message[4096];
 
 int crm_error_set(int status, const char *fmt, ...)
 {

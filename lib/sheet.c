@@ -6,12 +6,15 @@
  * OWASP recommends) and crm-tsv(5) for our own pipes. A file is written
  * beside its final name and renamed into place only when the caller
  * commits, so a failed export never leaves a half-written file behind.
+ * xlsx rows are written by a thread of the sheet's own (see "the writer
+ * thread" below).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,6 +38,15 @@ enum sheet_format { FMT_XLSX, FMT_CSV, FMT_TSV };
 #define WIDTH_MAX 60
 #define DATE_WIDTH 10       /* "2026-11-26" */
 #define DATETIME_WIDTH 19   /* "2026-11-26 14:57:01" */
+#define CHUNK_BYTES (64 << 10) /* rows handed to the writer thread at once */
+#define CHUNKS 4            /* chunks in flight at most: memory stays bounded */
+
+/* xlsx rows on their way to the writer thread: n NUL-terminated values a
+ * row (in xlsx an empty value is no cell, just as NULL). */
+struct chunk {
+	char *buf;
+	size_t len, cap;
+};
 
 struct crm_sheet {
 	enum sheet_format fmt;
@@ -54,6 +66,17 @@ struct crm_sheet {
 	char *tmpdir;        /* libxlsxwriter's scratch files go here */
 	unsigned *width;     /* each column's width, in characters */
 	locale_t c_locale;   /* "12.5" reads the same in a Russian locale */
+	/* xlsx: the writer thread; the fields under lock are marked (L) */
+	pthread_t writer;
+	int writing;         /* the thread runs: it must be joined */
+	pthread_mutex_t lock;
+	pthread_cond_t more, room; /* a chunk for the writer; room for the caller */
+	struct chunk chunk[CHUNKS];
+	unsigned long given, taken; /* (L) chunks handed over; chunks written */
+	int closing, stop;   /* (L) no more chunks; drop the ones not written */
+	int wstatus;         /* (L) the writer's failure... */
+	char wmessage[4096]; /* (L) ...and its message */
+	unsigned long written; /* the writer's: rows in the sheet so far */
 };
 
 static int no_memory(void)
@@ -641,8 +664,6 @@ static size_t text_width(const char *v)
 /* Widen column c for content w characters wide (plus a margin). */
 static void see_width(struct crm_sheet *s, size_t c, size_t w)
 {
-	if (s->rows >= WIDTH_ROWS) /* the first rows show what a column holds */
-		return;
 	w += 1;
 	if (w > WIDTH_MAX)
 		w = WIDTH_MAX;
@@ -711,20 +732,24 @@ static int xlsx_header(struct crm_sheet *s, const char *const *names)
 	return 0;
 }
 
-/* A typed cell: a number or a date when it is one, else text. */
-static int xlsx_cell(struct crm_sheet *s, lxw_row_t r, size_t c, const char *v)
+/* A typed cell of the next row: a number or a date when it is one, else
+ * text. The first rows show what a column holds: they set its width. */
+static int xlsx_cell(struct crm_sheet *s, size_t c, const char *v)
 {
+	lxw_row_t r = s->written + 1;
+	int wide = s->written < WIDTH_ROWS, with_time, rc;
 	lxw_datetime dt;
 	const char *t;
 	double d;
-	int with_time, rc;
 	lxw_error e;
 
 	if (s->kinds[c] == CRM_CELL_NUMBER && number_value(s, v, &d)) {
-		see_width(s, c, strlen(v));
+		if (wide)
+			see_width(s, c, strlen(v));
 		e = worksheet_write_number(s->ws, r, c, d, NULL);
 	} else if (s->kinds[c] == CRM_CELL_DATE && date_value(v, &dt, &with_time)) {
-		see_width(s, c, with_time ? DATETIME_WIDTH : DATE_WIDTH);
+		if (wide)
+			see_width(s, c, with_time ? DATETIME_WIDTH : DATE_WIDTH);
 		e = worksheet_write_datetime(s->ws, r, c, &dt,
 					     with_time ? s->datetime : s->date);
 	} else {
@@ -732,29 +757,170 @@ static int xlsx_cell(struct crm_sheet *s, lxw_row_t r, size_t c, const char *v)
 		rc = cell_text(s, v, &t);
 		if (rc)
 			return rc;
-		see_width(s, c, text_width(t));
+		if (wide)
+			see_width(s, c, text_width(t));
 		e = worksheet_write_string(s->ws, r, c, t, NULL);
 	}
 	return e ? lxw_fail(s, e) : 0;
 }
 
+/* ---- xlsx: the writer thread
+ *
+ * Making the XML of every cell takes libxlsxwriter longer than SQLite
+ * takes to find the rows, so the two run side by side: crm_sheet_row
+ * copies each row into a chunk, and a thread of the sheet's own writes
+ * whole chunks into the workbook. SQLite stays on the caller's thread (it
+ * runs without mutexes), and the workbook is opened and closed there too,
+ * before the thread starts and after it has ended. At most CHUNKS chunks
+ * are in flight, so memory stays bounded however fast the rows come. The
+ * writer's failure goes back to the caller, message and all, at the next
+ * chunk handed over or at the close.
+ */
+
+static int write_chunk(struct crm_sheet *s, const struct chunk *k)
+{
+	const char *p = k->buf, *end = k->buf + k->len, *v;
+	FILE *f = s->ws->optimize_tmpfile;
+	size_t c;
+	int rc;
+
+	while (p < end) {
+		for (c = 0; c < s->n; c++) {
+			v = p;
+			p += strlen(p) + 1;
+			if (*v && (rc = xlsx_cell(s, c, v)))
+				return rc;
+		}
+		s->written++;
+	}
+	/* libxlsxwriter does not check these writes: a full disk shows here,
+	 * a chunk later, rather than after the last row. */
+	if (f && ferror(f))
+		return crm_error_set(CRM_IOERR, "%s: cannot write the sheet's data in %s",
+				     where(s), s->tmpdir);
+	return 0;
+}
+
+static void *writer_main(void *arg)
+{
+	struct crm_sheet *s = arg;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (s->taken == s->given && !s->closing)
+			pthread_cond_wait(&s->more, &s->lock);
+		if (s->taken == s->given || s->stop)
+			break;
+		pthread_mutex_unlock(&s->lock);
+		rc = write_chunk(s, &s->chunk[s->taken % CHUNKS]);
+		pthread_mutex_lock(&s->lock);
+		if (rc) {
+			s->wstatus = rc;
+			snprintf(s->wmessage, sizeof s->wmessage, "%s", crm_error_message());
+			break;
+		}
+		s->taken++;
+		pthread_cond_signal(&s->room);
+	}
+	pthread_cond_signal(&s->room); /* a caller waiting for room: the failure */
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static int writer_start(struct crm_sheet *s)
+{
+	int e = pthread_create(&s->writer, NULL, writer_main, s);
+
+	if (e)
+		return crm_error_set(CRM_SOFTWARE, "%s: cannot start a thread to write it: %s",
+				     where(s), strerror(e));
+	s->writing = 1;
+	return 0;
+}
+
+/* The writer's failure as this thread's (with the lock held, or after the
+ * thread has ended). */
+static int writer_failure(struct crm_sheet *s)
+{
+	return crm_error_set(s->wstatus, "%s", s->wmessage);
+}
+
+/* Hand the chunk being filled to the writer; wait while all are in flight. */
+static int hand_over(struct crm_sheet *s)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	s->given++;
+	pthread_cond_signal(&s->more);
+	while (s->given - s->taken == CHUNKS && !s->wstatus)
+		pthread_cond_wait(&s->room, &s->lock);
+	if (s->wstatus)
+		rc = writer_failure(s);
+	pthread_mutex_unlock(&s->lock);
+	s->chunk[s->given % CHUNKS].len = 0;
+	return rc;
+}
+
+/* End the writer: after it has written every row taken (finish), or at
+ * once. Its failure, if any. */
+static int writer_end(struct crm_sheet *s, int finish)
+{
+	int rc = 0;
+
+	if (!s->writing)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	if (finish && s->chunk[s->given % CHUNKS].len)
+		s->given++;
+	s->closing = 1;
+	s->stop = !finish;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->writer, NULL);
+	s->writing = 0;
+	if (s->wstatus)
+		rc = writer_failure(s);
+	return rc;
+}
+
+/* Append v (NULL: empty) to chunk k. */
+static int chunk_put(struct chunk *k, const char *v)
+{
+	size_t len = v ? strlen(v) : 0, cap = k->cap ? k->cap : 2 * CHUNK_BYTES;
+	char *p;
+
+	if (k->len + len + 1 > k->cap) {
+		while (cap < k->len + len + 1)
+			cap *= 2;
+		p = realloc(k->buf, cap);
+		if (!p)
+			return no_memory();
+		k->buf = p;
+		k->cap = cap;
+	}
+	if (len)
+		memcpy(k->buf + k->len, v, len);
+	k->buf[k->len + len] = '\0';
+	k->len += len + 1;
+	return 0;
+}
+
+/* Take a row for the writer thread. */
 static int xlsx_row(struct crm_sheet *s, const char *const *values)
 {
-	lxw_row_t r = s->rows + 1;
+	struct chunk *k = &s->chunk[s->given % CHUNKS];
 	size_t c;
 	int rc;
 
 	if (s->rows >= XLSX_ROWS_MAX)
 		return crm_error_set(CRM_DATAERR, "%s: an xlsx sheet holds at most %d rows; "
 				     "use csv", where(s), XLSX_ROWS_MAX);
-	for (c = 0; c < s->n; c++) {
-		if (!values[c] || !*values[c])
-			continue;
-		rc = xlsx_cell(s, r, c, values[c]);
-		if (rc)
+	for (c = 0; c < s->n; c++)
+		if ((rc = chunk_put(k, values[c])))
 			return rc;
-	}
-	return 0;
+	return k->len >= CHUNK_BYTES ? hand_over(s) : 0;
 }
 
 /*
@@ -838,6 +1004,9 @@ static void xlsx_drop(struct crm_sheet *s)
 
 static void sheet_free(struct crm_sheet *s)
 {
+	size_t i;
+
+	writer_end(s, 0);
 	xlsx_drop(s);
 	if (s->f && s->f != stdout)
 		fclose(s->f);
@@ -853,6 +1022,11 @@ static void sheet_free(struct crm_sheet *s)
 	free(s->kinds);
 	free(s->width);
 	free(s->buf);
+	for (i = 0; i < CHUNKS; i++)
+		free(s->chunk[i].buf);
+	pthread_cond_destroy(&s->room);
+	pthread_cond_destroy(&s->more);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -870,6 +1044,9 @@ int crm_sheet_open(const char *format, const char *path, const char *title,
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return no_memory();
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->more, NULL);
+	pthread_cond_init(&s->room, NULL);
 	s->fmt = fmt;
 	rc = open_target(s, path);
 	if (!rc && fmt == FMT_XLSX)
@@ -903,6 +1080,8 @@ int crm_sheet_header(struct crm_sheet *s, size_t n, const char *const *names,
 	switch (s->fmt) {
 	case FMT_XLSX:
 		s->failed = xlsx_header(s, names);
+		if (!s->failed)
+			s->failed = writer_start(s);
 		break;
 	case FMT_CSV:
 		s->failed = csv_row(s, names, 1);
@@ -956,7 +1135,9 @@ static int publish(struct crm_sheet *s)
 		return crm_error_set(s->failed, "%s: not written: an earlier write failed",
 				     where(s));
 	if (s->fmt == FMT_XLSX) {
-		rc = xlsx_finish(s);
+		rc = writer_end(s, 1);
+		if (!rc)
+			rc = xlsx_finish(s);
 		if (!rc && !s->path)
 			return copy_to_stdout(s);
 		if (!rc)

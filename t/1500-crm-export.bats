@@ -176,6 +176,20 @@ EOF
 	[ "$(ls "$OUT")" = keep.csv ]
 }
 
+@test "a disk that fills up in the middle of an xlsx export is named, and no file is left" {
+	awk 'BEGIN { print "name\tcompany\temail"
+		for (i = 1; i <= 3000; i++)
+			printf "Клиент %d\tООО «Компрессоры и насосы %d»\tc%d@example.ru\n", i, i, i }' |
+		as root crm-lead add > /dev/null
+	# The file size limit (ulimit -f, in KB) stands in for a full disk.
+	run --separate-stderr bash -c 'trap "" XFSZ; ulimit -f 256; exec crm-export -o "$1"' _ "$OUT/all.xlsx"
+	[ "$status" -eq 74 ]
+	[[ "$stderr" == "crm-export: $OUT/all.xlsx: "* ]]
+	[ -z "$(ls -A "$OUT")" ]
+	crm-export -o "$OUT/all.xlsx"
+	[ "$(sheetinfo "$OUT/all.xlsx")" = "contacts A2 A1:R3005 True 3005" ]
+}
+
 @test "a warehouse user may not export" {
 	run --separate-stderr as wes crm-export
 	[ "$status" -eq 77 ]

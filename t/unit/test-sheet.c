@@ -220,6 +220,30 @@ static void test_abandon(const char *format)
 	tap_ok(entries() == 0 && access(path, F_OK) != 0, name);
 }
 
+/* xlsx: abandoned while the writer thread still has rows to write. */
+static void test_abandon_busy(void)
+{
+	static const char *const names[] = { "name", "email" };
+	const char *row[2];
+	struct crm_sheet *s;
+	char path[2048], v[64];
+	int rc;
+	long i;
+
+	rc = crm_sheet_open("xlsx", in_tmp(path, sizeof path, "busy.xlsx"), "t", &s);
+	if (!rc)
+		rc = crm_sheet_header(s, 2, names, NULL);
+	for (i = 0; !rc && i < 50000; i++) {
+		snprintf(v, sizeof v, "user%ld@example.com", i);
+		row[0] = "Иванов Иван Иванович";
+		row[1] = v;
+		rc = crm_sheet_row(s, row);
+	}
+	tap_ok(rc == 0 && crm_sheet_rows(s) == 50000, "xlsx: 50,000 rows are taken");
+	tap_ok(crm_sheet_close(s, 0) == 0 && entries() == 0,
+	       "xlsx: abandoned with rows still to write, it stops and leaves nothing behind");
+}
+
 static void test_errors(void)
 {
 	struct crm_sheet *s = (struct crm_sheet *)1;
@@ -261,14 +285,15 @@ static void test_errors(void)
 	tap_ok(entries() == 0, "errors leave nothing behind");
 }
 
-/* A write fails half-way (EFBIG stands in for a full disk). */
+/* A write fails half-way (EFBIG stands in for a full disk): the rows stop
+ * there, xlsx's too, though its writer thread is the one that sees it. */
 static void test_write_failure(const char *format)
 {
 	static const char *const names[] = { "name", "email", "note" };
 	const char *row[3];
 	struct rlimit old, small;
 	struct crm_sheet *s;
-	char path[2048], name[128], v[64];
+	char path[2048], name[512], v[64], msg[4096];
 	int rc, rc2;
 	long i;
 
@@ -287,9 +312,13 @@ static void test_write_failure(const char *format)
 		row[2] = "a note long enough to fill the disk soon";
 		rc = crm_sheet_row(s, row);
 	}
+	snprintf(msg, sizeof msg, "%s", crm_error_message());
 	rc2 = s ? crm_sheet_close(s, 1) : rc;
 	setrlimit(RLIMIT_FSIZE, &old);
 	signal(SIGXFSZ, SIG_DFL);
+	snprintf(name, sizeof name, "%s: the rows stop at the failure, CRM_IOERR naming the file "
+		 "(row %ld of 40000: %.200s)", format, i, msg);
+	tap_ok(rc == CRM_IOERR && i < 40000 && strstr(msg, path) != NULL, name);
 	snprintf(name, sizeof name, "%s: a failed write is CRM_IOERR (%s)", format,
 		 crm_error_message());
 	tap_ok(rc2 == CRM_IOERR, name);
@@ -610,6 +639,7 @@ int main(void)
 	test_abandon("csv");
 	test_abandon("tsv");
 	test_abandon("xlsx");
+	test_abandon_busy();
 	test_errors();
 	test_write_failure("csv");
 	test_write_failure("xlsx");
