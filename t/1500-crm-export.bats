@@ -82,6 +82,16 @@ EOF
 	[[ "$output" == *$'2 1 n 1'* ]]
 }
 
+@test "the format follows the ending of -o FILE in any case, else TSV" {
+	crm-export --profile calls -o "$OUT/CALLS.XLSX"
+	run sheetinfo "$OUT/CALLS.XLSX"
+	[ "$output" = "calls A2 A1:H5 True 5" ]
+	crm-export --profile mailchimp -o "$OUT/m.Csv"
+	[ "$(head -1 "$OUT/m.Csv")" = $'Email Address,First Name,Last Name,Phone Number,Company,Tags\r' ]
+	crm-export --profile calls -o "$OUT/calls.list"
+	[ "$(head -1 "$OUT/calls.list")" = $'party\tcompany\tcontact\tphone\tmanager\tdept\tlast_contact\topen_requests' ]
+}
+
 @test "LibreOffice reads the same xlsx: Cyrillic, leading +, no formula evaluated" {
 	crm-export --profile mailchimp -o "$OUT/lo.xlsx"
 	cd "$OUT"
