@@ -587,10 +587,14 @@ static int run_reader(struct callpull *p, struct crm_cdr_reader *rd,
 	int rc = CRM_OK, end = 0;
 
 	while (rc == CRM_OK && !end) {
+		/* A pipe whose writer is slow must not keep the database locked:
+		 * a batch begins when there is input, and ends when it runs dry. */
+		crm_cdr_ready(rd, 1);
 		if ((rc = crm_db_begin(p->db)))
 			break;
 		rc = memo_check(p);
-		while (rc == CRM_OK && p->nrows < p->batch && (rc = next(p, rd)) == CRM_OK)
+		while (rc == CRM_OK && p->nrows < p->batch && (rc = next(p, rd)) == CRM_OK &&
+		       crm_cdr_ready(rd, 0))
 			;
 		end = rc == CRM_NOMATCH;
 		if (end)

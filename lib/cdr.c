@@ -7,6 +7,8 @@
  * and the legs of one call (one linkedid) are merged into one record.
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1073,6 +1075,31 @@ fail:
 }
 
 /* ---- both */
+
+/* Bytes stdio has read from f ahead of us (glibc keeps them in the FILE). */
+static int stdio_ahead(FILE *f)
+{
+#ifdef __GLIBC__
+	return f->_IO_read_ptr < f->_IO_read_end;
+#else
+	(void)f;
+	return 1; /* cannot tell: take it that there are, so nobody waits */
+#endif
+}
+
+int crm_cdr_ready(struct crm_cdr_reader *r, int wait)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int n;
+
+	if (r->mikopbx || (r->len && memchr(r->buf, '\n', r->len)) || stdio_ahead(r->in) ||
+	    (pfd.fd = fileno(r->in)) < 0)
+		return 1;
+	do
+		n = poll(&pfd, 1, wait ? -1 : 0);
+	while (n < 0 && errno == EINTR);
+	return n != 0; /* readable, at its end, or failed: the read will say */
+}
 
 int crm_cdr_next(struct crm_cdr_reader *r, struct crm_cdr *rec)
 {

@@ -427,6 +427,9 @@ int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
  * that cannot be read, with a message naming the reason (the reader then
  * stands after that line). The record's strings live until the next call. */
 int crm_cdr_next(struct crm_cdr_reader *r, struct crm_cdr *rec);
+/* 1 when the next record can be read without waiting for the input (a file,
+ * or a pipe with data or at its end), else 0; with wait, wait until it can. */
+int crm_cdr_ready(struct crm_cdr_reader *r, int wait);
 /* The line number (1-based) and raw text of the last line read or refused. */
 unsigned long crm_cdr_line(const struct crm_cdr_reader *r);
 const char *crm_cdr_raw(const struct crm_cdr_reader *r);

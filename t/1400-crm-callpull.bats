@@ -317,3 +317,28 @@ pull() {
 	run --separate-stderr crm-lead history "$(sql "SELECT party_id FROM request")"
 	[[ "$output" == *"outgoing, answered, 30 s, 101 -> +74951234567"* ]]
 }
+
+@test "a pipe whose writer pauses does not keep the database locked meanwhile" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "2026-11-26 09:00:05" 155 ANSWERED 1764147600.1
+	cdr 84951234567 74951000000 "2026-11-26 09:10:00" "2026-11-26 09:10:05" 60 ANSWERED 1764147600.2
+	mkfifo "$BATS_TEST_TMPDIR/pbx"
+	crm-callpull --batch 100 - <"$BATS_TEST_TMPDIR/pbx" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/pbx"
+	head -1 "$CSV" >&7
+	# The first call is committed although its batch could hold 100...
+	for _ in $(seq 100); do
+		[ "$(sql "SELECT count(*) FROM call")" -eq 1 ] && break
+		sleep 0.1
+	done
+	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+	# ...and while the pipe is silent, another writer gets in at once.
+	CRM_BUSY_TIMEOUT=200 run crm-lead add --name "Пока ждём" --phone "+7 812 000-00-01"
+	[ "$status" -eq 0 ]
+	tail -1 "$CSV" >&7
+	exec 7>&-
+	wait "$pid"
+	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+	[ "$(grep -c history "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+	[ "$(grep -c new-lead "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+}
