@@ -183,6 +183,8 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 			return cli_fail(c, crm_error_set(CRM_DATAERR,
 							 "argument %d after the verb: invalid UTF-8",
 							 i - optind + 1));
+	if (v->flags & CLI_OPERANDS && optind == argc)
+		return cli_usage(c, "missing operand");
 	c->readonly = v->flags & CLI_READ;
 	if (!(v->flags & CLI_NODB) && (rc = cli_open(c, v->flags & CLI_CREATE)))
 		return cli_finish(c, rc);

@@ -45,7 +45,9 @@ struct cli {
  * (a 0-terminated list of the command's enum values), and how it opens the
  * database. The entry named "" runs when no verb is given (a command
  * without verbs has only that one). */
-enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8 };
+/* CLI_OPERANDS: the verb needs an operand; without one, the usage, before
+ * any database is looked for. */
+enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8, CLI_OPERANDS = 16 };
 struct cli_verb {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);

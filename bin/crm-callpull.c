@@ -40,8 +40,6 @@ static int run(struct cli *c, int argc, char **argv)
 	if (batch < 0)
 		return CRM_USAGE;
 	o.batch = (size_t)batch;
-	if (argc == 0)
-		return cli_usage(c, "name a Master.csv file, mikopbx:PATH or - for stdin");
 	if (tty) {
 		o.progress = progress;
 		o.progress_arg = c;
@@ -71,7 +69,7 @@ static int run(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "", run, CLI_READ, { O_LAYOUT, O_UTC, O_BATCH } },
+	{ "", run, CLI_READ | CLI_OPERANDS, { O_LAYOUT, O_UTC, O_BATCH } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

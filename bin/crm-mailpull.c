@@ -110,8 +110,6 @@ static int run(struct cli *c, int argc, char **argv)
 	struct crm_mailrules *rules = NULL;
 	int i, rc, first = CRM_OK, quarantined = 0;
 
-	if (argc == 0)
-		return cli_usage(c, "name a source or an account");
 	if ((o.limit = cli_number(c, O_LIMIT, "limit", 1000000000L)) < 0 ||
 	    (c->opt[O_TIMEOUT] && (o.timeout = (int)cli_number(c, O_TIMEOUT, "timeout", 3600)) < 0))
 		return CRM_USAGE;
@@ -140,7 +138,7 @@ static int run(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "", run, CLI_READ, { O_LIMIT, O_MOVE_TO, O_DELETE, O_STARTTLS, O_CAFILE, O_INSECURE,
+	{ "", run, CLI_READ | CLI_OPERANDS, { O_LIMIT, O_MOVE_TO, O_DELETE, O_STARTTLS, O_CAFILE, O_INSECURE,
 			       O_TIMEOUT, O_PASSFILE, O_PASSCMD, O_ACCOUNTS, O_RULES } },
 	{ NULL, NULL, 0, { 0 } }
 };

@@ -307,3 +307,11 @@ deliver() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = new-lead ]
 }
+
+@test "without an operand: the usage and 64, before any database is looked for" {
+	CRM_DB="$BATS_TEST_TMPDIR/none.db" run --separate-stderr crm-mailpull
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"missing operand"* ]]
+	[[ "$stderr" == *"usage: crm-mailpull"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
+}

@@ -342,3 +342,11 @@ pull() {
 	[ "$(grep -c history "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 	[ "$(grep -c new-lead "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 }
+
+@test "without an operand: the usage and 64, before any database is looked for" {
+	CRM_DB="$BATS_TEST_TMPDIR/none.db" run --separate-stderr crm-callpull
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"missing operand"* ]]
+	[[ "$stderr" == *"usage: crm-callpull"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
+}
