@@ -350,3 +350,17 @@ pull() {
 	[[ "$stderr" == *"usage: crm-callpull"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
 }
+
+@test "--batch takes a number from 1 to 200000; anything else is a usage error that reads nothing" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY 1764147600.1
+	for bad in 0 -5 abc 12x "" 200001 99999999999999999999; do
+		run --separate-stderr pull --batch "$bad"
+		[ "$status" -eq 64 ]
+		[[ "$stderr" == *"--batch takes a number from 1 to 200000"* ]]
+	done
+	[ "$(sql "SELECT count(*) FROM call")" -eq 0 ]
+	run --separate-stderr pull --batch 200000
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+}
