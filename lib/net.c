@@ -169,6 +169,7 @@ struct tls {
 	gnutls_session_t session;
 	gnutls_certificate_credentials_t cred;
 	int fd, timeout;
+	int no_system_ca; /* the system's CA store had no certificate in it */
 };
 
 static ssize_t tls_read(mailstream_low *s, void *buf, size_t count)
@@ -248,9 +249,15 @@ static int cert_refused(struct tls *t, const char *host)
 	int rc;
 
 	gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &why, 0);
-	rc = crm_error_set(CRM_UNAVAILABLE,
-			   "TLS: the certificate of %s is not trusted: %s (give --cafile, or --insecure)",
-			   host, why.data ? (const char *)why.data : "unknown reason");
+	if (t->no_system_ca)
+		rc = crm_error_set(CRM_UNAVAILABLE,
+				   "TLS: the certificate of %s cannot be checked: this system has no CA "
+				   "certificates (Debian: apt-get install ca-certificates), or give --cafile",
+				   host);
+	else
+		rc = crm_error_set(CRM_UNAVAILABLE,
+				   "TLS: the certificate of %s is not trusted: %s (give --cafile, or --insecure)",
+				   host, why.data ? (const char *)why.data : "unknown reason");
 	gnutls_free(why.data);
 	return rc;
 }
@@ -277,6 +284,7 @@ static int handshake(int fd, const char *host, const struct crm_net_opts *o, str
 	}
 	r = o->cafile ? gnutls_certificate_set_x509_trust_file(t->cred, o->cafile, GNUTLS_X509_FMT_PEM)
 		      : gnutls_certificate_set_x509_system_trust(t->cred);
+	t->no_system_ca = !o->cafile && r <= 0;
 	if (o->cafile && r <= 0) {
 		tls_drop(t);
 		return crm_error_set(CRM_CONFIG, "TLS: no certificate read from %s", o->cafile);

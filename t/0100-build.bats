@@ -64,3 +64,44 @@ commands="crm-admin crm-lead crm-task"
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"option --name: invalid UTF-8"* ]]
 }
+
+# The flags configure put into the Makefile for the libraries (*_CFLAGS and
+# *_LIBS of each pkg-config module, and LIBS).
+link_flags() {
+	sed -n 's/^\([A-Z]*_LIBS\|[A-Z]*_CFLAGS\|LIBS\) = //p' "$CRM_BUILDDIR/Makefile"
+}
+
+@test "the libraries' flags carry nothing of their own package builds (-specs=, -Wl,...)" {
+	run link_flags
+	[ "$status" -eq 0 ]
+	[[ "$output" == *-letpan* ]]
+	[[ "$output" == *-lgnutls* ]]
+	[[ "$output" != *-specs=* ]]
+	[[ "$output" != *-Wl,* ]]
+}
+
+@test "bootstrap installs, by its own name, the package of every library the link names" {
+	command -v dpkg-query >/dev/null || skip "not a Debian system: no dpkg-query"
+	pkgs=" $(sed -n '/^build_pkgs="/,/"$/p' "$CRM_SRCDIR/bootstrap" | tr -d '"' | sed 's/build_pkgs=//' | tr -s ' \t\n' ' ') "
+	for l in $(link_flags | tr ' ' '\n' | sed -n 's/^-l//p' | sort -u); do
+		case $l in c | m | pthread | dl | rt) continue ;; esac # the C library's own
+		file=$(gcc -print-file-name="lib$l.so")
+		[ -e "$file" ] || {
+			echo "-l$l: the compiler finds no lib$l.so"
+			return 1
+		}
+		# the link's own name (libz.so, from the -dev package), else the
+		# file it points to (libdb-5.3.so comes with the library itself)
+		file="$(readlink -f "$(dirname "$file")")/lib$l.so"
+		pkg=$(dpkg-query -S "$file" 2>/dev/null | sed 's/:.*//;q')
+		[ -n "$pkg" ] || pkg=$(dpkg-query -S "$(readlink -f "$file")" 2>/dev/null | sed 's/:.*//;q')
+		[ -n "$pkg" ] || {
+			echo "-l$l: $file belongs to no package"
+			return 1
+		}
+		[[ "$pkgs" == *" $pkg "* || "$pkgs" == *" ${pkg%:*} "* ]] || {
+			echo "-l$l comes from $pkg, which bootstrap does not name"
+			return 1
+		}
+	done
+}

@@ -11,6 +11,14 @@ load dovecot
 setup_file() {
 	# the last test checks the servers of the earlier ones
 	export BATS_NO_PARALLELIZE_WITHIN_FILE=true
+	# What curl trusts unless told otherwise: a certificate that signed
+	# nothing here, so that "not trusted" is curl's answer (exit 60)
+	# whether or not the machine has a system CA store (without one, curl
+	# would fail earlier, with exit 77).
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+		-subj "/CN=crm test: trusted by nobody" -keyout "$BATS_FILE_TMPDIR/unrelated.key" \
+		-out "$BATS_FILE_TMPDIR/unrelated.crt" 2>/dev/null
+	export CURL_CA_BUNDLE="$BATS_FILE_TMPDIR/unrelated.crt"
 }
 
 setup() {
