@@ -721,13 +721,19 @@ dovecot_stall() {
 	rm -f "$st/opened" "$st/release"
 	cp -p "$file" "$st/message"
 	printf '%s\n%s\n' "$path" "$base" >"$st/where"
-	mkfifo "$path/tmp/crm-stall.fifo" || return 1
-	chown --reference="$file" "$path/tmp/crm-stall.fifo"
-	chmod 600 "$path/tmp/crm-stall.fifo"
+	# The feeder opens the FIFO by a name of its own ($st/fifo, a hard
+	# link): the server may rename the message (new/ to cur/, a flag) before
+	# the feeder runs, and an open by the old name would then make a new,
+	# empty file there instead of waiting.
+	rm -f "$st/fifo"
+	mkfifo "$st/fifo" || return 1
+	chown --reference="$file" "$st/fifo"
+	chmod 600 "$st/fifo"
+	ln -f "$st/fifo" "$path/tmp/crm-stall.fifo" || return 1
 	mv -f "$path/tmp/crm-stall.fifo" "$file" || return 1
 	(
 		_dovecot_close_fds
-		exec 4>"$file" # blocks until the server opens the message
+		exec 4>"$st/fifo" # blocks until the server opens the message
 		: >"$st/opened"
 		while ! [ -e "$st/release" ]; do sleep 0.02; done
 		cat "$st/message" >&4
@@ -785,6 +791,6 @@ _dovecot_stall_cleanup() {
 				mv -f "$path/tmp/crm-stall.msg" "$f"
 		fi
 	done
-	rm -f "$st/feeder.pid" "$st/opened" "$st/release"
+	rm -f "$st/feeder.pid" "$st/opened" "$st/release" "$st/fifo"
 	return 0
 }
