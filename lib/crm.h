@@ -317,6 +317,7 @@ struct crm_message {
 	char *date;            /* ISO 8601 UTC from the Date header, or NULL */
 	char *text;            /* the body as UTF-8 text: text/plain, else HTML made readable */
 	int html_only;         /* text came from HTML */
+	char *warning;         /* what was read with a guess ("Date: no time zone, ..."), or NULL */
 	struct crm_header *headers;
 	size_t nheaders;
 	struct crm_attachment *attachments;
@@ -374,6 +375,9 @@ struct crm_mail_opts {
 	struct crm_mailrules *rules; /* NULL: crm_mailrules_load(NULL) */
 	void (*progress)(void *arg, unsigned long done, unsigned long total);
 	void *progress_arg;
+	/* A message taken with a guess (crm_message.warning): ref is its source ref. */
+	void (*warn)(void *arg, const char *ref, const char *warning);
+	void *warn_arg;
 };
 struct crm_mail_stats {
 	unsigned long messages, quarantined;

@@ -348,6 +348,8 @@ static int take(struct pull *p, const char *uid, const char *raw, size_t len, st
 		crm_message_free(m);
 		return rc;
 	}
+	if (m && m->warning && p->o->warn && strcmp(r->action, "duplicate") != 0)
+		p->o->warn(p->o->warn_arg, r->ref, m->warning);
 	crm_message_free(m);
 	if ((rc = record_uid(p, uid, r->ref)) || strcmp(r->action, "duplicate") == 0)
 		return rc;

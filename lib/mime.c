@@ -555,40 +555,254 @@ static int days_in(int y, int m)
 	return days[m - 1];
 }
 
-/* libetpan reads the fields but checks no range and keeps two-digit years. */
-static char *parse_date(const char *v, int *oom)
+/*
+ * The date is read here, not by libetpan: libetpan 1.9.4 takes "UT" and
+ * "UTC" for one minute east and "+03:00" for three minutes. The grammar is
+ * RFC 5322 section 3.3 with the obsolete forms of section 4.3: an optional
+ * weekday, comments and folding anywhere, two- and three-digit years,
+ * seconds optional, the zone names UT, GMT, EST ... PDT and the military
+ * letters; besides, what mailers write: "UTC", "+03:00", "+03", "GMT+3".
+ */
+struct date_scan {
+	const char *s;
+	int zone;         /* minutes east of UTC */
+	char bad[24];     /* the zone as written when it could not be read */
+	int no_zone;      /* there was none */
+};
+
+/* Skip white space and (nested, quoted) comments. */
+static void skip_cfws(const char **s)
 {
-	struct mailimf_date_time *d = NULL;
+	int depth = 0;
+
+	for (; **s; (*s)++) {
+		if (**s == '\\' && depth && (*s)[1])
+			(*s)++;
+		else if (**s == '(')
+			depth++;
+		else if (**s == ')' && depth)
+			depth--;
+		else if (!depth && !is_wsp(**s) && **s != '\r' && **s != '\n')
+			return;
+	}
+}
+
+/* From 1 to max digits at *s as a number; -1 when there is none. */
+static int digits(const char **s, int max, int *count)
+{
+	int v = 0, k = 0;
+
+	while (k < max && **s >= '0' && **s <= '9')
+		v = v * 10 + (*(*s)++ - '0'), k++;
+	if (count)
+		*count = k;
+	return k ? v : -1;
+}
+
+/* The ASCII letters at *s, lower case, into w (cut at size); their count. */
+static size_t letters(const char **s, char *w, size_t size)
+{
+	size_t k = 0;
+
+	while ((**s >= 'a' && **s <= 'z') || (**s >= 'A' && **s <= 'Z')) {
+		if (k + 1 < size)
+			w[k] = (char)lower((unsigned char)**s);
+		k++, (*s)++;
+	}
+	w[k < size ? k : size - 1] = '\0';
+	return k;
+}
+
+static int month_of(const char *w, size_t k)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	int i;
+
+	for (i = 0; k >= 3 && i < 12; i++)
+		if (!strncmp(w, months + 3 * i, 3))
+			return i + 1;
+	return 0;
+}
+
+static int is_day_name(const char *w, size_t k)
+{
+	static const char days[] = "montuewedthufrisatsun";
+	int i;
+
+	for (i = 0; k >= 3 && i < 7; i++)
+		if (!strncmp(w, days + 3 * i, 3))
+			return 1;
+	return 0;
+}
+
+/* "+0300", "+03:00", "+03", "-0130": minutes east into *z; 0 if none. */
+static int numeric_zone(const char **s, int *z)
+{
+	const char *p = *s + 1;
+	int sign = **s == '-' ? -1 : 1, hh, mm = 0, k;
+
+	if (**s != '+' && **s != '-')
+		return 0;
+	hh = digits(&p, 4, &k);
+	if (k == 4) {
+		mm = hh % 100, hh /= 100;
+	} else if (k >= 1 && k <= 2 && *p == ':') {
+		p++;
+		if ((mm = digits(&p, 2, &k)) < 0 || k != 2)
+			return 0;
+	} else if (k < 1 || k > 2) {
+		return 0;
+	}
+	if (hh > 23 || mm > 59)
+		return 0;
+	*z = sign * (hh * 60 + mm);
+	*s = p;
+	return 1;
+}
+
+/* A zone name: minutes east into *z; 0 when the name is not known. */
+static int named_zone(const char *w, size_t k, int *z)
+{
+	static const struct {
+		const char *name;
+		int east;
+	} names[] = {
+		{ "ut", 0 },	   { "utc", 0 },      { "gmt", 0 },	 { "z", 0 },
+		{ "est", -5 * 60 }, { "edt", -4 * 60 }, { "cst", -6 * 60 }, { "cdt", -5 * 60 },
+		{ "mst", -7 * 60 }, { "mdt", -6 * 60 }, { "pst", -8 * 60 }, { "pdt", -7 * 60 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(w, names[i].name)) {
+			*z = names[i].east;
+			return 1;
+		}
+	/* RFC 822 gave the military letters the wrong sign: RFC 5322 says
+	 * to take them all for -0000, a time in UTC with no zone known. */
+	if (k == 1 && *w != 'j') {
+		*z = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* The zone after the time; an unreadable or missing one is noted in d. */
+static void read_zone(struct date_scan *d)
+{
+	const char *start;
+	char w[16];
+	size_t k;
+
+	skip_cfws(&d->s);
+	start = d->s;
+	d->zone = 0;
+	if (numeric_zone(&d->s, &d->zone))
+		return;
+	k = letters(&d->s, w, sizeof w);
+	if (k && named_zone(w, k, &d->zone)) {
+		if (d->zone == 0 && (*d->s == '+' || *d->s == '-')) /* "GMT+03:00" */
+			numeric_zone(&d->s, &d->zone);
+		return;
+	}
+	d->zone = 0;
+	if (!*start) {
+		d->no_zone = 1;
+		return;
+	}
+	for (k = 0; k + 1 < sizeof d->bad && start[k] && !is_wsp(start[k]) &&
+		    (unsigned char)start[k] >= ' ' && (unsigned char)start[k] < 0x7f;
+	     k++)
+		d->bad[k] = start[k];
+	d->bad[k] = '\0';
+	if (!k)
+		d->no_zone = 1;
+}
+
+/* "[Thu,] 26 Nov 2026": day, month and year into tm; 0 when they are not. */
+static int read_day(struct date_scan *d, struct tm *tm)
+{
+	const char *p;
+	char w[16];
+	size_t k;
+	int nd, y;
+
+	skip_cfws(&d->s);
+	p = d->s;
+	if ((k = letters(&p, w, sizeof w)) && is_day_name(w, k)) {
+		d->s = p;
+		skip_cfws(&d->s);
+		if (*d->s == ',')
+			d->s++;
+		skip_cfws(&d->s);
+	}
+	if ((tm->tm_mday = digits(&d->s, 2, NULL)) < 1)
+		return 0;
+	skip_cfws(&d->s);
+	k = letters(&d->s, w, sizeof w);
+	if (!(tm->tm_mon = month_of(w, k)))
+		return 0;
+	skip_cfws(&d->s);
+	if ((y = digits(&d->s, 4, &nd)) < 0 || nd < 2)
+		return 0;
+	y += nd == 2 ? (y < 50 ? 2000 : 1900) : nd == 3 ? 1900 : 0;
+	tm->tm_year = y;
+	return tm->tm_mday <= days_in(y, tm->tm_mon);
+}
+
+/* "14:35[:28]" into tm; 0 when it is not a time of day. */
+static int read_time(struct date_scan *d, struct tm *tm)
+{
+	skip_cfws(&d->s);
+	if ((tm->tm_hour = digits(&d->s, 2, NULL)) < 0 || tm->tm_hour > 23)
+		return 0;
+	skip_cfws(&d->s);
+	if (*d->s++ != ':')
+		return 0;
+	skip_cfws(&d->s);
+	if ((tm->tm_min = digits(&d->s, 2, NULL)) < 0 || tm->tm_min > 59)
+		return 0;
+	skip_cfws(&d->s);
+	tm->tm_sec = 0;
+	if (*d->s == ':') {
+		d->s++;
+		skip_cfws(&d->s);
+		if ((tm->tm_sec = digits(&d->s, 2, NULL)) < 0 || tm->tm_sec > 60)
+			return 0;
+	}
+	return 1;
+}
+
+/* The Date value as ISO 8601 UTC, or NULL when it is no date; a zone that
+ * cannot be read is taken as UTC and said in *warning. */
+static char *parse_date(const char *v, char **warning, int *oom)
+{
+	struct date_scan d;
+	struct buf w = { 0 };
 	char iso[CRM_TIME_LEN];
 	struct tm tm;
-	size_t i = 0;
-	time_t t;
-	int y, z, ok;
 
-	if (mailimf_date_time_parse(v, strlen(v), &i, &d) != MAILIMF_NO_ERROR)
-		return NULL;
-	y = d->dt_year;
-	if (y < 50)
-		y += 2000; /* RFC 5322 obsolete years */
-	else if (y < 1000)
-		y += 1900;
-	z = d->dt_zone;
-	ok = y <= 9999 && d->dt_month >= 1 && d->dt_month <= 12 && d->dt_day >= 1 &&
-	     d->dt_day <= days_in(y, d->dt_month) && d->dt_hour >= 0 && d->dt_hour <= 23 &&
-	     d->dt_min >= 0 && d->dt_min <= 59 && d->dt_sec >= 0 && d->dt_sec <= 60 &&
-	     z > -2400 && z < 2400 && z % 100 < 60 && z % 100 > -60;
+	memset(&d, 0, sizeof d);
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = d->dt_month - 1;
-	tm.tm_mday = d->dt_day;
-	tm.tm_hour = d->dt_hour;
-	tm.tm_min = d->dt_min;
-	tm.tm_sec = d->dt_sec;
-	mailimf_date_time_free(d);
-	if (!ok)
+	d.s = v;
+	if (!read_day(&d, &tm) || !read_time(&d, &tm))
 		return NULL;
-	t = timegm(&tm) - ((z / 100) * 3600 + (z % 100) * 60);
-	crm_time_format(t, iso);
+	read_zone(&d);
+	if (!*warning && (d.no_zone || d.bad[0])) {
+		buf_adds(&w, "Date: ");
+		if (d.no_zone) {
+			buf_adds(&w, "no time zone");
+		} else {
+			buf_adds(&w, "unknown time zone \"");
+			buf_adds(&w, d.bad);
+			buf_addc(&w, '"');
+		}
+		buf_adds(&w, ", the time is taken as UTC");
+		*warning = buf_take(&w, oom);
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	crm_time_format(timegm(&tm) - (time_t)d.zone * 60, iso);
 	return dup_n(iso, strlen(iso), oom);
 }
 
@@ -610,7 +824,7 @@ static void take_field(struct parse *p, const char *name, const char *raw, const
 	else if (!ascii_casecmp(name, "Subject") && !m->subject)
 		m->subject = dup_n(value, strlen(value), &p->oom);
 	else if (!ascii_casecmp(name, "Date") && !m->date)
-		m->date = parse_date(raw, &p->oom);
+		m->date = parse_date(raw, &m->warning, &p->oom);
 }
 
 /* ---- the header block */
@@ -1652,6 +1866,7 @@ void crm_message_free(struct crm_message *m)
 	free(m->reply_to_addr);
 	free(m->subject);
 	free(m->date);
+	free(m->warning);
 	free(m->text);
 	for (i = 0; i < m->nheaders; i++) {
 		free(m->headers[i].name);

@@ -111,6 +111,19 @@ deliver() {
 	[ "$(sql "SELECT count(*) FROM mail_seen WHERE action = 'skipped-autoreply' AND reason IS NOT NULL")" -eq 2 ]
 }
 
+@test "dates in any RFC 5322 zone are stored in UTC; an unreadable zone is taken as UTC with a warning" {
+	printf 'From: a@ex.ru\r\nSubject: UT\r\nMessage-ID: <d1@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 UT\r\n\r\nx\r\n' | deliver 1.d1
+	printf 'From: b@ex.ru\r\nSubject: colon\r\nMessage-ID: <d2@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 +03:00\r\n\r\nx\r\n' | deliver 2.d2
+	printf 'From: c@ex.ru\r\nSubject: EST\r\nMessage-ID: <d3@ex.ru>\r\nDate: 25 Nov 26 14:35 EST\r\n\r\nx\r\n' | deliver 3.d3
+	printf 'From: d@ex.ru\r\nSubject: MSK\r\nMessage-ID: <d4@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 MSK\r\n\r\nx\r\n' | deliver 4.d4
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT group_concat(subject || '=' || received, ' ') FROM (SELECT * FROM request ORDER BY subject)")" = \
+		"EST=2026-11-25T19:35:00Z MSK=2026-11-25T14:35:28Z UT=2026-11-25T14:35:28Z colon=2026-11-25T11:35:28Z" ]
+	[[ "$stderr" == *'crm-mailpull: warning: <d4@ex.ru>: Date: unknown time zone "MSK", the time is taken as UTC'* ]]
+	[ "$(grep -c warning <<<"$stderr")" -eq 1 ]
+}
+
 @test "a message without Message-ID is kept once by the hash of its bytes" {
 	printf 'From: x@ex.ru\r\nSubject: Без идентификатора\r\n\r\nТекст.\r\n' | deliver 1.noid
 	run --separate-stderr crm-mailpull "maildir:$MD"

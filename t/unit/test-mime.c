@@ -752,24 +752,74 @@ static void test_odd(void)
 static void test_fields(void)
 {
 	static const struct {
-		const char *date, *want;
+		const char *date, *want, *warning;
 	} dates[] = {
-		{ "Mon, 20 Mar 17 05:12:54 GMT", "2017-03-20T05:12:54Z" },
-		{ "20 Mar 1999 23:30 -0130", "1999-03-21T01:00:00Z" },
-		{ "Mon, 32 Mar 2017 05:12:54 +0000", NULL },
-		{ "Mon, 20 Mar 2017 25:12:54 +0000", NULL },
-		{ "2017-03-20 05:12:54", NULL },
+		{ "Mon, 20 Mar 17 05:12:54 GMT", "2017-03-20T05:12:54Z", NULL },
+		{ "20 Mar 1999 23:30 -0130", "1999-03-21T01:00:00Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 UT", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 UTC", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 GMT", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 +0000", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 -0000", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 +03:00", "2026-11-26T11:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 +0300 (MSK)", "2026-11-26T11:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 +03", "2026-11-26T11:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 GMT+03:00", "2026-11-26T11:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 -05:30", "2026-11-26T20:05:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 EST", "2026-11-26T19:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 EDT", "2026-11-26T18:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 CST", "2026-11-26T20:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 CDT", "2026-11-26T19:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 MST", "2026-11-26T21:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 MDT", "2026-11-26T20:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 PST", "2026-11-26T22:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 pdt", "2026-11-26T21:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 Z", "2026-11-26T14:35:28Z", NULL },
+		/* RFC 5322 4.3: the other military letters are -0000 */
+		{ "Thu, 26 Nov 2026 14:35:28 A", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 Y", "2026-11-26T14:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28", "2026-11-26T14:35:28Z",
+		  "Date: no time zone, the time is taken as UTC" },
+		{ "Thu, 26 Nov 2026 14:35:28 MSK", "2026-11-26T14:35:28Z",
+		  "Date: unknown time zone \"MSK\", the time is taken as UTC" },
+		{ "Thu, 26 Nov 2026 14:35:28 +9900", "2026-11-26T14:35:28Z",
+		  "Date: unknown time zone \"+9900\", the time is taken as UTC" },
+		{ "26 Nov 2026 14:35:28 +0300", "2026-11-26T11:35:28Z", NULL },
+		{ "Thursday, 26 November 2026 14:35 +0300", "2026-11-26T11:35:00Z", NULL },
+		{ "Tue 24 Nov 2026 14:35:28 +0300", "2026-11-24T11:35:28Z", NULL },
+		{ "Thu, 6 Nov 2026 4:05:28 +0300", "2026-11-06T01:05:28Z", NULL },
+		{ "Thu, 26 Nov 26 14:35:28 +0300", "2026-11-26T11:35:28Z", NULL },
+		{ "Fri, 26 Nov 99 14:35:28 +0300", "1999-11-26T11:35:28Z", NULL },
+		{ "Fri, 26 Nov 099 14:35:28 +0300", "1999-11-26T11:35:28Z", NULL },
+		{ "(sent) Thu (day), 26 (d) Nov (m) 2026 (y) 14 : 35 : 28 (t) +0300 (z)",
+		  "2026-11-26T11:35:28Z", NULL },
+		{ "Thu, 26 Nov 2026 14:35:28 +0300 (MSK (Moscow\\) time))",
+		  "2026-11-26T11:35:28Z", NULL },
+		{ "Sat, 31 Dec 2016 23:59:60 +0000", "2017-01-01T00:00:00Z", NULL },
+		{ "Thu, 29 Feb 2024 10:00:00 +0000", "2024-02-29T10:00:00Z", NULL },
+		{ "Fri, 29 Feb 2026 10:00:00 +0000", NULL, NULL },
+		{ "Mon, 32 Mar 2017 05:12:54 +0000", NULL, NULL },
+		{ "Mon, 20 Mar 2017 25:12:54 +0000", NULL, NULL },
+		{ "Mon, 20 Foo 2017 05:12:54 +0000", NULL, NULL },
+		{ "2017-03-20 05:12:54", NULL, NULL },
 	};
 	struct crm_message *m;
-	char raw[256];
+	char raw[256], name[300];
 	size_t i;
 
 	for (i = 0; i < sizeof dates / sizeof *dates; i++) {
 		snprintf(raw, sizeof raw, "Date: %s\n\n", dates[i].date);
-		if ((m = parse_s(raw, dates[i].date)) != NULL)
+		if ((m = parse_s(raw, dates[i].date)) != NULL) {
 			tap_is(m->date, dates[i].want, dates[i].date);
+			snprintf(name, sizeof name, "%s: warning", dates[i].date);
+			tap_is(m->warning, dates[i].warning, name);
+		}
 		crm_message_free(m);
 	}
+	m = parse_s("Date: Thu,\r\n 26 Nov 2026\r\n\t14:35:28 +0300\r\n\r\n", "folded Date");
+	if (m)
+		tap_is(m->date, "2026-11-26T11:35:28Z", "folded Date: read across the folds");
+	crm_message_free(m);
 	m = parse_s("From: MAILER-DAEMON (Mail Delivery System)\nSubject: x\n\n", "bare MAILER-DAEMON");
 	if (m) {
 		tap_is(m->from_addr, "mailer-daemon", "bare MAILER-DAEMON: address");
