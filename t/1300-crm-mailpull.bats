@@ -124,6 +124,15 @@ deliver() {
 	[ "$(grep -c warning <<<"$stderr")" -eq 1 ]
 }
 
+@test "blank lines before the headers, raw koi8-r headers and the old comment name still make a lead" {
+	printf '\r\n \t\r\nFrom: ivan.petrov@zavod.ru (\xe9\xd7\xc1\xce \xf0\xc5\xd4\xd2\xcf\xd7)\r\nSubject: \xfa\xc1\xd1\xd7\xcb\xc1\r\nMessage-ID: <b1@zavod.ru>\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\n\xfa\xc4\xd2\xc1\xd7\xd3\xd4\xd7\xd5\xca\xd4\xc5\r\n' | deliver 1.b1
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(sql "SELECT subject || '|' || email FROM request")" = "Заявка|ivan.petrov@zavod.ru" ]
+	[ "$(sql "SELECT name FROM contact")" = "Иван Петров" ]
+}
+
 @test "a message without Message-ID is kept once by the hash of its bytes" {
 	printf 'From: x@ex.ru\r\nSubject: Без идентификатора\r\n\r\nТекст.\r\n' | deliver 1.noid
 	run --separate-stderr crm-mailpull "maildir:$MD"

@@ -301,7 +301,7 @@ static void test_bounce(void)
 		return;
 	tap_is(crm_message_automatic(m), "From: mailer-daemon", "bounce: recognised");
 	tap_is(m->from_addr, "mailer-daemon@mx.example-crm.ru", "bounce: From address");
-	tap_ok(m->from_name == NULL, "bounce: a comment is no display name");
+	tap_is(m->from_name, "Mail Delivery System", "bounce: the old comment form gives the name");
 	tap_ok(starts(m->text, "This is the mail system at host mx.example-crm.ru.\n"),
 	       "bounce: text is the notification");
 	tap_ok(!contains(m->text, "Reporting-MTA") && !contains(m->text, "Здравствуйте"),
@@ -844,6 +844,143 @@ static void test_fields(void)
 	crm_message_free(m);
 }
 
+/* ---- raw 8-bit headers, unreadable encoded words, names in comments */
+
+static void test_8bit_headers(void)
+{
+	struct crm_message *m;
+
+	/* "Иван Петров" in koi8-r, the text part saying so */
+	m = parse_s("From: \xe9\xd7\xc1\xce \xf0\xc5\xd4\xd2\xcf\xd7 <ivan@zavod.ru>\n"
+		    "Subject: \xfa\xc1\xd1\xd7\xcb\xc1\n"
+		    "Content-Type: text/plain; charset=koi8-r\n\n\xfa\xc4\xd2\xc1\xd7\xd3\xd4\xd7\xd5\xca\xd4\xc5\n",
+		    "koi8-r headers");
+	if (m) {
+		tap_is(m->from_name, "Иван Петров", "koi8-r headers: From name in the body's charset");
+		tap_is(m->subject, "Заявка", "koi8-r headers: Subject in the body's charset");
+		tap_is(crm_message_header(m, "Subject"), "Заявка", "koi8-r headers: the header list too");
+	}
+	crm_message_free(m);
+
+	m = parse_s("Subject: \xfa\xc1\xd1\xd7\xcb\xc1\nMIME-Version: 1.0\n"
+		    "Content-Type: multipart/alternative; boundary=\"b\"\n\n"
+		    "--b\nContent-Type: text/plain; charset=\"KOI8-R\"\n\n\xfa\xc4\xd2\xc1\xd7\xd3\xd4\xd7\xd5\xca\xd4\xc5\n"
+		    "--b\nContent-Type: text/html; charset=koi8-r\n\n<p>x</p>\n--b--\n",
+		    "koi8-r in a multipart");
+	if (m)
+		tap_is(m->subject, "Заявка", "koi8-r in a multipart: the text part's charset");
+	crm_message_free(m);
+
+	m = parse_s("Subject: \xcf\xf0\xe8\xe2\xe5\xf2\nContent-Type: text/plain; charset=utf-8\n\nok\n",
+		    "windows-1251 header, UTF-8 body");
+	if (m)
+		tap_is(m->subject, "Привет", "windows-1251 header, UTF-8 body: windows-1251");
+	crm_message_free(m);
+
+	/* "Картинка" in UTF-8, cut in its last character by the mailer */
+	m = parse_s("Subject: \xd0\x9a\xd0\xb0\xd1\x80\xd1\x82\xd0\xb8\xd0\xbd\xd0\xba\xd0\n"
+		    "Content-Type: text/plain; charset=windows-1251\n\nx\n",
+		    "UTF-8 header cut at its end");
+	if (m)
+		tap_is(m->subject, "Картинк\xef\xbf\xbd", "UTF-8 cut at its end: U+FFFD for the cut character");
+	crm_message_free(m);
+
+	m = parse_s("Subject: \xd0\x9a\xd0\xb0\xd1 \xd0\xbd\xd0\xb0 2026 \xe2\x80\n\nx\n",
+		    "UTF-8 header cut twice");
+	if (m)
+		tap_is(m->subject, "Ка\xef\xbf\xbd на 2026 \xef\xbf\xbd",
+		       "UTF-8 cut twice: one U+FFFD for each, the rest UTF-8");
+	crm_message_free(m);
+
+	/* "Сёмин" in windows-1251 holds "\xd1\xb8", which is a UTF-8 character */
+	m = parse_s("From: \xd1\xb8\xec\xe8\xed <s@x.ru>\n\nx\n", "windows-1251 that looks like UTF-8 once");
+	if (m)
+		tap_is(m->from_name, "Сёмин", "windows-1251 with one UTF-8-like pair stays windows-1251");
+	crm_message_free(m);
+
+	m = parse_s("From: =?utf-8?B?0JjQ!!!stCw0L0=?= <ivan@x.ru>\n"
+		    "Subject: =?utf-8?B?0JjQ*stCw?= and =?utf-8?B?0JjQstCw0L0=?=\n\nx\n",
+		    "invalid base64 in encoded words");
+	if (m) {
+		tap_ok(m->from_name == NULL, "invalid base64: no name rather than a garbage one");
+		tap_is(m->from_addr, "ivan@x.ru", "invalid base64: the address stays");
+		tap_is(m->subject, "=?utf-8?B?0JjQ*stCw?= and Иван",
+		       "invalid base64: the word kept as written, the good one decoded");
+	}
+	crm_message_free(m);
+
+	m = parse_s("Subject: =?utf-8?B?0JjQstCw0?= =?utf-8?B?0JjQstCw0L0?=\n\nx\n",
+		    "base64 length");
+	if (m)
+		tap_is(m->subject, "=?utf-8?B?0JjQstCw0?= Иван",
+		       "base64 of a length no base64 has is kept; unpadded is read");
+	crm_message_free(m);
+}
+
+static void test_comment_names(void)
+{
+	static const struct {
+		const char *from, *name, *addr;
+	} t[] = {
+		{ "ivan.petrov@zavod.ru (Иван Петров)", "Иван Петров", "ivan.petrov@zavod.ru" },
+		{ "ivan.petrov@zavod.ru (=?utf-8?B?0JjQstCw0L0=?= Petrov)", "Иван Petrov",
+		  "ivan.petrov@zavod.ru" },
+		{ "ivan@zavod.ru (Ivan (sales) Petrov)", "Ivan (sales) Petrov", "ivan@zavod.ru" },
+		{ "ivan@zavod.ru (Ivan \\) Petrov)", "Ivan ) Petrov", "ivan@zavod.ru" },
+		{ "Иван <ivan@zavod.ru> (work)", "Иван", "ivan@zavod.ru" },
+		{ "ivan@zavod.ru ()", NULL, "ivan@zavod.ru" },
+		{ "ivan@zavod.ru, petr@zavod.ru (Пётр)", NULL, "ivan@zavod.ru" },
+		{ "ivan@zavod.ru (=?utf-8?B?0Jj!!!?=)", NULL, "ivan@zavod.ru" },
+	};
+	struct crm_message *m;
+	char raw[512], name[600];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		snprintf(raw, sizeof raw, "From: %s\n\nx\n", t[i].from);
+		if ((m = parse_s(raw, t[i].from)) != NULL) {
+			snprintf(name, sizeof name, "From: %s: name", t[i].from);
+			tap_is(m->from_name, t[i].name, name);
+			snprintf(name, sizeof name, "From: %s: address", t[i].from);
+			tap_is(m->from_addr, t[i].addr, name);
+		}
+		crm_message_free(m);
+	}
+	m = parse_s("From: \xe8\xe2\xe0\xed@x.ru (\xc8\xe2\xe0\xed)\n\nx\n", "8-bit comment name");
+	if (m)
+		tap_is(m->from_name, "Иван", "8-bit comment name: windows-1251");
+	crm_message_free(m);
+}
+
+static void test_leading_blank(void)
+{
+	static const struct {
+		const char *raw, *what;
+	} t[] = {
+		{ "\nFrom: ivan@x.ru\nSubject: Заявка\n\nтекст\n", "a blank first line" },
+		{ "\r\n\r\nFrom: ivan@x.ru\r\nSubject: Заявка\r\n\r\nтекст\r\n", "two CRLF blank lines" },
+		{ " \t \nFrom: ivan@x.ru\nSubject: Заявка\n\nтекст\n", "a first line of white space" },
+		{ "\nFrom ivan@x.ru Thu Nov 26 14:57:01 2026\nFrom: ivan@x.ru\nSubject: Заявка\n\nтекст\n",
+		  "a blank line before the mbox From_ line" },
+	};
+	struct crm_message *m;
+	char name[300];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		if ((m = parse_s(t[i].raw, t[i].what)) == NULL)
+			continue;
+		snprintf(name, sizeof name, "%s: headers", t[i].what);
+		tap_ok(m->nheaders == 2 && m->subject && !strcmp(m->subject, "Заявка") &&
+			       m->from_addr && !strcmp(m->from_addr, "ivan@x.ru"),
+		       name);
+		snprintf(name, sizeof name, "%s: body", t[i].what);
+		tap_is(m->text, "текст\n", name);
+		crm_message_free(m);
+	}
+	tap_ok(crm_message_parse("\n\n  \n", 4, &m) == CRM_DATAERR, "blank lines alone: no headers");
+}
+
 /* ---- machines */
 
 static void automatic(const char *headers, const char *want)
@@ -967,6 +1104,9 @@ int main(int argc, char **argv)
 	test_deep();
 	test_odd();
 	test_fields();
+	test_8bit_headers();
+	test_comment_names();
+	test_leading_blank();
 	test_automatic();
 	test_hash();
 	return tap_done();
