@@ -354,8 +354,13 @@ struct crm_mailrules;
  * (CRM_DATADIR/mailrules) and then the user's ($XDG_CONFIG_HOME/crm/mailrules)
  * if it exists, whose rules come first. A bad line fails naming it. */
 int crm_mailrules_load(const char *path, struct crm_mailrules **out);
-/* The parser of the first rule that matches m ("free" when none does). */
+/* The parser of the first rule that matches m ("free" when none does);
+ * "skip" says a machine sent it, and it is no request. */
 const char *crm_mailrules_match(const struct crm_mailrules *r, const struct crm_message *m);
+/* The same, and *rule the matching rule's "FIELD PATTERN" as written (NULL
+ * when none matched), which lives as long as r. */
+const char *crm_mailrules_pick(const struct crm_mailrules *r, const struct crm_message *m,
+			       const char **rule);
 void crm_mailrules_free(struct crm_mailrules *r);
 
 /* ---- mail.c: e-mail intake (crm-mailpull) */

@@ -133,6 +133,21 @@ deliver() {
 	[ "$(sql "SELECT name FROM contact")" = "Иван Петров" ]
 }
 
+@test "machines without Auto-Submitted are skipped: auto reply subjects, post_master bounces, SES, ARF, list managers, From: <>" {
+	for f in "$FIXTURES"/mail/auto/*.eml; do
+		cp "$f" "$MD/new/$(basename "$f" .eml)"
+	done
+	cp "$FIXTURES/mail/free/postmaster-human.eml" "$MD/new/postmaster-human"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $2 == "skipped-autoreply"' <<<"$output" | wc -l)" -eq "$(ls "$FIXTURES"/mail/auto/*.eml | wc -l)" ]
+	[ "$(awk -F'\t' '$1 ~ /amazonses/ { print $5 "|" $6 }' <<<"$output")" = \
+		'skip|mailrules: From @(sns\\.amazonaws\\.com|([a-z0-9-]+\\.)*amazonses\\.com)>?$' ]
+	# A person may write from postmaster@: without a bounce's signs it is a letter.
+	[ "$(sql "SELECT r.email || '|' || c.name FROM request r JOIN contact c ON c.party_id = r.party_id")" = \
+		"postmaster@teplo-nord.example|Bob Kovalenko" ]
+}
+
 @test "a message without Message-ID is kept once by the hash of its bytes" {
 	printf 'From: x@ex.ru\r\nSubject: Без идентификатора\r\n\r\nТекст.\r\n' | deliver 1.noid
 	run --separate-stderr crm-mailpull "maildir:$MD"

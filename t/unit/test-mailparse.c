@@ -479,6 +479,31 @@ static int load_text(const char *text, struct crm_mailrules **r, char *path,
 	return crm_mailrules_load(path, r);
 }
 
+/* The built-in skip rules: machines that carry no sign of their own. */
+static void test_skip_rules(const struct crm_mailrules *r)
+{
+	struct crm_message *m = load("auto/ses-notification.eml"), n;
+	const char *rule;
+
+	tap_ok(m != NULL, "SES notification: parsed by mime");
+	if (m) {
+		tap_is(crm_mailrules_pick(r, m, &rule), "skip", "SES notification: skipped by the rules");
+		tap_is(rule, "From @(sns\\.amazonaws\\.com|([a-z0-9-]+\\.)*amazonses\\.com)>?$",
+		       "SES notification: the rule is told");
+	}
+	crm_message_free(m);
+	tap_is(crm_mailrules_match(r, msg(&n, "Bounce", "MAILER-DAEMON@eu-west-1.amazonses.com", "")),
+	       "skip", "SES: any amazonses.com sender");
+	tap_is(crm_mailrules_match(r, msg(&n, "x", "a@b.ru",
+					  "{\"notificationType\":\"Complaint\",\"complaint\":{}}\n")),
+	       "skip", "SES: the JSON of a notification forwarded by hand");
+	tap_is(crm_mailrules_match(r, msg(&n, "x", "Ivan <ivan@amazonses.com.evil.ru>", "")),
+	       "free", "SES: not a look-alike domain");
+	tap_is(crm_mailrules_pick(r, msg(&n, "Письмо", "a@b.ru", ""), &rule), "free",
+	       "a letter is not skipped");
+	tap_is(rule, "*", "the last rule is told too");
+}
+
 static void test_rules_match(void)
 {
 	struct crm_mailrules *r;
@@ -580,7 +605,7 @@ static void bad_rules(const char *text, int line, const char *reason)
 static void test_rules_bad(void)
 {
 	bad_rules("# ok\nform Subject a\nforms Subject b\n", 3,
-		  "unknown parser \"forms\" (form, jivo or free)");
+		  "unknown parser \"forms\" (form, jivo, free or skip)");
 	bad_rules("form Subject (unclosed\n", 1, "bad pattern \"(unclosed\": ");
 	bad_rules("\n\nform Subject   \n", 3, "no pattern after \"Subject\"");
 	bad_rules("jivo\n", 1, "no field after \"jivo\"");
@@ -720,6 +745,7 @@ int main(void)
 	test_forms(rules);
 	test_jivo(rules);
 	test_free(rules);
+	test_skip_rules(rules);
 	crm_mailrules_free(rules);
 	test_form_labels();
 	test_free_layout();
