@@ -148,6 +148,26 @@ deliver() {
 		"postmaster@teplo-nord.example|Bob Kovalenko" ]
 }
 
+@test "public mail domains, from the freemail data file and the user's, are no company; a missing data file is 78" {
+	letter f1@ex.ru 'Li Wei <li.wei@yahoo.com.hk>' 'Pumps' 'Need a pump.' | deliver 1.f1
+	letter f2@ex.ru 'Olga <olga@bigmir.net>' 'Насос' 'Нужен насос.' | deliver 2.f2
+	letter f3@ex.ru 'Petr <petr@our-staff-mail.example>' 'Насос' 'Нужен насос.' | deliver 3.f3
+	letter f4@ex.ru 'Ivan <ivan@zavod.ru>' 'Насос' 'Нужен насос.' | deliver 4.f4
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	printf '# ours\nOur-Staff-Mail.example\n' > "$XDG_CONFIG_HOME/crm/freemail"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT group_concat(email || '=' || coalesce(company, ''), ' ') FROM (SELECT * FROM request ORDER BY id)")" = \
+		"li.wei@yahoo.com.hk= olga@bigmir.net= petr@our-staff-mail.example= ivan@zavod.ru=zavod.ru" ]
+	mkdir "$BATS_TEST_TMPDIR/share"
+	cp "$CRM_DATADIR/mailrules" "$BATS_TEST_TMPDIR/share/"
+	letter f5@ex.ru 'Anna <anna@gmail.com>' 'Насос' 'Нужен насос.' | deliver 5.f5
+	CRM_DATADIR="$BATS_TEST_TMPDIR/share" run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"$BATS_TEST_TMPDIR/share/freemail: No such file or directory"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 4 ]
+}
+
 @test "a message without Message-ID is kept once by the hash of its bytes" {
 	printf 'From: x@ex.ru\r\nSubject: Без идентификатора\r\n\r\nТекст.\r\n' | deliver 1.noid
 	run --separate-stderr crm-mailpull "maildir:$MD"
