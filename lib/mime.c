@@ -748,6 +748,7 @@ struct date_scan {
 	int zone;         /* minutes east of UTC */
 	char bad[24];     /* the zone as written when it could not be read */
 	int no_zone;      /* there was none */
+	int military;     /* a military letter other than Z */
 };
 
 /* Skip white space and (nested, quoted) comments. */
@@ -858,12 +859,6 @@ static int named_zone(const char *w, size_t k, int *z)
 			*z = names[i].east;
 			return 1;
 		}
-	/* RFC 822 gave the military letters the wrong sign: RFC 5322 says
-	 * to take them all for -0000, a time in UTC with no zone known. */
-	if (k == 1 && *w != 'j') {
-		*z = 0;
-		return 1;
-	}
 	return 0;
 }
 
@@ -880,6 +875,12 @@ static void read_zone(struct date_scan *d)
 	if (numeric_zone(&d->s, &d->zone))
 		return;
 	k = letters(&d->s, w, sizeof w);
+	/* RFC 822 gave the military letters the wrong sign: RFC 5322 says to
+	 * take them all for -0000, UTC with the local zone not known. */
+	if (k == 1 && *w != 'j' && *w != 'z') {
+		d->military = *start;
+		return;
+	}
 	if (k && named_zone(w, k, &d->zone)) {
 		if (d->zone == 0 && (*d->s == '+' || *d->s == '-')) /* "GMT+03:00" */
 			numeric_zone(&d->s, &d->zone);
@@ -968,10 +969,14 @@ static char *parse_date(const char *v, char **warning, int *oom)
 	if (!read_day(&d, &tm) || !read_time(&d, &tm))
 		return NULL;
 	read_zone(&d);
-	if (!*warning && (d.no_zone || d.bad[0])) {
+	if (!*warning && (d.no_zone || d.bad[0] || d.military)) {
 		buf_adds(&w, "Date: ");
 		if (d.no_zone) {
 			buf_adds(&w, "no time zone");
+		} else if (d.military) {
+			buf_adds(&w, "military time zone \"");
+			buf_addc(&w, (char)d.military);
+			buf_adds(&w, "\" (RFC 5322: no zone known)");
 		} else {
 			buf_adds(&w, "unknown time zone \"");
 			buf_adds(&w, d.bad);
