@@ -45,6 +45,13 @@ static void progress(void *arg, unsigned long done, unsigned long total)
 		fputc('\n', stderr);
 }
 
+static void warn(void *arg, const char *ref, const char *warning)
+{
+	struct cli *c = arg;
+
+	fprintf(stderr, "%s: warning: %s: %s\n", c->prog, ref, warning);
+}
+
 /* Options given on the command line win over the account's. */
 static int account_opts(struct cli *c, const char *arg, struct crm_account *a,
 			struct crm_mail_opts *o)
@@ -116,6 +123,8 @@ static int run(struct cli *c, int argc, char **argv)
 	if (c->opt[O_RULES] && (rc = crm_mailrules_load(c->opt[O_RULES], &rules)))
 		return cli_fail(c, rc);
 	o.rules = rules;
+	o.warn = warn;
+	o.warn_arg = c;
 	if (isatty(STDERR_FILENO)) {
 		o.progress = progress;
 		o.progress_arg = c;

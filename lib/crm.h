@@ -317,6 +317,7 @@ struct crm_message {
 	char *date;            /* ISO 8601 UTC from the Date header, or NULL */
 	char *text;            /* the body as UTF-8 text: text/plain, else HTML made readable */
 	int html_only;         /* text came from HTML */
+	char *warning;         /* what was read with a guess ("Date: no time zone, ..."), or NULL */
 	struct crm_header *headers;
 	size_t nheaders;
 	struct crm_attachment *attachments;
@@ -353,8 +354,13 @@ struct crm_mailrules;
  * (CRM_DATADIR/mailrules) and then the user's ($XDG_CONFIG_HOME/crm/mailrules)
  * if it exists, whose rules come first. A bad line fails naming it. */
 int crm_mailrules_load(const char *path, struct crm_mailrules **out);
-/* The parser of the first rule that matches m ("free" when none does). */
+/* The parser of the first rule that matches m ("free" when none does);
+ * "skip" says a machine sent it, and it is no request. */
 const char *crm_mailrules_match(const struct crm_mailrules *r, const struct crm_message *m);
+/* The same, and *rule the matching rule's "FIELD PATTERN" as written (NULL
+ * when none matched), which lives as long as r. */
+const char *crm_mailrules_pick(const struct crm_mailrules *r, const struct crm_message *m,
+			       const char **rule);
 void crm_mailrules_free(struct crm_mailrules *r);
 
 /* ---- mail.c: e-mail intake (crm-mailpull) */
@@ -374,6 +380,9 @@ struct crm_mail_opts {
 	struct crm_mailrules *rules; /* NULL: crm_mailrules_load(NULL) */
 	void (*progress)(void *arg, unsigned long done, unsigned long total);
 	void *progress_arg;
+	/* A message taken with a guess (crm_message.warning): ref is its source ref. */
+	void (*warn)(void *arg, const char *ref, const char *warning);
+	void *warn_arg;
 };
 struct crm_mail_stats {
 	unsigned long messages, quarantined;

@@ -272,7 +272,8 @@ static int to_request(struct pull *p, const struct crm_message *m, const char *r
 	char *body = NULL;
 	int rc;
 
-	r->parser = crm_mailrules_match(p->rules, m);
+	if (!r->parser)
+		r->parser = crm_mailrules_match(p->rules, m);
 	if ((rc = crm_mailparse(r->parser, m, &s)))
 		return rc;
 	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
@@ -317,6 +318,19 @@ static int to_request_once(struct pull *p, const struct crm_message *m, const ch
 	return rc;
 }
 
+/* Why the rules say a machine sent m (a "skip" rule matched), or NULL;
+ * the parser they pick is kept in r either way. */
+static const char *skip_rule(struct pull *p, const struct crm_message *m, struct outcome *r)
+{
+	const char *rule;
+
+	r->parser = crm_mailrules_pick(p->rules, m, &rule);
+	if (strcmp(r->parser, "skip") != 0)
+		return NULL;
+	snprintf(r->reason, sizeof r->reason, "mailrules: %s", rule ? rule : "*");
+	return r->reason;
+}
+
 /* Decide what the message is, inside the open transaction. */
 static int take(struct pull *p, const char *uid, const char *raw, size_t len, struct outcome *r)
 {
@@ -338,8 +352,9 @@ static int take(struct pull *p, const char *uid, const char *raw, size_t len, st
 	} else if (rc != CRM_OK) {
 		snprintf(r->reason, sizeof r->reason, "%s", crm_error_message());
 		r->action = "quarantined";
-	} else if ((why = crm_message_automatic(m))) {
-		snprintf(r->reason, sizeof r->reason, "%s", why);
+	} else if ((why = crm_message_automatic(m)) || (why = skip_rule(p, m, r))) {
+		if (why != r->reason)
+			snprintf(r->reason, sizeof r->reason, "%s", why);
 		r->action = "skipped-autoreply";
 	} else if ((rc = to_request_once(p, m, raw, len, r)) == CRM_DATAERR) {
 		snprintf(r->reason, sizeof r->reason, "%s", crm_error_message());
@@ -348,6 +363,8 @@ static int take(struct pull *p, const char *uid, const char *raw, size_t len, st
 		crm_message_free(m);
 		return rc;
 	}
+	if (m && m->warning && p->o->warn && strcmp(r->action, "duplicate") != 0)
+		p->o->warn(p->o->warn_arg, r->ref, m->warning);
 	crm_message_free(m);
 	if ((rc = record_uid(p, uid, r->ref)) || strcmp(r->action, "duplicate") == 0)
 		return rc;

@@ -10,11 +10,17 @@
  * the caller normalises them, but a phone or an address that would not
  * normalise is dropped here rather than handed on.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "crm.h"
+
+#ifndef CRM_DATADIR
+#define CRM_DATADIR "/usr/local/share/crm"
+#endif
 
 #define COUNTRY "7"     /* the phones of a letter are read as Russian ones */
 #define SIG_TAIL 6      /* lines read as a signature when nothing marks one */
@@ -1078,27 +1084,101 @@ static int parse_jivo(const struct crm_message *m, struct crm_sender *o)
 
 /* ---- free */
 
-/* Public mail services: their domain names no company. */
-static const char *const public_domains[] = {
-	"mail.ru", "bk.ru", "inbox.ru", "list.ru", "internet.ru", "mail.ua",
-	"yandex.ru", "yandex.com", "yandex.by", "yandex.kz", "yandex.ua",
-	"ya.ru", "narod.ru", "rambler.ru", "lenta.ru", "autorambler.ru",
-	"myrambler.ru", "ro.ru", "qip.ru", "pochta.ru", "e1.ru", "ngs.ru",
-	"tut.by", "ukr.net", "i.ua", "meta.ua", "gmail.com", "googlemail.com",
-	"yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "outlook.com",
-	"live.com", "msn.com", "icloud.com", "me.com", "mac.com",
-	"protonmail.com", "proton.me", "pm.me", "aol.com", "gmx.de", "gmx.net",
-	"gmx.com", "web.de", "mail.com", "zoho.com", "yahoo.de", "hotmail.ru",
-};
+/*
+ * Public mail services, whose domains name no company: the data file
+ * CRM_DATADIR/freemail and the user's $XDG_CONFIG_HOME/crm/freemail, one
+ * domain a line. They are read once, at the first letter that needs them,
+ * and kept for the life of the process.
+ */
+static struct {
+	char **d;
+	size_t n, cap;
+	int loaded;
+} freemail;
 
-static int public_domain(const char *dom)
+static int freemail_add(const char *s, size_t n)
 {
+	char **d, *c;
 	size_t i;
 
-	for (i = 0; i < sizeof public_domains / sizeof *public_domains; i++)
-		if (strcasecmp(dom, public_domains[i]) == 0)
-			return 1;
+	if (freemail.n == freemail.cap) {
+		size_t cap = freemail.cap ? freemail.cap * 2 : 256;
+
+		if (!(d = realloc(freemail.d, cap * sizeof *d)))
+			return oom();
+		freemail.d = d;
+		freemail.cap = cap;
+	}
+	if (!(c = strndup(s, n)))
+		return oom();
+	for (i = 0; i < n; i++)
+		if (c[i] >= 'A' && c[i] <= 'Z')
+			c[i] += 'a' - 'A';
+	freemail.d[freemail.n++] = c;
 	return 0;
+}
+
+/* Add the domains of file; a missing file is an error unless optional. */
+static int freemail_read(const char *file, int optional)
+{
+	FILE *f = fopen(file, "r");
+	char *line = NULL, *p;
+	size_t cap = 0, n;
+	int rc = 0;
+
+	if (!f)
+		return optional && errno == ENOENT ?
+			       0 : crm_error_set(CRM_CONFIG, "%s: %s", file, strerror(errno));
+	while (rc == 0 && getline(&line, &cap, f) >= 0) {
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		n = strcspn(p, " \t\r\n#");
+		if (n && *p != '#')
+			rc = freemail_add(p, n);
+	}
+	if (rc == 0 && ferror(f))
+		rc = crm_error_set(CRM_CONFIG, "%s: %s", file, strerror(errno));
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int freemail_load(void)
+{
+	const char *dir = getenv("CRM_DATADIR"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *file = NULL;
+	int rc;
+
+	if (freemail.loaded)
+		return 0;
+	if (asprintf(&file, "%s/freemail", dir && *dir ? dir : CRM_DATADIR) < 0)
+		return oom();
+	rc = freemail_read(file, 0);
+	free(file);
+	file = NULL;
+	if (rc == 0 && xdg && xdg[0] == '/' && asprintf(&file, "%s/crm/freemail", xdg) < 0)
+		rc = oom();
+	else if (rc == 0 && !(xdg && xdg[0] == '/') && home && *home &&
+		 asprintf(&file, "%s/.config/crm/freemail", home) < 0)
+		rc = oom();
+	if (rc == 0 && file)
+		rc = freemail_read(file, 1);
+	free(file);
+	freemail.loaded = rc == 0;
+	return rc;
+}
+
+/* *yes: dom is a public mail service's domain. */
+static int public_domain(const char *dom, int *yes)
+{
+	size_t i;
+	int rc = freemail_load();
+
+	*yes = 0;
+	for (i = 0; rc == 0 && !*yes && i < freemail.n; i++)
+		*yes = strcasecmp(dom, freemail.d[i]) == 0;
+	return rc;
 }
 
 /* A line where the quoted original starts. */
@@ -1361,19 +1441,81 @@ static int company_in_line(const struct line *l, char **dst)
 	return 0;
 }
 
+/* The length of a copyright mark at s ("©", "(c)", "Copyright", "Copr."), or 0. */
+static size_t copyright_mark(const char *s)
+{
+	static const char *const marks[] = { "\xc2\xa9", "(c)", "c)", "copyright", "copr." };
+	size_t i, k;
+
+	for (i = 0; i < sizeof marks / sizeof *marks; i++) {
+		k = strlen(marks[i]);
+		if (!strncasecmp(s, marks[i], k) && (k < 4 || !is_alpha(s[k])))
+			return k;
+	}
+	return 0;
+}
+
+/* The length of a year or a span of years at s ("2001", "1998-2026",
+ * "2001–26"), or 0. */
+static size_t years(const char *s)
+{
+	size_t i = 0, k;
+
+	while (i < 4 && is_digit(s[i]))
+		i++;
+	if (i != 4 || is_digit(s[i]))
+		return 0;
+	k = s[i] == '-' ? 1 : !strncmp(s + i, "\xe2\x80\x93", 3) || !strncmp(s + i, "\xe2\x80\x94", 3) ? 3 : 0;
+	if (k && is_digit(s[i + k]) && is_digit(s[i + k + 1])) {
+		i += k + 2;
+		while (is_digit(s[i]) && i < 4 + k + 4)
+			i++;
+	}
+	return i;
+}
+
+/* "©2001 PROVANTAGE Corporation" is PROVANTAGE Corporation: a company
+ * taken from a copyright line loses the marks and years before it. */
+static int strip_copyright(char **company)
+{
+	const char *s = *company;
+	size_t k;
+	int marked = 0;
+	char *c = NULL;
+
+	for (;; s += k) {
+		s += blanks(s, strlen(s));
+		if ((k = copyright_mark(s)) != 0)
+			marked = 1;
+		else if (!(k = years(s)) && !(*s == ',' || *s == '.'))
+			break;
+		else if (!k)
+			k = 1;
+	}
+	if (!marked || !*s)
+		return 0;
+	if (set_value(&c, s, strlen(s)) != 0)
+		return oom();
+	free(*company);
+	*company = c;
+	return 0;
+}
+
 static int company_from(const struct doc *d, size_t from, size_t to,
 			struct crm_sender *o)
 {
 	const char *dom;
 	size_t i;
 	char *p;
-	int rc = 0;
+	int rc = 0, pub;
 
 	for (i = from; i < to && rc == 0 && !o->company; i++)
 		if (!d->l[i].skip)
 			rc = company_in_line(&d->l[i], &o->company);
+	if (rc == 0 && o->company)
+		rc = strip_copyright(&o->company);
 	dom = domain_of(o->email);
-	if (rc == 0 && !o->company && dom && !public_domain(dom)) {
+	if (rc == 0 && !o->company && dom && (rc = public_domain(dom, &pub)) == 0 && !pub) {
 		rc = set_value(&o->company, dom, strlen(dom));
 		for (p = o->company; rc == 0 && p && *p; p++)
 			if (*p >= 'A' && *p <= 'Z')

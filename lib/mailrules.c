@@ -1,6 +1,7 @@
 /*
  * mailrules.c: the rules of crm-mailrules(5) that pick a parser for each
- * incoming message ("form", "jivo" or "free") from its headers and text.
+ * incoming message ("form", "jivo" or "free", or "skip" for mail a machine
+ * sent) from its headers and text.
  * A rule is "PARSER FIELD PATTERN": a POSIX extended regular expression
  * matched against a header, the decoded text, or nothing at all ("*").
  * Case is ignored by folding both the pattern and the text (ASCII and
@@ -27,6 +28,7 @@ struct rule {
 	const char *parser; /* one of parsers[] */
 	enum kind kind;
 	char *header;       /* K_HEADER: the header's name */
+	char *text;         /* "FIELD PATTERN" as written, for the reason of a skip */
 	regex_t re;
 };
 
@@ -35,7 +37,7 @@ struct crm_mailrules {
 	size_t n, cap;
 };
 
-static const char *const parsers[] = { "form", "jivo", "free" };
+static const char *const parsers[] = { "form", "jivo", "free", "skip" };
 
 static int oom(void)
 {
@@ -174,7 +176,7 @@ static int parse_line(struct crm_mailrules *rs, char *s, const char *file,
 		return 0;
 	r.parser = parser_name(word);
 	if (!r.parser)
-		return bad(file, line, "unknown parser \"%s\" (form, jivo or free)",
+		return bad(file, line, "unknown parser \"%s\" (form, jivo, free or skip)",
 			   word);
 	field = next_word(&p);
 	if (!field)
@@ -188,12 +190,17 @@ static int parse_line(struct crm_mailrules *rs, char *s, const char *file,
 	if (strcmp(field, "*") != 0 && !*pattern)
 		return bad(file, line, "no pattern after \"%s\"", field);
 	rc = grow(rs);
+	if (rc == 0 && asprintf(&r.text, "%s%s%s", field, *pattern ? " " : "", pattern) < 0) {
+		r.text = NULL;
+		rc = oom();
+	}
 	if (rc == 0)
 		rc = parse_field(&r, field, file, line);
 	if (rc == 0 && r.kind != K_ANY)
 		rc = compile(&r, pattern, file, line);
 	if (rc != 0) {
 		free(r.header);
+		free(r.text);
 		return rc;
 	}
 	rs->r[rs->n++] = r;
@@ -338,11 +345,19 @@ static int match_header(const struct rule *r, const struct crm_message *m)
 const char *crm_mailrules_match(const struct crm_mailrules *rs,
 				const struct crm_message *m)
 {
+	return crm_mailrules_pick(rs, m, NULL);
+}
+
+const char *crm_mailrules_pick(const struct crm_mailrules *rs,
+			       const struct crm_message *m, const char **rule)
+{
 	char *body = NULL;
 	const char *hit = "free";
 	size_t i;
 	int yes;
 
+	if (rule)
+		*rule = NULL;
 	for (i = 0; rs && m && i < rs->n; i++) {
 		const struct rule *r = &rs->r[i];
 
@@ -357,6 +372,8 @@ const char *crm_mailrules_match(const struct crm_mailrules *rs,
 		}
 		if (yes) {
 			hit = r->parser;
+			if (rule)
+				*rule = r->text;
 			break;
 		}
 	}
@@ -374,6 +391,7 @@ void crm_mailrules_free(struct crm_mailrules *rs)
 		if (rs->r[i].kind != K_ANY)
 			regfree(&rs->r[i].re);
 		free(rs->r[i].header);
+		free(rs->r[i].text);
 	}
 	free(rs->r);
 	free(rs);

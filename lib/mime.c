@@ -187,7 +187,24 @@ static size_t lead_len(unsigned char c)
 	return 0;
 }
 
-/* Append s, dropping NUL bytes and turning each bad sequence into U+FFFD. */
+static int is_cont(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* How many bytes at s[i] start a character that is cut short: a lead byte
+ * and fewer continuation bytes than it announces; 0 when they do not. */
+static size_t cut_len(const char *s, size_t n, size_t i)
+{
+	size_t k = lead_len((unsigned char)s[i]), c;
+
+	for (c = 1; c < k && i + c < n && is_cont(s[i + c]); c++)
+		;
+	return k > 1 && c < k ? c : 0;
+}
+
+/* Append s, dropping NUL bytes and turning each bad sequence (a byte, or
+ * a character cut short) into one U+FFFD. */
 static void put_utf8(struct buf *b, const char *s, size_t n)
 {
 	size_t i = 0, run = 0, k;
@@ -203,9 +220,38 @@ static void put_utf8(struct buf *b, const char *s, size_t n)
 		buf_add(b, s + run, i - run);
 		if (c)
 			buf_cp(b, 0xfffd);
-		run = ++i;
+		k = cut_len(s, n, i);
+		run = i += k ? k : 1;
 	}
 	buf_add(b, s + run, n - run);
+}
+
+/*
+ * UTF-8 with characters cut short, as mailers that cut a long header by
+ * bytes write it: at least one whole multibyte character, more of them
+ * than cut ones, and each cut one ending the text or followed by ASCII.
+ * Windows-1251 text is never that: its letters follow each other.
+ */
+static int utf8_cut(const char *s, size_t n)
+{
+	size_t i = 0, k, whole = 0, cut = 0;
+
+	while (i < n) {
+		k = lead_len((unsigned char)s[i]);
+		if (k == 1) {
+			i++;
+		} else if (k && i + k <= n && crm_utf8_valid(s + i, k)) {
+			whole++;
+			i += k;
+		} else if (k && (k = cut_len(s, n, i)) != 0 &&
+			   (i + k == n || (unsigned char)s[i + k] < 0x80)) {
+			cut++;
+			i += k;
+		} else {
+			return 0;
+		}
+	}
+	return whole > cut;
 }
 
 /* A charset name as iconv spells them; mail can say anything there. */
@@ -259,11 +305,13 @@ static int put_iconv(struct buf *b, const char *charset, const char *s, size_t n
 	return 0;
 }
 
-/* Bytes whose charset is unknown or wrong: UTF-8 if they are, else the
- * Windows-1251 that Russian mail without a label nearly always is. */
+/* Bytes whose charset is unknown or wrong: UTF-8 if they are (a cut
+ * character aside), else the Windows-1251 that Russian mail without a label
+ * nearly always is. */
 static void put_guess(struct buf *b, const char *s, size_t n)
 {
-	if (crm_utf8_valid(s, n) || put_iconv(b, "WINDOWS-1251", s, n) != 0)
+	if (crm_utf8_valid(s, n) || utf8_cut(s, n) ||
+	    put_iconv(b, "WINDOWS-1251", s, n) != 0)
 		put_utf8(b, s, n);
 }
 
@@ -287,6 +335,100 @@ static void put_text(struct buf *b, const char *charset, const char *s, size_t n
 
 /* ---- header values */
 
+/* The charset of a header's raw 8-bit bytes: UTF-8 if they are, a cut
+ * character aside; else cs8, the charset the text part declares; else
+ * windows-1251. */
+static const char *header_charset(const char *s, size_t n, const char *cs8)
+{
+	if (crm_utf8_valid(s, n) || utf8_cut(s, n))
+		return "utf-8";
+	return cs8 && *cs8 ? cs8 : "windows-1251";
+}
+
+static int is_b64(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
+/* Is the base64 text t (n bytes) whole, padded or not? */
+static int b64_ok(const char *t, size_t n)
+{
+	size_t i, k = 0, pad = 0;
+
+	for (i = 0; i < n; i++) {
+		if (t[i] == '=' && pad < 2)
+			pad++;
+		else if (is_b64(t[i]) && !pad)
+			k++;
+		else
+			return 0;
+	}
+	return k % 4 != 1 && (!pad || (k + pad) % 4 == 0);
+}
+
+/* The encoded words "=?cs?B?text?=" in s (n bytes: what libetpan read as
+ * one, which may be several) have base64 texts; Q words are always
+ * readable. libetpan skips what is not base64 and makes bytes of the rest,
+ * which would give a garbage name. */
+static int word_readable(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *q, *t, *e;
+
+	while ((p = memmem(p, (size_t)(end - p), "=?", 2)) != NULL) {
+		if (!(q = memchr(p + 2, '?', (size_t)(end - p - 2))) || end - q < 3 ||
+		    q[2] != '?')
+			return 1;
+		t = q + 3;
+		if (!(e = memmem(t, (size_t)(end - t), "?=", 2)))
+			return 1;
+		if ((q[1] == 'B' || q[1] == 'b') && !b64_ok(t, (size_t)(e - t)))
+			return 0;
+		p = e + 2;
+	}
+	return 1;
+}
+
+/* The encoded word at s[*i] (up to n), decoded: NULL when there is none or
+ * it cannot be read; *i is then past it. Free with
+ * mailmime_encoded_word_free. */
+static struct mailmime_encoded_word *encoded_word(const char *s, size_t n, size_t *i)
+{
+	struct mailmime_encoded_word *word = NULL;
+	size_t j = *i;
+	int fwd, quote;
+
+	if (n - j < 2 || s[j] != '=' || s[j + 1] != '?' ||
+	    mailmime_encoded_word_parse(s, n, &j, &word, &fwd, &quote) != MAILIMF_NO_ERROR)
+		return NULL;
+	if (!word_readable(s + *i, j - *i)) {
+		mailmime_encoded_word_free(word);
+		return NULL;
+	}
+	*i = j;
+	return word;
+}
+
+/* Is there an encoded word in s that cannot be read? */
+static int unreadable_word(const char *s, size_t n)
+{
+	struct mailmime_encoded_word *w;
+	const char *p;
+	size_t i, j;
+	int fwd, quote, bad = 0;
+
+	for (i = 0; !bad && (p = memmem(s + i, n - i, "=?", 2)) != NULL; i = j) {
+		i = j = (size_t)(p - s);
+		if (mailmime_encoded_word_parse(s, n, &j, &w, &fwd, &quote) != MAILIMF_NO_ERROR) {
+			j = i + 2;
+			continue;
+		}
+		bad = !word_readable(s + i, j - i);
+		mailmime_encoded_word_free(w);
+	}
+	return bad;
+}
+
 /* Encoded words waiting to be converted: their bytes and charset. */
 struct words {
 	struct buf bytes;
@@ -302,15 +444,14 @@ static void words_flush(struct buf *b, struct words *w)
 	w->bytes.len = 0;
 }
 
-/* Take one encoded word at s[*i] into w; 0 when there is none. */
+/* Take one encoded word at s[*i] into w; 0 when there is none, or it
+ * cannot be read (it then stays as written). */
 static int words_take(struct buf *b, struct words *w, const char *s, size_t n, size_t *i)
 {
-	struct mailmime_encoded_word *word = NULL;
-	size_t j = *i, k;
-	int fwd, quote;
+	struct mailmime_encoded_word *word = encoded_word(s, n, i);
+	size_t k;
 
-	if (n - j < 2 || s[j] != '=' || s[j + 1] != '?' ||
-	    mailmime_encoded_word_parse(s, n, &j, &word, &fwd, &quote) != MAILIMF_NO_ERROR)
+	if (!word)
 		return 0;
 	/* "utf-8*ru": RFC 2231 lets a language follow the charset. */
 	k = strcspn(word->wd_charset, "*");
@@ -323,7 +464,6 @@ static int words_take(struct buf *b, struct words *w, const char *s, size_t n, s
 	w->charset[k] = '\0';
 	buf_adds(&w->bytes, word->wd_text);
 	mailmime_encoded_word_free(word);
-	*i = j;
 	return 1;
 }
 
@@ -334,9 +474,9 @@ static int words_take(struct buf *b, struct words *w, const char *s, size_t n, s
  * first has no base64 padding). Text that is not an encoded word is kept
  * with its spacing; white space between two encoded words goes.
  */
-static void put_words(struct buf *b, const char *s, size_t n)
+static void put_words(struct buf *b, const char *s, size_t n, const char *cs8)
 {
-	const char *deflt = crm_utf8_valid(s, n) ? "utf-8" : "windows-1251";
+	const char *deflt = header_charset(s, n, cs8);
 	struct words w;
 	size_t i = 0, ws = 0, wsn = 0, j;
 	int last_word = 0;
@@ -371,17 +511,18 @@ static void put_words(struct buf *b, const char *s, size_t n)
 	free(w.bytes.s);
 }
 
-/* A header value as UTF-8 on one line: words decoded, controls made spaces. */
-static char *decode_value(const char *s, size_t n, int *oom)
+/* A header value as UTF-8 on one line: words decoded, controls made
+ * spaces; cs8 is the charset of raw 8-bit bytes (see header_charset). */
+static char *decode_value(const char *s, size_t n, const char *cs8, int *oom)
 {
 	struct buf b = { 0 };
 	char *v;
 	size_t i;
 
 	if (memmem(s, n, "=?", 2))
-		put_words(&b, s, n);
+		put_words(&b, s, n, cs8);
 	else
-		put_guess(&b, s, n);
+		put_text(&b, header_charset(s, n, cs8), s, n);
 	for (i = 0; i < b.len; i++)
 		if ((unsigned char)b.s[i] < ' ' || b.s[i] == 0x7f)
 			b.s[i] = ' ';
@@ -411,6 +552,7 @@ struct parse {
 	struct mailmime *synth[MAX_SYNTH]; /* trees of re-parsed broken parts */
 	char *synth_buf[MAX_SYNTH];        /* and the bytes they point into */
 	size_t start; /* where the headers begin (after an mbox "From " line) */
+	char cs8[40]; /* the charset the text part declares, for 8-bit headers */
 	int nsynth, depth, oom;
 };
 
@@ -483,7 +625,7 @@ static struct mailimf_mailbox *first_mailbox(struct mailimf_address_list *l)
 
 /* When libetpan refuses an address: "Name <addr>", else a word with '@',
  * else the first word ("MAILER-DAEMON"). */
-static void rough_mailbox(const char *v, char **name, char **addr, int *oom)
+static void rough_mailbox(const char *v, const char *cs8, char **name, char **addr, int *oom)
 {
 	const char *lt = strchr(v, '<'), *gt = lt ? strchr(lt, '>') : NULL;
 	const char *w = v, *at = strchr(v, '@');
@@ -497,7 +639,7 @@ static void rough_mailbox(const char *v, char **name, char **addr, int *oom)
 			v++, n--;
 		if (n >= 2 && v[0] == '"' && v[n - 1] == '"')
 			v++, n -= 2;
-		*name = n ? decode_value(v, n, oom) : NULL;
+		*name = n && !unreadable_word(v, n) ? decode_value(v, n, cs8, oom) : NULL;
 		*addr = dup_trim(lt + 1, gt - lt - 1, oom);
 		return;
 	}
@@ -511,7 +653,42 @@ static void rough_mailbox(const char *v, char **name, char **addr, int *oom)
 	*addr = dup_n(w, strcspn(w, " \t,;\")<>"), oom);
 }
 
-static void parse_mailbox(const char *v, char **name, char **addr, int *oom)
+/* The name of the old form "ivan@zavod.ru (Иван Петров)": the comment
+ * after the first address, without its parentheses; NULL when none. */
+static char *comment_name(const char *v, const char *cs8, int *oom)
+{
+	const char *p = strchr(v, '@');
+	struct buf b = { 0 };
+	char *name;
+	int depth = 1;
+
+	for (p = p ? p : v; *p && *p != '(' && *p != ',' && *p != '<' && *p != '"'; p++)
+		;
+	if (*p != '(')
+		return NULL;
+	for (p++; *p && depth; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0)
+			break;
+		buf_addc(&b, *p);
+	}
+	if (b.err) {
+		free(b.s);
+		*oom = 1;
+		return NULL;
+	}
+	name = b.len && !unreadable_word(b.s, b.len) ? decode_value(b.s, b.len, cs8, oom) : NULL;
+	free(b.s);
+	return name;
+}
+
+/* The first mailbox of v: its decoded display name (or the old comment
+ * form's) and its address in lower case. A name holding an encoded word
+ * that cannot be read is left out rather than made garbage. */
+static void parse_mailbox(const char *v, const char *cs8, char **name, char **addr, int *oom)
 {
 	struct mailimf_address_list *l = NULL;
 	struct mailimf_mailbox *mb;
@@ -520,20 +697,23 @@ static void parse_mailbox(const char *v, char **name, char **addr, int *oom)
 
 	*name = *addr = NULL;
 	if (mailimf_address_list_parse(v, strlen(v), &i, &l) != MAILIMF_NO_ERROR) {
-		rough_mailbox(v, name, addr, oom);
+		rough_mailbox(v, cs8, name, addr, oom);
 	} else if ((mb = first_mailbox(l)) != NULL) {
 		/* An unclosed "<" makes libetpan read the name into the address. */
 		if (strpbrk(mb->mb_addr_spec, "<> \t")) {
-			rough_mailbox(v, name, addr, oom);
+			rough_mailbox(v, cs8, name, addr, oom);
 		} else {
-			if (mb->mb_display_name && *mb->mb_display_name)
-				*name = decode_value(mb->mb_display_name,
-						     strlen(mb->mb_display_name), oom);
+			const char *dn = mb->mb_display_name;
+
+			if (dn && *dn && !unreadable_word(dn, strlen(dn)))
+				*name = decode_value(dn, strlen(dn), cs8, oom);
 			*addr = dup_trim(mb->mb_addr_spec, strlen(mb->mb_addr_spec), oom);
 		}
 	}
 	if (l)
 		mailimf_address_list_free(l);
+	if (!*name && *addr && !*oom)
+		*name = comment_name(v, cs8, oom);
 	for (p = *addr; p && *p; p++)
 		*p = (char)lower((unsigned char)*p);
 	if (*addr && !**addr) {
@@ -555,40 +735,259 @@ static int days_in(int y, int m)
 	return days[m - 1];
 }
 
-/* libetpan reads the fields but checks no range and keeps two-digit years. */
-static char *parse_date(const char *v, int *oom)
+/*
+ * The date is read here, not by libetpan: libetpan 1.9.4 takes "UT" and
+ * "UTC" for one minute east and "+03:00" for three minutes. The grammar is
+ * RFC 5322 section 3.3 with the obsolete forms of section 4.3: an optional
+ * weekday, comments and folding anywhere, two- and three-digit years,
+ * seconds optional, the zone names UT, GMT, EST ... PDT and the military
+ * letters; besides, what mailers write: "UTC", "+03:00", "+03", "GMT+3".
+ */
+struct date_scan {
+	const char *s;
+	int zone;         /* minutes east of UTC */
+	char bad[24];     /* the zone as written when it could not be read */
+	int no_zone;      /* there was none */
+	int military;     /* a military letter other than Z */
+};
+
+/* Skip white space and (nested, quoted) comments. */
+static void skip_cfws(const char **s)
 {
-	struct mailimf_date_time *d = NULL;
+	int depth = 0;
+
+	for (; **s; (*s)++) {
+		if (**s == '\\' && depth && (*s)[1])
+			(*s)++;
+		else if (**s == '(')
+			depth++;
+		else if (**s == ')' && depth)
+			depth--;
+		else if (!depth && !is_wsp(**s) && **s != '\r' && **s != '\n')
+			return;
+	}
+}
+
+/* From 1 to max digits at *s as a number; -1 when there is none. */
+static int digits(const char **s, int max, int *count)
+{
+	int v = 0, k = 0;
+
+	while (k < max && **s >= '0' && **s <= '9')
+		v = v * 10 + (*(*s)++ - '0'), k++;
+	if (count)
+		*count = k;
+	return k ? v : -1;
+}
+
+/* The ASCII letters at *s, lower case, into w (cut at size); their count. */
+static size_t letters(const char **s, char *w, size_t size)
+{
+	size_t k = 0;
+
+	while ((**s >= 'a' && **s <= 'z') || (**s >= 'A' && **s <= 'Z')) {
+		if (k + 1 < size)
+			w[k] = (char)lower((unsigned char)**s);
+		k++, (*s)++;
+	}
+	w[k < size ? k : size - 1] = '\0';
+	return k;
+}
+
+static int month_of(const char *w, size_t k)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	int i;
+
+	for (i = 0; k >= 3 && i < 12; i++)
+		if (!strncmp(w, months + 3 * i, 3))
+			return i + 1;
+	return 0;
+}
+
+static int is_day_name(const char *w, size_t k)
+{
+	static const char days[] = "montuewedthufrisatsun";
+	int i;
+
+	for (i = 0; k >= 3 && i < 7; i++)
+		if (!strncmp(w, days + 3 * i, 3))
+			return 1;
+	return 0;
+}
+
+/* "+0300", "+03:00", "+03", "-0130": minutes east into *z; 0 if none. */
+static int numeric_zone(const char **s, int *z)
+{
+	const char *p = *s + 1;
+	int sign = **s == '-' ? -1 : 1, hh, mm = 0, k;
+
+	if (**s != '+' && **s != '-')
+		return 0;
+	hh = digits(&p, 4, &k);
+	if (k == 4) {
+		mm = hh % 100, hh /= 100;
+	} else if (k >= 1 && k <= 2 && *p == ':') {
+		p++;
+		if ((mm = digits(&p, 2, &k)) < 0 || k != 2)
+			return 0;
+	} else if (k < 1 || k > 2) {
+		return 0;
+	}
+	if (hh > 23 || mm > 59)
+		return 0;
+	*z = sign * (hh * 60 + mm);
+	*s = p;
+	return 1;
+}
+
+/* A zone name: minutes east into *z; 0 when the name is not known. */
+static int named_zone(const char *w, size_t k, int *z)
+{
+	static const struct {
+		const char *name;
+		int east;
+	} names[] = {
+		{ "ut", 0 },	   { "utc", 0 },      { "gmt", 0 },	 { "z", 0 },
+		{ "est", -5 * 60 }, { "edt", -4 * 60 }, { "cst", -6 * 60 }, { "cdt", -5 * 60 },
+		{ "mst", -7 * 60 }, { "mdt", -6 * 60 }, { "pst", -8 * 60 }, { "pdt", -7 * 60 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(w, names[i].name)) {
+			*z = names[i].east;
+			return 1;
+		}
+	return 0;
+}
+
+/* The zone after the time; an unreadable or missing one is noted in d. */
+static void read_zone(struct date_scan *d)
+{
+	const char *start;
+	char w[16];
+	size_t k;
+
+	skip_cfws(&d->s);
+	start = d->s;
+	d->zone = 0;
+	if (numeric_zone(&d->s, &d->zone))
+		return;
+	k = letters(&d->s, w, sizeof w);
+	/* RFC 822 gave the military letters the wrong sign: RFC 5322 says to
+	 * take them all for -0000, UTC with the local zone not known. */
+	if (k == 1 && *w != 'j' && *w != 'z') {
+		d->military = *start;
+		return;
+	}
+	if (k && named_zone(w, k, &d->zone)) {
+		if (d->zone == 0 && (*d->s == '+' || *d->s == '-')) /* "GMT+03:00" */
+			numeric_zone(&d->s, &d->zone);
+		return;
+	}
+	d->zone = 0;
+	if (!*start) {
+		d->no_zone = 1;
+		return;
+	}
+	for (k = 0; k + 1 < sizeof d->bad && start[k] && !is_wsp(start[k]) &&
+		    (unsigned char)start[k] >= ' ' && (unsigned char)start[k] < 0x7f;
+	     k++)
+		d->bad[k] = start[k];
+	d->bad[k] = '\0';
+	if (!k)
+		d->no_zone = 1;
+}
+
+/* "[Thu,] 26 Nov 2026": day, month and year into tm; 0 when they are not. */
+static int read_day(struct date_scan *d, struct tm *tm)
+{
+	const char *p;
+	char w[16];
+	size_t k;
+	int nd, y;
+
+	skip_cfws(&d->s);
+	p = d->s;
+	if ((k = letters(&p, w, sizeof w)) && is_day_name(w, k)) {
+		d->s = p;
+		skip_cfws(&d->s);
+		if (*d->s == ',')
+			d->s++;
+		skip_cfws(&d->s);
+	}
+	if ((tm->tm_mday = digits(&d->s, 2, NULL)) < 1)
+		return 0;
+	skip_cfws(&d->s);
+	k = letters(&d->s, w, sizeof w);
+	if (!(tm->tm_mon = month_of(w, k)))
+		return 0;
+	skip_cfws(&d->s);
+	if ((y = digits(&d->s, 4, &nd)) < 0 || nd < 2)
+		return 0;
+	y += nd == 2 ? (y < 50 ? 2000 : 1900) : nd == 3 ? 1900 : 0;
+	tm->tm_year = y;
+	return tm->tm_mday <= days_in(y, tm->tm_mon);
+}
+
+/* "14:35[:28]" into tm; 0 when it is not a time of day. */
+static int read_time(struct date_scan *d, struct tm *tm)
+{
+	skip_cfws(&d->s);
+	if ((tm->tm_hour = digits(&d->s, 2, NULL)) < 0 || tm->tm_hour > 23)
+		return 0;
+	skip_cfws(&d->s);
+	if (*d->s++ != ':')
+		return 0;
+	skip_cfws(&d->s);
+	if ((tm->tm_min = digits(&d->s, 2, NULL)) < 0 || tm->tm_min > 59)
+		return 0;
+	skip_cfws(&d->s);
+	tm->tm_sec = 0;
+	if (*d->s == ':') {
+		d->s++;
+		skip_cfws(&d->s);
+		if ((tm->tm_sec = digits(&d->s, 2, NULL)) < 0 || tm->tm_sec > 60)
+			return 0;
+	}
+	return 1;
+}
+
+/* The Date value as ISO 8601 UTC, or NULL when it is no date; a zone that
+ * cannot be read is taken as UTC and said in *warning. */
+static char *parse_date(const char *v, char **warning, int *oom)
+{
+	struct date_scan d;
+	struct buf w = { 0 };
 	char iso[CRM_TIME_LEN];
 	struct tm tm;
-	size_t i = 0;
-	time_t t;
-	int y, z, ok;
 
-	if (mailimf_date_time_parse(v, strlen(v), &i, &d) != MAILIMF_NO_ERROR)
-		return NULL;
-	y = d->dt_year;
-	if (y < 50)
-		y += 2000; /* RFC 5322 obsolete years */
-	else if (y < 1000)
-		y += 1900;
-	z = d->dt_zone;
-	ok = y <= 9999 && d->dt_month >= 1 && d->dt_month <= 12 && d->dt_day >= 1 &&
-	     d->dt_day <= days_in(y, d->dt_month) && d->dt_hour >= 0 && d->dt_hour <= 23 &&
-	     d->dt_min >= 0 && d->dt_min <= 59 && d->dt_sec >= 0 && d->dt_sec <= 60 &&
-	     z > -2400 && z < 2400 && z % 100 < 60 && z % 100 > -60;
+	memset(&d, 0, sizeof d);
 	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = d->dt_month - 1;
-	tm.tm_mday = d->dt_day;
-	tm.tm_hour = d->dt_hour;
-	tm.tm_min = d->dt_min;
-	tm.tm_sec = d->dt_sec;
-	mailimf_date_time_free(d);
-	if (!ok)
+	d.s = v;
+	if (!read_day(&d, &tm) || !read_time(&d, &tm))
 		return NULL;
-	t = timegm(&tm) - ((z / 100) * 3600 + (z % 100) * 60);
-	crm_time_format(t, iso);
+	read_zone(&d);
+	if (!*warning && (d.no_zone || d.bad[0] || d.military)) {
+		buf_adds(&w, "Date: ");
+		if (d.no_zone) {
+			buf_adds(&w, "no time zone");
+		} else if (d.military) {
+			buf_adds(&w, "military time zone \"");
+			buf_addc(&w, (char)d.military);
+			buf_adds(&w, "\" (RFC 5322: no zone known)");
+		} else {
+			buf_adds(&w, "unknown time zone \"");
+			buf_adds(&w, d.bad);
+			buf_addc(&w, '"');
+		}
+		buf_adds(&w, ", the time is taken as UTC");
+		*warning = buf_take(&w, oom);
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	crm_time_format(timegm(&tm) - (time_t)d.zone * 60, iso);
 	return dup_n(iso, strlen(iso), oom);
 }
 
@@ -604,13 +1003,13 @@ static void take_field(struct parse *p, const char *name, const char *raw, const
 	else if (!ascii_casecmp(name, "References") && !m->references)
 		m->references = msg_ids(raw, 0, &p->oom);
 	else if (!ascii_casecmp(name, "From") && !m->from_addr && !m->from_name)
-		parse_mailbox(raw, &m->from_name, &m->from_addr, &p->oom);
+		parse_mailbox(raw, p->cs8, &m->from_name, &m->from_addr, &p->oom);
 	else if (!ascii_casecmp(name, "Reply-To") && !m->reply_to_addr && !m->reply_to_name)
-		parse_mailbox(raw, &m->reply_to_name, &m->reply_to_addr, &p->oom);
+		parse_mailbox(raw, p->cs8, &m->reply_to_name, &m->reply_to_addr, &p->oom);
 	else if (!ascii_casecmp(name, "Subject") && !m->subject)
 		m->subject = dup_n(value, strlen(value), &p->oom);
 	else if (!ascii_casecmp(name, "Date") && !m->date)
-		m->date = parse_date(raw, &p->oom);
+		m->date = parse_date(raw, &m->warning, &p->oom);
 }
 
 /* ---- the header block */
@@ -663,39 +1062,69 @@ static char *unfold(const char *s, size_t n, int *oom)
 	return v;
 }
 
+/* List a header with its value unfolded but not yet decoded: 8-bit bytes
+ * are read in the charset of the text part (decode_headers()). */
 static void add_header(struct parse *p, const char *name, size_t nlen, const char *v, size_t vlen)
 {
 	struct crm_message *m = p->m;
 	struct crm_header *h;
-	char *raw;
 
 	if (!(h = grow(m->headers, &p->hcap, m->nheaders, sizeof *h, &p->oom)))
 		return;
 	m->headers = h;
 	h += m->nheaders;
-	if (!(raw = unfold(v, vlen, &p->oom)))
-		return;
 	h->name = dup_n(name, nlen, &p->oom);
-	h->value = decode_value(raw, strlen(raw), &p->oom);
+	h->value = unfold(v, vlen, &p->oom);
 	if (h->name && h->value) {
 		m->nheaders++;
-		take_field(p, h->name, raw, h->value);
 	} else {
 		free(h->name);
 		free(h->value);
 	}
-	free(raw);
+}
+
+/* Decode each header's value and fill the message's fields from them. */
+static void decode_headers(struct parse *p)
+{
+	struct crm_header *h = p->m->headers;
+	size_t i;
+	char *raw;
+
+	for (i = 0; i < p->m->nheaders && !p->oom; i++) {
+		raw = h[i].value;
+		if (!(h[i].value = decode_value(raw, strlen(raw), p->cs8, &p->oom))) {
+			h[i].value = raw;
+			break;
+		}
+		take_field(p, h[i].name, raw, h[i].value);
+		free(raw);
+	}
+}
+
+/* Past the lines at pos that hold only white space. */
+static size_t skip_blank_lines(const char *s, size_t len, size_t pos)
+{
+	size_t i;
+
+	for (;;) {
+		for (i = pos; i < len && (is_wsp(s[i]) || s[i] == '\r'); i++)
+			;
+		if (i >= len || s[i] != '\n')
+			return pos;
+		pos = i + 1;
+	}
 }
 
 /* Read the headers up to the empty line (or up to a line that is not a
- * header, where the body then starts); *body is the body's offset. */
+ * header, where the body then starts); *body is the body's offset. Blank
+ * lines before the headers, and an mbox "From " line, are passed over. */
 static int read_headers(struct parse *p, const char *raw, size_t len, size_t *body)
 {
-	size_t pos = 0, next, end, nlen, colon;
+	size_t pos = skip_blank_lines(raw, len, 0), next, end, nlen, colon;
 
-	/* An mbox separator line may open the message. */
-	if (len > 5 && memcmp(raw, "From ", 5) == 0)
-		pos = p->start = line_end(raw, len, 0);
+	if (len - pos > 5 && memcmp(raw + pos, "From ", 5) == 0)
+		pos = skip_blank_lines(raw, len, line_end(raw, len, pos));
+	p->start = pos;
 	while (pos < len && !p->oom) {
 		next = line_end(raw, len, pos);
 		if (raw[pos] == '\n' || (raw[pos] == '\r' && next == pos + 2)) {
@@ -961,7 +1390,7 @@ static char *name_of(const struct pieces *ps, int *oom)
 	if (ps->ext || ps->part[0])
 		return join_pieces(ps, oom);
 	if (ps->plain && *ps->plain)
-		return decode_value(ps->plain, strlen(ps->plain), oom);
+		return decode_value(ps->plain, strlen(ps->plain), NULL, oom);
 	return NULL;
 }
 
@@ -1563,6 +1992,20 @@ static void choose_text(struct parse *p)
 		m->text = plain ? plain : dup_n("", 0, &p->oom);
 }
 
+/* Keep the charset the text part declares, for the 8-bit bytes of the
+ * headers: one that is a superset of ASCII, other than UTF-8. */
+static void note_charset(struct parse *p)
+{
+	const char *cs = p->plain.set && p->plain.charset ? p->plain.charset :
+			 p->html.set ? p->html.charset : NULL;
+
+	if (!cs || !charset_ok(cs) || strlen(cs) >= sizeof p->cs8 || is_ascii_name(cs) ||
+	    !ascii_ncasecmp(cs, "utf", 3) || !ascii_ncasecmp(cs, "ucs", 3) ||
+	    !ascii_ncasecmp(cs, "unicode", 7))
+		return;
+	memcpy(p->cs8, cs, strlen(cs) + 1);
+}
+
 /*
  * libetpan reads nested parts by recursion, and every level scans all that
  * lies inside it again: a message nested many thousand times deep exhausts
@@ -1603,6 +2046,7 @@ static void read_body(struct parse *p, const char *raw, size_t len, size_t body)
 	}
 	if (!p->oom)
 		choose_text(p);
+	note_charset(p);
 	if (top)
 		mailmime_free(top);
 }
@@ -1622,6 +2066,7 @@ int crm_message_parse(const char *raw, size_t len, struct crm_message **out)
 	rc = read_headers(&p, raw, len, &body);
 	if (rc == 0) {
 		read_body(&p, raw, len, body);
+		decode_headers(&p);
 		if (p.oom)
 			rc = crm_error_set(CRM_SOFTWARE, "out of memory");
 	}
@@ -1652,6 +2097,7 @@ void crm_message_free(struct crm_message *m)
 	free(m->reply_to_addr);
 	free(m->subject);
 	free(m->date);
+	free(m->warning);
 	free(m->text);
 	for (i = 0; i < m->nheaders; i++) {
 		free(m->headers[i].name);
@@ -1718,18 +2164,134 @@ static const char *precedence(const struct crm_message *m)
 	return NULL;
 }
 
-/* Bounces: the mail system's own addresses and its reports. */
-static const char *bounce(const struct crm_message *m)
+/* Does s hold w (ASCII, in any case)? */
+static int has_ci(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (!ascii_ncasecmp(s, w, n))
+			return 1;
+	return 0;
+}
+
+/* The local part of the sender's address is w, in any case ("w" alone too). */
+static int from_local(const struct crm_message *m, const char *w)
 {
 	const char *v = m->from_addr;
+	size_t n = strlen(w);
 
-	if (v && (!strncmp(v, "mailer-daemon@", 14) || !strcmp(v, "mailer-daemon")))
+	return v && !ascii_ncasecmp(v, w, n) && (v[n] == '@' || !v[n]);
+}
+
+/* Parts only a mail system writes: delivery, disposition and feedback
+ * reports (RFC 3464, 8098, 5965), whatever multipart holds them. */
+static int report_part(const struct crm_message *m)
+{
+	static const char *const types[] = {
+		"message/delivery-status", "message/global-delivery-status",
+		"message/disposition-notification", "message/feedback-report",
+	};
+	size_t i, k;
+
+	for (i = 0; i < m->nattachments; i++)
+		for (k = 0; m->attachments[i].type && k < sizeof types / sizeof *types; k++)
+			if (!ascii_casecmp(m->attachments[i].type, types[k]))
+				return 1;
+	return 0;
+}
+
+/* Words of a subject that says a message came back. */
+static int bounce_subject(const struct crm_message *m)
+{
+	static const char *const words[] = {
+		"undeliver", "delivery status", "delivery fail", "delivery notification",
+		"delivery report", "returned mail", "failure notice", "mail delivery",
+		"non-delivery", "could not be delivered", "недостав", "не доставлен",
+	};
+	char *f = m->subject ? crm_utf8_fold(m->subject) : NULL;
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; f && !hit && i < sizeof words / sizeof *words; i++)
+		hit = strstr(f, words[i]) != NULL;
+	free(f);
+	return hit;
+}
+
+/* A returned message, or its headers, attached. */
+static int returned_message(const struct crm_message *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nattachments; i++)
+		if (m->attachments[i].type && (!ascii_casecmp(m->attachments[i].type, "message/rfc822") ||
+					       !ascii_casecmp(m->attachments[i].type, "text/rfc822-headers")))
+			return 1;
+	return 0;
+}
+
+/*
+ * Bounces: the mail system's own addresses and its reports. MAILER-DAEMON
+ * is never a person; postmaster is a role a person may write from, so it
+ * counts only beside a bounce's subject or a returned message.
+ */
+static const char *bounce(const struct crm_message *m)
+{
+	const char *v;
+
+	if (from_local(m, "mailer-daemon") || from_local(m, "mailerdaemon"))
 		return "From: mailer-daemon";
-	if (v && (!strncmp(v, "postmaster@", 11) || !strcmp(v, "postmaster")))
+	if ((from_local(m, "postmaster") || from_local(m, "post_master") ||
+	     from_local(m, "post-master")) && (bounce_subject(m) || returned_message(m)))
 		return "From: postmaster";
-	if ((v = crm_message_header(m, "Content-Type")) && word_is(v, "multipart/report"))
+	if ((v = crm_message_header(m, "Content-Type")) &&
+	    (word_is(v, "multipart/report") || has_ci(v, "report-type=")))
 		return "Content-Type: multipart/report";
+	if (report_part(m))
+		return "a delivery, disposition or feedback report";
+	if (crm_message_header(m, "X-Failed-Recipients"))
+		return "X-Failed-Recipients";
 	return NULL;
+}
+
+/* Mailing-list managers' own notices (Mailman, ezmlm, Majordomo, LISTSERV,
+ * Sympa: confirmations, moderation, reminders): their headers, or an
+ * address of the list's machinery. */
+static const char *list_manager(const struct crm_message *m)
+{
+	static const char *const headers[] = { "X-List-Administrivia", "X-Mailman-Version",
+					       "Mailing-List", "X-Sympa-To" };
+	static const char *const robots[] = { "mailman", "majordomo", "listserv", "listproc",
+					      "sympa", "ezmlm", "lyris" };
+	static const char *const tails[] = { "-request@", "-bounces@", "-owner@", "-bounces+" };
+	const char *a = m->from_addr;
+	size_t i;
+
+	for (i = 0; i < sizeof headers / sizeof *headers; i++)
+		if (crm_message_header(m, headers[i]))
+			return headers[i];
+	for (i = 0; i < sizeof robots / sizeof *robots; i++)
+		if (from_local(m, robots[i]))
+			return "From: a list manager";
+	for (i = 0; a && i < sizeof tails / sizeof *tails; i++)
+		if (strstr(a, tails[i]))
+			return "From: a list manager";
+	if (a && !strncmp(a, "owner-", 6))
+		return "From: a list manager";
+	return NULL;
+}
+
+/* "From: <>": the null address that bounces are sent from. */
+static const char *null_from(const struct crm_message *m)
+{
+	const char *v = crm_message_header(m, "From"), *lt;
+
+	if (!v || m->from_addr || !(lt = strrchr(v, '<')))
+		return NULL;
+	for (lt++; is_wsp(*lt); lt++)
+		;
+	return *lt == '>' ? "From: <>" : NULL;
 }
 
 /* The null sender: bounces and auto-replies (RFC 3834) are sent from <>. */
@@ -1757,13 +2319,25 @@ static const struct {
 	{ "недоставленное сообщение", "Subject: Недоставленное сообщение" },
 	{ "auto:", "Subject: Auto:" },
 	{ "automatic reply", "Subject: Automatic reply" },
+	{ "automatic response", "Subject: Automatic response" },
 	{ "autoreply", "Subject: Autoreply" },
 	{ "auto-reply", "Subject: Auto-reply" },
+	{ "auto reply", "Subject: Auto reply" },
+	{ "autoresponse", "Subject: Autoresponse" },
+	{ "auto-response", "Subject: Auto-response" },
+	{ "auto response", "Subject: Auto response" },
+	{ "automatische antwort", "Subject: Automatische Antwort" },
+	{ "abwesenheitsnotiz", "Subject: Abwesenheitsnotiz" },
+	{ "r\xc3\xa9ponse automatique", "Subject: R\xc3\xa9ponse automatique" },
+	{ "respuesta autom\xc3\xa1tica", "Subject: Respuesta autom\xc3\xa1tica" },
 	{ "out of office", "Subject: Out of Office" },
+	{ "out of the office", "Subject: Out of the office" },
 	{ "undelivered mail returned to sender", "Subject: Undelivered Mail Returned to Sender" },
 	{ "delivery status notification", "Subject: Delivery Status Notification" },
 	{ "mail delivery failed", "Subject: Mail delivery failed" },
 	{ "undeliverable:", "Subject: Undeliverable" },
+	{ "returned mail:", "Subject: Returned mail" },
+	{ "failure notice", "Subject: failure notice" },
 };
 
 static const char *subject_mark(const struct crm_message *m)
@@ -1799,12 +2373,14 @@ const char *crm_message_automatic(const struct crm_message *m)
 		return "X-Autoreply";
 	if (crm_message_header(m, "X-Autorespond"))
 		return "X-Autorespond";
-	if ((r = null_sender(m)))
+	if ((r = null_sender(m)) || (r = null_from(m)))
 		return r;
 	if (crm_message_header(m, "List-Id"))
 		return "List-Id";
 	if (crm_message_header(m, "List-Unsubscribe"))
 		return "List-Unsubscribe";
+	if ((r = list_manager(m)))
+		return r;
 	return subject_mark(m);
 }
 

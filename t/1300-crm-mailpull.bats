@@ -111,6 +111,63 @@ deliver() {
 	[ "$(sql "SELECT count(*) FROM mail_seen WHERE action = 'skipped-autoreply' AND reason IS NOT NULL")" -eq 2 ]
 }
 
+@test "dates in any RFC 5322 zone are stored in UTC; an unreadable zone is taken as UTC with a warning" {
+	printf 'From: a@ex.ru\r\nSubject: UT\r\nMessage-ID: <d1@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 UT\r\n\r\nx\r\n' | deliver 1.d1
+	printf 'From: b@ex.ru\r\nSubject: colon\r\nMessage-ID: <d2@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 +03:00\r\n\r\nx\r\n' | deliver 2.d2
+	printf 'From: c@ex.ru\r\nSubject: EST\r\nMessage-ID: <d3@ex.ru>\r\nDate: 25 Nov 26 14:35 EST\r\n\r\nx\r\n' | deliver 3.d3
+	printf 'From: d@ex.ru\r\nSubject: MSK\r\nMessage-ID: <d4@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 MSK\r\n\r\nx\r\n' | deliver 4.d4
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT group_concat(subject || '=' || received, ' ') FROM (SELECT * FROM request ORDER BY subject)")" = \
+		"EST=2026-11-25T19:35:00Z MSK=2026-11-25T14:35:28Z UT=2026-11-25T14:35:28Z colon=2026-11-25T11:35:28Z" ]
+	[[ "$stderr" == *'crm-mailpull: warning: <d4@ex.ru>: Date: unknown time zone "MSK", the time is taken as UTC'* ]]
+	[ "$(grep -c warning <<<"$stderr")" -eq 1 ]
+}
+
+@test "blank lines before the headers, raw koi8-r headers and the old comment name still make a lead" {
+	printf '\r\n \t\r\nFrom: ivan.petrov@zavod.ru (\xe9\xd7\xc1\xce \xf0\xc5\xd4\xd2\xcf\xd7)\r\nSubject: \xfa\xc1\xd1\xd7\xcb\xc1\r\nMessage-ID: <b1@zavod.ru>\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\n\xfa\xc4\xd2\xc1\xd7\xd3\xd4\xd7\xd5\xca\xd4\xc5\r\n' | deliver 1.b1
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = new-lead ]
+	[ "$(sql "SELECT subject || '|' || email FROM request")" = "Заявка|ivan.petrov@zavod.ru" ]
+	[ "$(sql "SELECT name FROM contact")" = "Иван Петров" ]
+}
+
+@test "machines without Auto-Submitted are skipped: auto reply subjects, post_master bounces, SES, ARF, list managers, From: <>" {
+	for f in "$FIXTURES"/mail/auto/*.eml; do
+		cp "$f" "$MD/new/$(basename "$f" .eml)"
+	done
+	cp "$FIXTURES/mail/free/postmaster-human.eml" "$MD/new/postmaster-human"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 && $2 == "skipped-autoreply"' <<<"$output" | wc -l)" -eq "$(ls "$FIXTURES"/mail/auto/*.eml | wc -l)" ]
+	[ "$(awk -F'\t' '$1 ~ /amazonses/ { print $5 "|" $6 }' <<<"$output")" = \
+		'skip|mailrules: From @(sns\\.amazonaws\\.com|([a-z0-9-]+\\.)*amazonses\\.com)>?$' ]
+	# A person may write from postmaster@: without a bounce's signs it is a letter.
+	[ "$(sql "SELECT r.email || '|' || c.name FROM request r JOIN contact c ON c.party_id = r.party_id")" = \
+		"postmaster@teplo-nord.example|Bob Kovalenko" ]
+}
+
+@test "public mail domains, from the freemail data file and the user's, are no company; a missing data file is 78" {
+	letter f1@ex.ru 'Li Wei <li.wei@yahoo.com.hk>' 'Pumps' 'Need a pump.' | deliver 1.f1
+	letter f2@ex.ru 'Olga <olga@bigmir.net>' 'Насос' 'Нужен насос.' | deliver 2.f2
+	letter f3@ex.ru 'Petr <petr@our-staff-mail.example>' 'Насос' 'Нужен насос.' | deliver 3.f3
+	letter f4@ex.ru 'Ivan <ivan@zavod.ru>' 'Насос' 'Нужен насос.' | deliver 4.f4
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	printf '# ours\nOur-Staff-Mail.example\n' > "$XDG_CONFIG_HOME/crm/freemail"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT group_concat(email || '=' || coalesce(company, ''), ' ') FROM (SELECT * FROM request ORDER BY id)")" = \
+		"li.wei@yahoo.com.hk= olga@bigmir.net= petr@our-staff-mail.example= ivan@zavod.ru=zavod.ru" ]
+	mkdir "$BATS_TEST_TMPDIR/share"
+	cp "$CRM_DATADIR/mailrules" "$BATS_TEST_TMPDIR/share/"
+	letter f5@ex.ru 'Anna <anna@gmail.com>' 'Насос' 'Нужен насос.' | deliver 5.f5
+	CRM_DATADIR="$BATS_TEST_TMPDIR/share" run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"$BATS_TEST_TMPDIR/share/freemail: No such file or directory"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 4 ]
+}
+
 @test "a message without Message-ID is kept once by the hash of its bytes" {
 	printf 'From: x@ex.ru\r\nSubject: Без идентификатора\r\n\r\nТекст.\r\n' | deliver 1.noid
 	run --separate-stderr crm-mailpull "maildir:$MD"

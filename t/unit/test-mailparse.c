@@ -339,6 +339,44 @@ static void test_form_labels(void)
 		   &(struct want){ NULL, NULL, NULL, NULL, NULL, NULL });
 }
 
+/* Public mail domains come from share/crm/freemail and the user's file
+ * (written by main() before the first letter is read). */
+static void test_freemail(void)
+{
+	static const char *const pub[] = {
+		"zohomail.com", "yahoo.co.jp", "yahoo.com.hk", "bigmir.net", "ua.fm",
+		"foxmail.com", "hotmail.fr", "GMail.COM", "qq.com", "my-free.example",
+	};
+	struct crm_message m;
+	char addr[128], what[256];
+	size_t i;
+
+	for (i = 0; i < sizeof pub / sizeof *pub; i++) {
+		snprintf(addr, sizeof addr, "li.wei@%s", pub[i]);
+		snprintf(what, sizeof what, "%s is public mail: no company", pub[i]);
+		fake(&m, "Li Wei", addr, NULL, NULL, "Need a pump.\n");
+		parse_fake(what, "free", &m,
+			   &(struct want){ "Li Wei", NULL, addr, NULL, "Need a pump.", NULL });
+	}
+	fake(&m, "Li Wei", "li.wei@hengli-pumps.cn", NULL, NULL, "Need a pump.\n");
+	parse_fake("a company's own domain is its name", "free", &m,
+		   &(struct want){ "Li Wei", NULL, "li.wei@hengli-pumps.cn", "hengli-pumps.cn",
+				   "Need a pump.", NULL });
+}
+
+/* A company in a copyright line of the signature, without its marks. */
+static void copyright(const char *line, const char *company)
+{
+	struct crm_message m;
+	char text[512], what[600];
+
+	snprintf(text, sizeof text, "Please quote.\n-- \nTom\n%s\n", line);
+	snprintf(what, sizeof what, "company from \"%s\"", line);
+	fake(&m, "Tom", "tom@mail.ru", NULL, NULL, text);
+	parse_fake(what, "free", &m,
+		   &(struct want){ "Tom", NULL, "tom@mail.ru", company, "Please quote.", NULL });
+}
+
 static void test_free_layout(void)
 {
 	struct crm_message m;
@@ -479,6 +517,31 @@ static int load_text(const char *text, struct crm_mailrules **r, char *path,
 	return crm_mailrules_load(path, r);
 }
 
+/* The built-in skip rules: machines that carry no sign of their own. */
+static void test_skip_rules(const struct crm_mailrules *r)
+{
+	struct crm_message *m = load("auto/ses-notification.eml"), n;
+	const char *rule;
+
+	tap_ok(m != NULL, "SES notification: parsed by mime");
+	if (m) {
+		tap_is(crm_mailrules_pick(r, m, &rule), "skip", "SES notification: skipped by the rules");
+		tap_is(rule, "From @(sns\\.amazonaws\\.com|([a-z0-9-]+\\.)*amazonses\\.com)>?$",
+		       "SES notification: the rule is told");
+	}
+	crm_message_free(m);
+	tap_is(crm_mailrules_match(r, msg(&n, "Bounce", "MAILER-DAEMON@eu-west-1.amazonses.com", "")),
+	       "skip", "SES: any amazonses.com sender");
+	tap_is(crm_mailrules_match(r, msg(&n, "x", "a@b.ru",
+					  "{\"notificationType\":\"Complaint\",\"complaint\":{}}\n")),
+	       "skip", "SES: the JSON of a notification forwarded by hand");
+	tap_is(crm_mailrules_match(r, msg(&n, "x", "Ivan <ivan@amazonses.com.evil.ru>", "")),
+	       "free", "SES: not a look-alike domain");
+	tap_is(crm_mailrules_pick(r, msg(&n, "Письмо", "a@b.ru", ""), &rule), "free",
+	       "a letter is not skipped");
+	tap_is(rule, "*", "the last rule is told too");
+}
+
 static void test_rules_match(void)
 {
 	struct crm_mailrules *r;
@@ -580,7 +643,7 @@ static void bad_rules(const char *text, int line, const char *reason)
 static void test_rules_bad(void)
 {
 	bad_rules("# ok\nform Subject a\nforms Subject b\n", 3,
-		  "unknown parser \"forms\" (form, jivo or free)");
+		  "unknown parser \"forms\" (form, jivo, free or skip)");
 	bad_rules("form Subject (unclosed\n", 1, "bad pattern \"(unclosed\": ");
 	bad_rules("\n\nform Subject   \n", 3, "no pattern after \"Subject\"");
 	bad_rules("jivo\n", 1, "no field after \"jivo\"");
@@ -713,6 +776,11 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s/share/crm", src ? src : ".");
 	setenv("CRM_DATADIR", dir, 1);
 	setenv_or("XDG_CONFIG_HOME", tmp);
+	snprintf(dir, sizeof dir, "%s/crm", getenv("XDG_CONFIG_HOME"));
+	mkdir(dir, 0700);
+	strcat(dir, "/freemail");
+	write_file(dir, "# the company's own\nmy-free.example\n\n");
+	snprintf(dir, sizeof dir, "%s/share/crm", src ? src : ".");
 	if (crm_mailrules_load(NULL, &rules) != 0)
 		printf("# %s\n", crm_error_message());
 	tap_ok(rules != NULL, "the built-in rules load");
@@ -720,9 +788,16 @@ int main(void)
 	test_forms(rules);
 	test_jivo(rules);
 	test_free(rules);
+	test_skip_rules(rules);
 	crm_mailrules_free(rules);
 	test_form_labels();
 	test_free_layout();
+	test_freemail();
+	copyright("\xc2\xa9" "2001 PROVANTAGE Corporation", "PROVANTAGE Corporation");
+	copyright("Copyright (c) 1998-2026 Acme Pumps Inc. All rights reserved.", "Acme Pumps Inc.");
+	copyright("\xc2\xa9 2010\xe2\x80\x93" "26, Nordic Flow Ltd", "Nordic Flow Ltd");
+	copyright("(C) 2026 Hengli Pumps Co., Ltd.", "Hengli Pumps Co., Ltd.");
+	copyright("1000 Pumps Ltd", "1000 Pumps Ltd");
 	test_jivo_chat();
 	test_unknown_parser();
 	test_rules_match();
