@@ -264,7 +264,11 @@ int crm_request_party(struct crm_db *db, int64_t id, int64_t *party);
 /* Actions on one request; each prints its result row through fn. */
 int crm_request_route(struct crm_db *db, int64_t id, const char *dept,
 		      crm_row_fn *fn, void *arg);
-int crm_request_assign(struct crm_db *db, int64_t id, const char *login,
+/* assign: to an active manager or head; one of another department than the
+ * request's only with force (the request moves there). The request's open
+ * notices are done (by "system"), the assignee gets one; a party without an
+ * owner gets the assignee, and its open callbacks go along. */
+int crm_request_assign(struct crm_db *db, int64_t id, const char *login, int force,
 		       crm_row_fn *fn, void *arg);
 int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in *in,
 			crm_row_fn *fn, void *arg);
