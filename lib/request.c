@@ -451,8 +451,8 @@ static int check_dept(struct crm_db *db, int64_t id, int64_t user, const char *l
 	sqlite3_reset(st);
 	if (!force)
 		return crm_error_set(CRM_DATAERR,
-				     "request %lld is routed to %s, and %s is in %s: route it first, or --force moves it to %s",
-				     (long long)id, from, login, to, to);
+				     "request %lld is routed to %s, %s is in %s: use --force to move it",
+				     (long long)id, from, login, to);
 	return crm_exec_ids(db, "UPDATE request SET dept_id = (SELECT dept_id FROM users WHERE id = ?2)"
 				" WHERE id = ?1", id, user);
 }
