@@ -192,6 +192,17 @@ int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id);
 /* Change the fields of in that are not NULL. */
 int crm_user_set(struct crm_db *db, const struct crm_user_in *in);
 int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* A user's open requests (not junk or converted) and open tasks, and the
+ * parties they own: what is left when they go. */
+struct crm_user_work {
+	unsigned long requests, tasks, parties;
+};
+int crm_user_work(struct crm_db *db, const char *login, struct crm_user_work *w);
+/* Give login's open requests, open tasks and parties to the active user to
+ * (a manager or head when there are requests or parties); *w says how many
+ * moved. Needs the role admin. */
+int crm_user_handover(struct crm_db *db, const char *login, const char *to,
+		      struct crm_user_work *w);
 /* Make the first admin when the database has no user yet. */
 int crm_user_bootstrap(struct crm_db *db, const char *login);
 /* The id of an active user by login; CRM_DATAERR naming it when unknown
