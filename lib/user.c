@@ -181,6 +181,16 @@ static int check_name(const char *what, const char *s)
 	return CRM_OK;
 }
 
+/* Words that crm-task reads as a target or writes as a closer. */
+static int check_reserved(const char *login)
+{
+	if (strcmp(login, "owner") == 0 || strcmp(login, "system") == 0)
+		return crm_error_set(CRM_DATAERR,
+				     "login \"%s\" is reserved (crm-task --to owner, done_by system)",
+				     login);
+	return CRM_OK;
+}
+
 static int check_role(const char *role)
 {
 	if (!crm_role_parse(role))
@@ -227,6 +237,7 @@ int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id)
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "adding users")) != CRM_OK ||
 	    (rc = check_name("login", in->login)) != CRM_OK ||
+	    (rc = check_reserved(in->login)) != CRM_OK ||
 	    (rc = check_role(in->role)) != CRM_OK ||
 	    (in->active && (rc = check_active(in->active)) != CRM_OK) ||
 	    (in->dept && (rc = crm_dept_find(db, in->dept, &dept)) != CRM_OK) ||

@@ -72,6 +72,11 @@ setup() { crm_setup; }
 	[[ "$output" == *"exists already"* ]]
 	run crm-admin user add x3
 	[ "$status" -eq 64 ]
+	for w in owner system; do
+		run --separate-stderr crm-admin user add "$w" --role manager
+		[ "$status" -eq 65 ]
+		[[ "$stderr" == *"\"$w\" is reserved"* ]]
+	done
 	[ "$(sql "SELECT count(*) FROM users")" -eq 7 ]
 }
 
