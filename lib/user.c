@@ -376,10 +376,13 @@ int crm_user_handover(struct crm_db *db, const char *login, const char *to,
 		return crm_error_set(CRM_DATAERR, "%s cannot hand over to %s", login, to);
 	if ((w->requests || w->parties) && (rc = takes_requests(db, user, to)))
 		return rc;
+	/* The callbacks of the user's parties follow them, whoever has them. */
 	if ((rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, updated = crm_now()"
 				  " WHERE assignee_id = ?1 AND " OPEN_REQUEST, from, user)) ||
-	    (rc = crm_exec_ids(db, "UPDATE task SET assignee_id = ?2"
-				  " WHERE assignee_id = ?1 AND status = 'open'", from, user)))
+	    (rc = crm_exec_ids(db, "UPDATE task SET assignee_id = ?2 WHERE status = 'open'"
+				  " AND (assignee_id = ?1 OR (kind = 'callback' AND assignee_id <> ?2"
+				  "  AND party_id IN (SELECT id FROM party WHERE owner_id = ?1)))",
+				from, user)))
 		return rc;
 	return crm_exec_ids(db, "UPDATE party SET owner_id = ?2, updated = crm_now() WHERE owner_id = ?1",
 			    from, user);

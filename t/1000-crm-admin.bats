@@ -114,6 +114,8 @@ olga_at_work() {
 
 @test "--handover moves a leaver's open requests, tasks and parties in one transaction, audited" {
 	olga_at_work
+	# A callback of her party that went to the department's turn follows it.
+	crm-task add --kind callback --to ivan --party 2 >/dev/null
 	run --separate-stderr crm-admin user set olga --active 0 --handover petr
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "crm-admin: olga is deactivated; 2 open requests, 3 open tasks and 2 parties handed over to petr" ]
@@ -121,13 +123,14 @@ olga_at_work() {
 	[ "$output" = $'id\tassignee\n1\tpetr\n2\tpetr' ]
 	run --separate-stderr crm-task list --to olga
 	[ "$status" -eq 1 ]
-	[ "$(tsv_count "$(crm-task list --to petr)")" -eq 3 ]
+	[ "$(tsv_count "$(crm-task list --to petr)")" -eq 4 ]
+	[ "$(tsv_get "$(crm-task list --kind callback --columns id,assignee)" assignee)" = petr ]
 	[ "$(tsv_count "$(crm-export --profile contacts --format tsv --manager petr)")" -eq 2 ]
 	[ "$(tsv_get "$(crm-admin user list --columns login,active)" active 6)" = 0 ]
 	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'root' AND action = 'update'
 		AND ((tbl = 'request' AND json_extract(after, '\$.assignee_id') IS NOT NULL)
 		  OR (tbl = 'task' AND json_extract(after, '\$.assignee_id') IS NOT NULL)
-		  OR (tbl = 'party' AND json_extract(after, '\$.owner_id') IS NOT NULL))")" -eq 7 ]
+		  OR (tbl = 'party' AND json_extract(after, '\$.owner_id') IS NOT NULL))")" -eq 8 ]
 	# New requests of her parties go to their new owner.
 	run --separate-stderr crm-lead add --name 'Завод A' --email a@x.ru --subject 'ещё'
 	[ "$(tsv_get "$output" action)" = history ]
