@@ -289,12 +289,14 @@ int crm_request_junk(struct crm_db *db, int64_t id, const char *reason,
 /* ---- task.c: tasks and notices */
 
 struct crm_task_in {
-	const char *kind, *to, *due, *title; /* to: a login or "dept:NAME" */
+	const char *kind, *to, *due, *title; /* to: a login, "dept:NAME" or "owner" */
 	int64_t party, request;
 	const char *origin;
 };
-/* Add a task; an open task of the same kind for the same party and request
- * is not doubled: *duplicate is set and *id is the existing one. */
+/* Add a task; an open task of the same kind, party, request, title and due
+ * time is not doubled: *duplicate is set and *id is the existing one.
+ * "owner" is whoever hears of the party (notify.c); a task without a party
+ * cannot go there (CRM_USAGE). */
 int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id,
 		 int *duplicate);
 

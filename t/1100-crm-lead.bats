@@ -794,6 +794,15 @@ ids() {
 	[ "$(tsv_get "$(crm-task list --kind callback --columns id,assignee)" assignee)" = petr ]
 }
 
+@test "a lead qualified by someone takes its open callbacks along to its new owner" {
+	id=$(lead --name X --phone '+7 495 111-11-11')
+	party=$(party_of "$id")
+	crm-task add --kind callback --to dept:prom --party "$party" >/dev/null
+	as anna crm-lead qualify --needs 'ЦНС 38-44' "$id" >/dev/null
+	run --separate-stderr crm-task list --kind callback --columns party,assignee
+	[ "$output" = $'party\tassignee\n'"$party"$'\tanna' ]
+}
+
 @test "requests go only to managers and heads" {
 	id=$(lead --name X --email x@x.ru)
 	run --separate-stderr as anna crm-lead assign --to mila "$id"
