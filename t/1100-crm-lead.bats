@@ -911,6 +911,18 @@ ids() {
 	[ "$(tsv_get "$(crm-lead find --email ivan@mail.ru)" id)" = "$keep" ]
 }
 
+@test "merged, the other party's open callbacks go to the kept party's owner" {
+	a=$(lead --name "ИВАН ПЕТРОВ" --phone "+7 495 123-45-67")
+	b=$(lead --name "Ivan P" --phone "+7 916 000-00-01")
+	keep=$(party_of "$a")
+	other=$(party_of "$b")
+	as anna crm-lead assign --to ivan "$a" >/dev/null
+	crm-task add --kind callback --to petr --party "$other" >/dev/null
+	as anna crm-lead merge --into "$keep" "$other" >/dev/null
+	run --separate-stderr crm-task list --kind callback --columns party,assignee
+	[ "$output" = $'party\tassignee\n'"$keep"$'\tivan' ]
+}
+
 @test "only a head or admin may merge, and never a party into itself" {
 	a=$(lead --name A --email a@x.ru)
 	b=$(lead --name B --email b@x.ru)
