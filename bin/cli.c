@@ -221,18 +221,6 @@ int cli_parse_id(const char *s, int64_t *id)
 	return CRM_OK;
 }
 
-int cli_stdin_has_records(void)
-{
-	int ch;
-
-	if (isatty(STDIN_FILENO))
-		return 0;
-	if ((ch = getc(stdin)) == EOF)
-		return 0;
-	ungetc(ch, stdin);
-	return 1;
-}
-
 const char *cli_field(struct crm_tsv_reader *r, const char *const *fields, const char *name)
 {
 	int i = crm_tsv_column(r, name);

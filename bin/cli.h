@@ -88,8 +88,6 @@ int cli_each_record(struct cli *c, cli_rec_fn *fn, void *arg);
 /* Run fn once inside a transaction (for single writes from options). */
 int cli_once(struct cli *c, int (*fn)(struct cli *c, void *arg), void *arg);
 
-/* Is stdin a pipe or file with something in it (not a terminal, not empty)? */
-int cli_stdin_has_records(void);
 /* The field named name of a record, or NULL when absent or empty. */
 const char *cli_field(struct crm_tsv_reader *r, const char *const *fields, const char *name);
 /* A positive integer id, or CRM_DATAERR naming it. */

@@ -11,7 +11,7 @@ static const char usage[] =
 	"usage: crm-admin init\n"
 	"       crm-admin user add LOGIN --role ROLE [--name N] [--dept D] [--email E] [--phone P]\n"
 	"       crm-admin user set LOGIN [--role ROLE] [--name N] [--dept D] [--email E]\n"
-	"                          [--phone P] [--active 0|1]\n"
+	"                          [--phone P] [--active 0|1] [--handover USER]\n"
 	"       crm-admin user list\n"
 	"       crm-admin dept add NAME [--title T]\n"
 	"       crm-admin dept list\n"
@@ -20,7 +20,7 @@ static const char usage[] =
 	"       crm-admin check\n"
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
 
-enum { O_ROLE = 1, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_TITLE };
+enum { O_ROLE = 1, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_TITLE, O_HANDOVER };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "role", required_argument, NULL, CLI_OPT_BASE + O_ROLE },
@@ -30,6 +30,7 @@ static const struct option options[] = {
 	{ "phone", required_argument, NULL, CLI_OPT_BASE + O_PHONE },
 	{ "active", required_argument, NULL, CLI_OPT_BASE + O_ACTIVE },
 	{ "title", required_argument, NULL, CLI_OPT_BASE + O_TITLE },
+	{ "handover", required_argument, NULL, CLI_OPT_BASE + O_HANDOVER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -60,9 +61,45 @@ static int user_add(struct cli *c, void *arg)
 	return crm_user_add(c->db, arg, NULL);
 }
 
+/* user set, and when it deactivates: what the user leaves, or hands over. */
+struct user_set {
+	struct crm_user_in in;
+	const char *handover;
+	int leaving;
+	struct crm_user_work w;
+};
+
 static int user_set(struct cli *c, void *arg)
 {
-	return crm_user_set(c->db, arg);
+	struct user_set *u = arg;
+	int rc = crm_user_set(c->db, &u->in);
+
+	if (rc || !u->leaving)
+		return rc;
+	if (u->handover)
+		return crm_user_handover(c->db, u->in.login, u->handover, &u->w);
+	return crm_user_work(c->db, u->in.login, &u->w);
+}
+
+static const char *plural(unsigned long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* "2 open requests, 1 open task and 3 parties" on stderr after the commit. */
+static void say_left(struct cli *c, const struct user_set *u)
+{
+	const struct crm_user_work *w = &u->w;
+
+	fprintf(stderr, "%s: %s is deactivated; %lu open %s, %lu open %s and %lu %s ", c->prog,
+		u->in.login, w->requests, plural(w->requests, "request", "requests"), w->tasks,
+		plural(w->tasks, "task", "tasks"), w->parties, plural(w->parties, "party", "parties"));
+	if (u->handover)
+		fprintf(stderr, "handed over to %s\n", u->handover);
+	else if (w->requests || w->tasks || w->parties)
+		fprintf(stderr, "left with them (--handover USER moves them)\n");
+	else
+		fprintf(stderr, "left with them\n");
 }
 
 static int do_user(struct cli *c, int argc, char **argv)
@@ -70,6 +107,7 @@ static int do_user(struct cli *c, int argc, char **argv)
 	struct crm_user_in in = { .name = c->opt[O_NAME], .role = c->opt[O_ROLE],
 				  .dept = c->opt[O_DEPT], .email = c->opt[O_EMAIL],
 				  .phone = c->opt[O_PHONE], .active = c->opt[O_ACTIVE] };
+	struct user_set u = { .handover = c->opt[O_HANDOVER] };
 	int rc;
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
@@ -82,9 +120,16 @@ static int do_user(struct cli *c, int argc, char **argv)
 	if (strcmp(argv[0], "add") == 0) {
 		if (!in.role)
 			return cli_usage(c, "user add needs --role");
+		if (u.handover)
+			return cli_usage(c, "--handover goes with user set");
 		rc = cli_once(c, user_add, &in);
 	} else {
-		rc = cli_once(c, user_set, &in);
+		u.in = in;
+		u.leaving = in.active && strcmp(in.active, "0") == 0;
+		if (u.handover && !u.leaving)
+			return cli_usage(c, "--handover goes with --active 0");
+		if ((rc = cli_once(c, user_set, &u)) == CRM_OK && u.leaving)
+			say_left(c, &u);
 	}
 	return rc;
 }
@@ -163,7 +208,7 @@ static int do_check(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "init", do_init, CLI_CREATE | CLI_NODRY, { 0 } },
-	{ "user", do_user, CLI_WRITE, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE } },
+	{ "user", do_user, CLI_WRITE, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_HANDOVER } },
 	{ "dept", do_dept, CLI_WRITE, { O_TITLE } },
 	{ "config", do_config, CLI_WRITE, { 0 } },
 	{ "backup", do_backup, CLI_READ | CLI_NODRY, { 0 } },

@@ -15,7 +15,7 @@ static const char usage[] =
 	"       crm-lead show ID...\n"
 	"       crm-lead find [--phone P] [--email E] [--name TEXT]\n"
 	"       crm-lead route --dept D [ID...]\n"
-	"       crm-lead assign --to USER [ID...]\n"
+	"       crm-lead assign --to USER [--force] [ID...]\n"
 	"       crm-lead qualify [--company C] [--name N] [--phone P] [--email E] [--needs T]\n"
 	"                        [--legal-name L] [--inn N] [--kpp N] [--address A]\n"
 	"                        [--payment P] [--tags T] [ID...]\n"
@@ -30,7 +30,7 @@ enum {
 	O_CHANNEL = 1, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY, O_RECEIVED,
 	O_SOURCE_REF, O_DEPT, O_STATUS, O_ASSIGNEE, O_OLDER, O_SINCE, O_PARTY, O_TO, O_NEEDS,
 	O_LEGAL, O_INN, O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS, O_REASON, O_INTO, O_TEXT,
-	O_REQUEST, O_MAX
+	O_REQUEST, O_FORCE, O_MAX
 };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
@@ -61,6 +61,7 @@ static const struct option options[] = {
 	{ "into", required_argument, NULL, CLI_OPT_BASE + O_INTO },
 	{ "text", required_argument, NULL, CLI_OPT_BASE + O_TEXT },
 	{ "request", required_argument, NULL, CLI_OPT_BASE + O_REQUEST },
+	{ "force", no_argument, NULL, CLI_OPT_BASE + O_FORCE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -219,7 +220,7 @@ static int do_route(struct cli *c, int argc, char **argv)
 
 static int assign_one(struct cli *c, int64_t id, void *arg)
 {
-	return crm_request_assign(c->db, id, c->opt[O_TO], cli_row, c);
+	return crm_request_assign(c->db, id, c->opt[O_TO], !!c->opt[O_FORCE], cli_row, c);
 }
 
 static int do_assign(struct cli *c, int argc, char **argv)
@@ -319,7 +320,7 @@ static const struct cli_verb verbs[] = {
 	{ "show", do_show, CLI_READ, { 0 } },
 	{ "find", do_find, CLI_READ, { O_PHONE, O_EMAIL, O_NAME } },
 	{ "route", do_route, CLI_WRITE, { O_DEPT } },
-	{ "assign", do_assign, CLI_WRITE, { O_TO } },
+	{ "assign", do_assign, CLI_WRITE, { O_TO, O_FORCE } },
 	{ "qualify", do_qualify, CLI_WRITE, { O_COMPANY, O_NAME, O_PHONE, O_EMAIL, O_NEEDS, O_LEGAL, O_INN,
 				   O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS } },
 	{ "junk", do_junk, CLI_WRITE, { O_REASON } },

@@ -1,22 +1,24 @@
 /*
- * crm-task: tasks for people: add (to a user, or round-robin to a
- * department's managers), list, close, hand over. Notices about new
- * requests are tasks of kind "notice".
+ * crm-task: tasks for people: add (to a user, round-robin to a
+ * department's managers, or to the party's owner), list, close, hand over.
+ * Notices about new requests are tasks of kind "notice".
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static const char usage[] =
-	"usage: crm-task add --kind K [--to USER|dept:NAME] [--due T|DUR] [--title T]\n"
-	"                    [--party ID] [--request ID]\n"
+	"usage: crm-task add --kind K [--to USER|dept:NAME|owner] [--due T|DUR] [--title T]\n"
+	"                    [--party ID] [--request ID] [--no-party]\n"
 	"       crm-task list [--mine] [--overdue] [--kind K] [--to USER|dept:NAME]\n"
 	"                     [--status open|done|all] [--party ID]\n"
 	"       crm-task done [ID...]\n"
-	"       crm-task reassign --to USER|dept:NAME [ID...]\n"
+	"       crm-task reassign --to USER|dept:NAME|owner [ID...]\n"
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n";
 
-enum { O_KIND = 1, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_MINE, O_OVERDUE, O_STATUS };
+enum { O_KIND = 1, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_MINE, O_OVERDUE, O_STATUS,
+       O_NOPARTY };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "kind", required_argument, NULL, CLI_OPT_BASE + O_KIND },
@@ -28,6 +30,7 @@ static const struct option options[] = {
 	{ "mine", no_argument, NULL, CLI_OPT_BASE + O_MINE },
 	{ "overdue", no_argument, NULL, CLI_OPT_BASE + O_OVERDUE },
 	{ "status", required_argument, NULL, CLI_OPT_BASE + O_STATUS },
+	{ "no-party", no_argument, NULL, CLI_OPT_BASE + O_NOPARTY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -58,7 +61,9 @@ static int add_options(struct cli *c, void *arg)
 
 /* A record of a list of parties or requests becomes a task: its party is the
  * "party" column, else the --key column (default id); its to, due and title
- * columns, where present, beat the options, which are the defaults. */
+ * columns, where present, beat the options, which are the defaults. A list
+ * with a "manager" column (crm-export's calls and contacts) goes by default
+ * to each party's owner. */
 static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
 {
 	struct crm_task_in in = *(const struct crm_task_in *)arg;
@@ -73,6 +78,8 @@ static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const
 		return rc;
 	if ((v = cli_field(r, f, "to")))
 		in.to = v;
+	else if (!in.to && crm_tsv_column(r, "manager") >= 0)
+		in.to = "owner";
 	if ((v = cli_field(r, f, "due")))
 		in.due = v;
 	if ((v = cli_field(r, f, "title")))
@@ -93,7 +100,11 @@ static int do_add(struct cli *c, int argc, char **argv)
 	if ((rc = get_id(c->opt[O_PARTY], &in.party)) ||
 	    (rc = get_id(c->opt[O_REQUEST], &in.request)))
 		return cli_fail(c, CRM_USAGE);
-	if (in.party || in.request || !cli_stdin_has_records())
+	if (c->opt[O_NOPARTY] && (in.party || in.request))
+		return cli_usage(c, "--no-party goes without --party and --request");
+	/* Not a terminal: records, even none (an empty pipe is an error, not
+	 * a task of no party). */
+	if (in.party || in.request || c->opt[O_NOPARTY] || isatty(STDIN_FILENO))
 		return cli_once(c, add_options, &in);
 	return cli_each_record(c, add_record, &in);
 }
@@ -130,13 +141,13 @@ static int reassign_one(struct cli *c, int64_t id, void *arg)
 
 static int do_reassign(struct cli *c, int argc, char **argv)
 {
-	if (!c->opt[O_TO])
+	if (!c->opt[O_TO] || !*c->opt[O_TO])
 		return cli_usage(c, "reassign needs --to");
 	return cli_each_id(c, argc, argv, reassign_one, NULL);
 }
 
 static const struct cli_verb verbs[] = {
-	{ "add", do_add, CLI_WRITE, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST } },
+	{ "add", do_add, CLI_WRITE, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_NOPARTY } },
 	{ "list", do_list, CLI_READ, { O_MINE, O_OVERDUE, O_KIND, O_TO, O_STATUS, O_PARTY } },
 	{ "done", do_done, CLI_WRITE, { 0 } },
 	{ "reassign", do_reassign, CLI_WRITE, { O_TO } },

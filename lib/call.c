@@ -286,34 +286,6 @@ static int insert_call(struct callpull *p, const struct crm_cdr *c, const struct
 	return crm_stmt_done(p->db, st);
 }
 
-/* Who calls back, or hears of a known caller: the party's active manager,
- * else its department's managers in turn, else the head of sales. */
-static int responsible(struct callpull *p, int64_t party, int64_t *user)
-{
-	sqlite3_stmt *st = crm_stmt(p->db, "SELECT u.id FROM party p JOIN users u ON u.id = p.owner_id"
-					  " WHERE p.id = ? AND u.active = 1");
-	char dept[80] = "";
-	int rc;
-
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, party);
-	if ((rc = crm_query_id(p->db, st, user)) != CRM_NOMATCH)
-		return rc;
-	st = crm_stmt(p->db, "SELECT d.name FROM party p JOIN dept d ON d.id = p.dept_id WHERE p.id = ?"
-			     " AND EXISTS (SELECT 1 FROM users u WHERE u.dept_id = d.id AND u.active = 1"
-			     " AND u.role = 'manager')");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, party);
-	if ((rc = crm_stmt_row(p->db, st)) == 1)
-		snprintf(dept, sizeof dept, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
-	return dept[0] ? crm_task_round_robin(p->db, dept, user) : crm_user_head(p->db, user);
-}
-
 static int party_name(struct callpull *p, int64_t party, char *buf, size_t size);
 
 /* A notice of the call or a task to call back (due then) for the row's
@@ -340,7 +312,7 @@ static int task_for(struct callpull *p, const char *kind, struct row *r, const c
 		snprintf(title, sizeof title, "Call back %s: missed call (%s)", r->number,
 			 r->disposition);
 	}
-	if ((!*user && (rc = responsible(p, r->party, user))) ||
+	if ((!*user && (rc = crm_notify_who(p->db, r->party, user))) ||
 	    (rc = crm_task_insert(p->db, kind, *user, due, title, r->party, 0, "call", &r->task,
 				  NULL)))
 		return rc;
@@ -356,7 +328,8 @@ static int close_callbacks(struct callpull *p, int64_t party)
 
 	if (rc || !*open)
 		return rc;
-	if ((rc = crm_exec_ids(p->db, "UPDATE task SET status = 'done', done_at = crm_now()"
+	if ((rc = crm_exec_ids(p->db, "UPDATE task SET status = 'done', done_at = crm_now(),"
+				      " done_by = 'system'"
 				      " WHERE party_id = ?1 AND kind = 'callback' AND status = 'open'",
 			       party, 0)) == CRM_OK)
 		*open = 0;

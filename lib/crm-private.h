@@ -83,8 +83,19 @@ int crm_task_insert(struct crm_db *db, const char *kind, int64_t assignee, const
 
 /* An open task of kind for party (with no request): its id, or CRM_NOMATCH. */
 int crm_task_open(struct crm_db *db, const char *kind, int64_t party, int64_t *id);
-/* The next active manager of department dept, in turn. */
-int crm_task_round_robin(struct crm_db *db, const char *dept, int64_t *user);
+/* The open notices of a request are done, by the system (done_by "system"),
+ * but for those of user keep (0: all of them). */
+int crm_task_close_notices(struct crm_db *db, int64_t request, int64_t keep);
+/* The party's owner changed: its open callbacks go to the owner, if active. */
+int crm_task_follow_owner(struct crm_db *db, int64_t party);
+
+/* notify.c: who hears of a party. owner: its owner while active, else 0.
+ * who: the owner, else the next active manager of its department, else the
+ * head of sales. round_robin: the next active manager of department dept
+ * (CRM_DATAERR when it has none). */
+int crm_notify_owner(struct crm_db *db, int64_t party, int64_t *user);
+int crm_notify_who(struct crm_db *db, int64_t party, int64_t *user);
+int crm_notify_round_robin(struct crm_db *db, const char *dept, int64_t *user);
 
 /* names.c: first and last name of a full name (either may come back NULL). */
 int crm_name_split(const char *full, char **first, char **last);

@@ -192,6 +192,17 @@ int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id);
 /* Change the fields of in that are not NULL. */
 int crm_user_set(struct crm_db *db, const struct crm_user_in *in);
 int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* A user's open requests (not junk or converted) and open tasks, and the
+ * parties they own: what is left when they go. */
+struct crm_user_work {
+	unsigned long requests, tasks, parties;
+};
+int crm_user_work(struct crm_db *db, const char *login, struct crm_user_work *w);
+/* Give login's open requests, open tasks and parties to the active user to
+ * (a manager or head when there are requests or parties); *w says how many
+ * moved. Needs the role admin. */
+int crm_user_handover(struct crm_db *db, const char *login, const char *to,
+		      struct crm_user_work *w);
 /* Make the first admin when the database has no user yet. */
 int crm_user_bootstrap(struct crm_db *db, const char *login);
 /* The id of an active user by login; CRM_DATAERR naming it when unknown
@@ -264,7 +275,11 @@ int crm_request_party(struct crm_db *db, int64_t id, int64_t *party);
 /* Actions on one request; each prints its result row through fn. */
 int crm_request_route(struct crm_db *db, int64_t id, const char *dept,
 		      crm_row_fn *fn, void *arg);
-int crm_request_assign(struct crm_db *db, int64_t id, const char *login,
+/* assign: to an active manager or head; one of another department than the
+ * request's only with force (the request moves there). The request's open
+ * notices are done (by "system"), the assignee gets one; a party without an
+ * owner gets the assignee, and its open callbacks go along. */
+int crm_request_assign(struct crm_db *db, int64_t id, const char *login, int force,
 		       crm_row_fn *fn, void *arg);
 int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in *in,
 			crm_row_fn *fn, void *arg);
@@ -274,12 +289,14 @@ int crm_request_junk(struct crm_db *db, int64_t id, const char *reason,
 /* ---- task.c: tasks and notices */
 
 struct crm_task_in {
-	const char *kind, *to, *due, *title; /* to: a login or "dept:NAME" */
+	const char *kind, *to, *due, *title; /* to: a login, "dept:NAME" or "owner" */
 	int64_t party, request;
 	const char *origin;
 };
-/* Add a task; an open task of the same kind for the same party and request
- * is not doubled: *duplicate is set and *id is the existing one. */
+/* Add a task; an open task of the same kind, party, request, title and due
+ * time is not doubled: *duplicate is set and *id is the existing one.
+ * "owner" is whoever hears of the party (notify.c); a task without a party
+ * cannot go there (CRM_USAGE). */
 int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id,
 		 int *duplicate);
 

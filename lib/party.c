@@ -326,7 +326,7 @@ int crm_party_merge(struct crm_db *db, int64_t keep, int64_t other)
 		if ((rc = crm_stmt_done(db, st)))
 			return rc;
 	}
-	return CRM_OK;
+	return crm_task_follow_owner(db, keep); /* the other's callbacks too */
 }
 
 int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg)

@@ -78,22 +78,6 @@ static int known_party(struct crm_db *db, const struct sender *s, int64_t *party
 	return rc;
 }
 
-/* The party's manager if still active (0 otherwise: the head hears instead). */
-static int active_owner(struct crm_db *db, int64_t party, int64_t *owner)
-{
-	sqlite3_stmt *st = crm_stmt(db, "SELECT u.id FROM party p JOIN users u ON u.id = p.owner_id"
-				       " WHERE p.id = ? AND u.active = 1");
-	int rc;
-
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, party);
-	rc = crm_query_id(db, st, owner);
-	if (rc == CRM_NOMATCH)
-		*owner = 0;
-	return rc == CRM_NOMATCH ? CRM_OK : rc;
-}
-
 /* Make a new lead from what the request holds. */
 static int new_lead(struct crm_db *db, const struct crm_request_in *in, const struct sender *s,
 		    int64_t dept, int64_t *party, int64_t *contact)
@@ -227,7 +211,7 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		goto out;
 	if (party) {
 		out->action = "history";
-		rc = active_owner(db, party, &notify);
+		rc = crm_notify_owner(db, party, &notify);
 	} else {
 		out->action = "new-lead";
 		rc = new_lead(db, &in, &s, dept, &party, &contact);
@@ -237,6 +221,8 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 	if (rc || (!in.party && (rc = add_points(db, party, contact, &s))) ||
 	    (rc = insert_request(db, &in, &s, received, party, contact, dept, &out->request)))
 		goto out;
+	/* Unowned, the head hears of it rather than the department's turn
+	 * (notify.c): the head is who assigns it. */
 	if (!notify && (rc = crm_user_head(db, &notify)))
 		goto out;
 	summary(&in, sum, sizeof sum);
@@ -444,11 +430,56 @@ int crm_request_route(struct crm_db *db, int64_t id, const char *dept, crm_row_f
 	return emit_state(db, id, fn, arg);
 }
 
-int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row_fn *fn,
-		       void *arg)
+/* A request routed to one department goes to a user of another only when
+ * forced, and then moves to the user's department. */
+static int check_dept(struct crm_db *db, int64_t id, int64_t user, const char *login, int force)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT d.name, e.name FROM request r"
+				       " JOIN dept d ON d.id = r.dept_id JOIN users u ON u.id = ?2"
+				       " JOIN dept e ON e.id = u.dept_id WHERE r.id = ?1 AND d.id <> e.id");
+	char from[80], to[80];
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, user);
+	if ((rc = crm_stmt_row(db, st)) <= 0)
+		return -rc;
+	snprintf(from, sizeof from, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(to, sizeof to, "%s", (const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (!force)
+		return crm_error_set(CRM_DATAERR,
+				     "request %lld is routed to %s, %s is in %s: use --force to move it",
+				     (long long)id, from, login, to);
+	return crm_exec_ids(db, "UPDATE request SET dept_id = (SELECT dept_id FROM users WHERE id = ?2)"
+				" WHERE id = ?1", id, user);
+}
+
+/* The request's party becomes the user's unless it has an owner; a new
+ * owner takes the party's open callbacks. */
+static int own_party(struct crm_db *db, int64_t id, int64_t user, int64_t *party)
+{
+	int64_t owner;
+	int rc;
+
+	if ((rc = crm_request_party(db, id, party)) || (rc = crm_party_owner(db, *party, &owner)) ||
+	    owner)
+		return rc;
+	if ((rc = crm_exec_ids(db, "UPDATE party SET owner_id = ?2,"
+				  " dept_id = coalesce(dept_id, (SELECT dept_id FROM request WHERE id = ?1)),"
+				  " updated = crm_now() WHERE id = (SELECT party_id FROM request WHERE id = ?1)",
+				id, user)))
+		return rc;
+	return crm_task_follow_owner(db, *party);
+}
+
+int crm_request_assign(struct crm_db *db, int64_t id, const char *login, int force,
+		       crm_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st;
-	int64_t user, assignee, task;
+	int64_t user, assignee, party, task;
 	char title[128];
 	int dup;
 	int rc;
@@ -466,21 +497,17 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, crm_row
 				     login);
 	if (rc || assignee == user)
 		return rc ? rc : emit_state(db, id, fn, arg);
-	if ((rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, status = 'assigned',"
+	if ((rc = check_dept(db, id, user, login, force)) ||
+	    (rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, status = 'assigned',"
 				  " dept_id = coalesce(dept_id, (SELECT dept_id FROM users WHERE id = ?2)),"
 				  " updated = crm_now() WHERE id = ?1",
-				id, user)))
+				id, user)) ||
+	    (rc = own_party(db, id, user, &party)))
 		return rc;
-	/* The party is the manager's from now on, unless it has one. */
-	if ((rc = crm_exec_ids(db, "UPDATE party SET owner_id = ?2,"
-				  " dept_id = coalesce(dept_id, (SELECT dept_id FROM request WHERE id = ?1)),"
-				  " updated = crm_now()"
-				  " WHERE id = (SELECT party_id FROM request WHERE id = ?1) AND owner_id IS NULL",
-				id, user)))
-		return rc;
+	/* The notices the request caused are done: the assignee has it now. */
 	snprintf(title, sizeof title, "Request %lld assigned to you", (long long)id);
-	if ((rc = crm_request_party(db, id, &assignee)) ||
-	    (rc = crm_task_insert(db, "notice", user, NULL, title, assignee, id, "assign", &task,
+	if ((rc = crm_task_close_notices(db, id, user)) ||
+	    (rc = crm_task_insert(db, "notice", user, NULL, title, party, id, "assign", &task,
 				  &dup)))
 		return rc;
 	return emit_state(db, id, fn, arg);
@@ -504,7 +531,8 @@ int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in
 		return rc;
 	if ((rc = crm_exec_ids(db, "UPDATE party SET kind = 'client', owner_id = coalesce(owner_id, ?2),"
 				  " updated = crm_now() WHERE id = ?1 AND kind = 'lead'",
-				party, crm_user_id(db))))
+				party, crm_user_id(db))) ||
+	    (rc = crm_task_follow_owner(db, party)))
 		return rc;
 	return emit_state(db, id, fn, arg);
 }
@@ -532,8 +560,7 @@ int crm_request_junk(struct crm_db *db, int64_t id, const char *reason, crm_row_
 	if ((rc = crm_stmt_done(db, st)))
 		return rc;
 	/* Notices about a junk request are void. */
-	if ((rc = crm_exec_ids(db, "UPDATE task SET status = 'done', done_at = crm_now()"
-			  " WHERE request_id = ? AND kind = 'notice' AND status = 'open'", id, 0)))
+	if ((rc = crm_task_close_notices(db, id, 0)))
 		return rc;
 	return emit_state(db, id, fn, arg);
 }

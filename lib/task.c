@@ -1,8 +1,12 @@
 /*
  * task.c: tasks for people (call a customer, a notice about a new request),
- * given to a user or round-robin to a department's managers. An open task
- * of one kind for one party and request is never doubled (for notices: for
- * one person), so a batch run twice, or a thousand missed calls, leave one.
+ * given to a user, round-robin to a department's managers, or to whoever
+ * hears of the party (notify.c). The same open task is never doubled: a
+ * notice or callback while one for that party (and request, and person) is
+ * open, or a person's task of the same kind, party, request, title and due
+ * time, so a batch run twice, or a thousand missed calls, leave one; a task
+ * with its own title or due time is another task. Tasks close by hand, or
+ * by the system when what they were about has happened (done_by "system").
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -64,42 +68,39 @@ int crm_task_open(struct crm_db *db, const char *kind, int64_t party, int64_t *i
 	return open_twin(db, kind, party, 0, 0, id);
 }
 
-/* The next active manager of a department after the one who got the last task. */
-int crm_task_round_robin(struct crm_db *db, const char *dept, int64_t *user)
-{
-	sqlite3_stmt *st;
-	int64_t dept_id;
-	int rc;
-
-	if ((rc = crm_dept_find(db, dept, &dept_id)))
-		return rc;
-	st = crm_stmt(db, "SELECT id FROM users WHERE dept_id = ?1 AND active = 1 AND role = 'manager'"
-			  " ORDER BY id <= coalesce((SELECT rr_last FROM dept WHERE id = ?1), 0), id"
-			  " LIMIT 1");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, dept_id);
-	if ((rc = crm_query_id(db, st, user)) == CRM_NOMATCH)
-		return crm_error_set(CRM_DATAERR, "department %s has no active managers", dept);
-	if (rc)
-		return rc;
-	if (!(st = crm_stmt(db, "UPDATE dept SET rr_last = ?2 WHERE id = ?1")))
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, dept_id);
-	sqlite3_bind_int64(st, 2, *user);
-	return crm_stmt_done(db, st);
-}
-
-/* A login, or "dept:NAME" for round-robin; NULL or "" is the acting user. */
-static int resolve_to(struct crm_db *db, const char *to, int64_t *user)
+/* A login, "dept:NAME" for round-robin, or "owner": whoever hears of the
+ * party (notify.c); NULL or "" is the acting user. */
+static int resolve_to(struct crm_db *db, const char *to, int64_t party, int64_t *user)
 {
 	if (!to || !*to) {
 		*user = crm_user_id(db);
 		return CRM_OK;
 	}
+	if (strcmp(to, "owner") == 0)
+		return party ? crm_notify_who(db, party, user)
+			     : crm_error_set(CRM_USAGE, "--to owner needs a task of a party");
 	if (strncmp(to, "dept:", 5) == 0)
-		return crm_task_round_robin(db, to + 5, user);
+		return crm_notify_round_robin(db, to + 5, user);
 	return crm_user_find(db, to, user);
+}
+
+/* An open task that is this one again: same kind, party, request, title and
+ * due time (a person's own title or due time makes another task). */
+static int same_task(struct crm_db *db, const struct crm_task_in *in, const char *due,
+		     int64_t *id)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT id FROM task WHERE party_id = ?1 AND kind = ?2"
+				       " AND status = 'open' AND request_id IS ?3 AND title IS ?4"
+				       " AND due IS ?5 ORDER BY id LIMIT 1");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, in->party);
+	crm_bind_text(st, 2, in->kind);
+	crm_bind_id(st, 3, in->request);
+	crm_bind_text(st, 4, in->title);
+	crm_bind_text(st, 5, due);
+	return crm_query_id(db, st, id);
 }
 
 static int check_kind(const char *kind)
@@ -126,16 +127,16 @@ int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id, i
 	    (rc = check_kind(in->kind)) ||
 	    (in->due && *in->due && (rc = crm_time_or_ahead(in->due, due))))
 		return rc;
-	/* Look for an open twin before round-robin moves on. */
-	if (in->party &&
-	    (rc = open_twin(db, in->kind, in->party, in->request, 0, id)) != CRM_NOMATCH) {
+	/* Look for the same task before round-robin moves on. */
+	if (in->party && (rc = same_task(db, in, due[0] ? due : NULL, id)) != CRM_NOMATCH) {
 		*duplicate = rc == CRM_OK;
 		return rc;
 	}
-	if ((rc = resolve_to(db, in->to, &user)))
+	if ((rc = resolve_to(db, in->to, in->party, &user)))
 		return rc;
+	*duplicate = 0;
 	return crm_task_insert(db, in->kind, user, due[0] ? due : NULL, in->title, in->party,
-			       in->request, in->origin ? in->origin : "manual", id, duplicate);
+			       in->request, in->origin ? in->origin : "manual", id, NULL);
 }
 
 int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn *fn, void *arg)
@@ -161,7 +162,7 @@ int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn
 		user = crm_user_id(db);
 	st = crm_stmt(db, "SELECT t.id, t.kind, t.status, t.due, u.login AS assignee,"
 			  " t.party_id AS party, p.name AS party_name, t.request_id AS request,"
-			  " t.title, t.created, t.origin FROM task t"
+			  " t.title, t.created, t.origin, t.done_at, t.done_by FROM task t"
 			  " JOIN users u ON u.id = t.assignee_id LEFT JOIN party p ON p.id = t.party_id"
 			  " WHERE (?1 = 'all' OR t.status = ?1) AND (?2 IS NULL OR t.kind = ?2)"
 			  " AND (?3 IS NULL OR t.assignee_id = ?3) AND (?4 IS NULL OR u.dept_id = ?4)"
@@ -218,7 +219,7 @@ int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 		return crm_error_set(CRM_NOPERM,
 				     "task %lld is not yours: only its assignee, a head or an admin may close it",
 				     (long long)id);
-	st = crm_stmt(db, "UPDATE task SET status = 'done', done_at = crm_now()"
+	st = crm_stmt(db, "UPDATE task SET status = 'done', done_at = crm_now(), done_by = crm_user()"
 			  " WHERE id = ? AND status = 'open'");
 	if (!st)
 		return CRM_SOFTWARE;
@@ -228,20 +229,52 @@ int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 	return crm_task_show(db, id, fn, arg);
 }
 
+static int task_party(struct crm_db *db, int64_t id, int64_t *party)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT coalesce(party_id, 0) FROM task WHERE id = ?");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	return crm_query_id(db, st, party);
+}
+
 int crm_task_reassign(struct crm_db *db, int64_t id, const char *to, crm_row_fn *fn, void *arg)
 {
-	int64_t assignee, user;
+	int64_t assignee, user, party;
 	int rc;
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD, "reassigning tasks")) ||
-	    (rc = task_assignee(db, id, &assignee)))
+	    (rc = task_assignee(db, id, &assignee)) || (rc = task_party(db, id, &party)))
 		return rc;
 	if (!to || !*to)
-		return crm_error_set(CRM_USAGE, "reassign needs --to USER or --to dept:NAME");
-	if ((rc = resolve_to(db, to, &user)))
+		return crm_error_set(CRM_USAGE, "reassign needs --to USER, dept:NAME or owner");
+	if (strcmp(to, "owner") == 0 && !party)
+		return crm_error_set(CRM_DATAERR, "task %lld has no party: --to owner needs one",
+				     (long long)id);
+	if ((rc = resolve_to(db, to, party, &user)))
 		return rc;
 	if ((rc = crm_exec_ids(db, "UPDATE task SET assignee_id = ?2 WHERE id = ?1",
 				id, user)))
 		return rc;
 	return crm_task_show(db, id, fn, arg);
+}
+
+int crm_task_close_notices(struct crm_db *db, int64_t request, int64_t keep)
+{
+	return crm_exec_ids(db, "UPDATE task SET status = 'done', done_at = crm_now(), done_by = 'system'"
+				" WHERE request_id = ?1 AND kind = 'notice' AND status = 'open'"
+				" AND assignee_id IS NOT ?2", request, keep);
+}
+
+int crm_task_follow_owner(struct crm_db *db, int64_t party)
+{
+	int64_t owner;
+	int rc;
+
+	if ((rc = crm_notify_owner(db, party, &owner)) || !owner)
+		return rc;
+	return crm_exec_ids(db, "UPDATE task SET assignee_id = ?2 WHERE party_id = ?1"
+				" AND kind = 'callback' AND status = 'open' AND assignee_id <> ?2",
+			    party, owner);
 }

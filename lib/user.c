@@ -181,6 +181,16 @@ static int check_name(const char *what, const char *s)
 	return CRM_OK;
 }
 
+/* Words that crm-task reads as a target or writes as a closer. */
+static int check_reserved(const char *login)
+{
+	if (strcmp(login, "owner") == 0 || strcmp(login, "system") == 0)
+		return crm_error_set(CRM_DATAERR,
+				     "login \"%s\" is reserved (crm-task --to owner, done_by system)",
+				     login);
+	return CRM_OK;
+}
+
 static int check_role(const char *role)
 {
 	if (!crm_role_parse(role))
@@ -227,6 +237,7 @@ int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id)
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "adding users")) != CRM_OK ||
 	    (rc = check_name("login", in->login)) != CRM_OK ||
+	    (rc = check_reserved(in->login)) != CRM_OK ||
 	    (rc = check_role(in->role)) != CRM_OK ||
 	    (in->active && (rc = check_active(in->active)) != CRM_OK) ||
 	    (in->dept && (rc = crm_dept_find(db, in->dept, &dept)) != CRM_OK) ||
@@ -305,6 +316,76 @@ int crm_user_set(struct crm_db *db, const struct crm_user_in *in)
 out:
 	free(email);
 	return rc;
+}
+
+/* Requests still to be worked on: not junk, not converted. */
+#define OPEN_REQUEST "status IN ('new', 'routed', 'assigned', 'qualified')"
+
+int crm_user_work(struct crm_db *db, const char *login, struct crm_user_work *w)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	if ((rc = crm_user_any(db, login, &id)))
+		return rc;
+	st = crm_stmt(db, "SELECT (SELECT count(*) FROM request WHERE assignee_id = ?1 AND " OPEN_REQUEST "),"
+			  " (SELECT count(*) FROM task WHERE assignee_id = ?1 AND status = 'open'),"
+			  " (SELECT count(*) FROM party WHERE owner_id = ?1)");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = crm_stmt_row(db, st)) <= 0)
+		return rc < 0 ? -rc : CRM_SOFTWARE;
+	w->requests = (unsigned long)sqlite3_column_int64(st, 0);
+	w->tasks = (unsigned long)sqlite3_column_int64(st, 1);
+	w->parties = (unsigned long)sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	return CRM_OK;
+}
+
+/* May user take requests and parties (a manager or head)? */
+static int takes_requests(struct crm_db *db, int64_t user, const char *login)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT 1 FROM users WHERE id = ? AND role IN ('manager', 'head')");
+	int64_t one;
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, user);
+	rc = crm_query_id(db, st, &one);
+	return rc == CRM_NOMATCH ? crm_error_set(CRM_DATAERR,
+						 "%s is not a manager or head: requests and parties go to them",
+						 login)
+				 : rc;
+}
+
+int crm_user_handover(struct crm_db *db, const char *login, const char *to,
+		      struct crm_user_work *w)
+{
+	int64_t from, user;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN, "handing work over")) ||
+	    (rc = crm_user_any(db, login, &from)) || (rc = crm_user_find(db, to, &user)) ||
+	    (rc = crm_user_work(db, login, w)))
+		return rc;
+	if (from == user)
+		return crm_error_set(CRM_DATAERR, "%s cannot hand over to %s", login, to);
+	if ((w->requests || w->parties) && (rc = takes_requests(db, user, to)))
+		return rc;
+	/* The callbacks of the user's parties follow them, whoever has them. */
+	if ((rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, updated = crm_now()"
+				  " WHERE assignee_id = ?1 AND " OPEN_REQUEST, from, user)) ||
+	    (rc = crm_exec_ids(db, "UPDATE task SET assignee_id = ?2 WHERE status = 'open'"
+				  " AND (assignee_id = ?1 OR (kind = 'callback' AND assignee_id <> ?2"
+				  "  AND party_id IN (SELECT id FROM party WHERE owner_id = ?1)))",
+				from, user)))
+		return rc;
+	return crm_exec_ids(db, "UPDATE party SET owner_id = ?2, updated = crm_now() WHERE owner_id = ?1",
+			    from, user);
 }
 
 int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg)

@@ -72,6 +72,11 @@ setup() { crm_setup; }
 	[[ "$output" == *"exists already"* ]]
 	run crm-admin user add x3
 	[ "$status" -eq 64 ]
+	for w in owner system; do
+		run --separate-stderr crm-admin user add "$w" --role manager
+		[ "$status" -eq 65 ]
+		[[ "$stderr" == *"\"$w\" is reserved"* ]]
+	done
 	[ "$(sql "SELECT count(*) FROM users")" -eq 7 ]
 }
 
@@ -84,6 +89,73 @@ setup() { crm_setup; }
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"no active admin"* ]]
 	[ "$(sql "SELECT role FROM users WHERE login = 'root'")" = admin ]
+}
+
+# olga (hight) gets two requests (their parties become hers) and a call task.
+olga_at_work() {
+	crm-lead add --name 'Завод A' --email a@x.ru >/dev/null
+	crm-lead add --name 'Завод B' --email b@x.ru >/dev/null
+	as anna crm-lead assign --to olga 1 2 >/dev/null
+	crm-task add --kind call --to olga --party 1 --title 'Перезвонить' >/dev/null
+}
+
+@test "deactivating a user says what open requests, tasks and parties are left" {
+	olga_at_work
+	run --separate-stderr crm-admin user set olga --active 0
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ "$stderr" = "crm-admin: olga is deactivated; 2 open requests, 3 open tasks and 2 parties left with them (--handover USER moves them)" ]
+	[ "$(tsv_get "$(crm-lead list --columns id,assignee)" assignee)" = olga ]
+	# Nothing left: says so too.
+	run --separate-stderr crm-admin user set mila --active 0
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "crm-admin: mila is deactivated; 0 open requests, 0 open tasks and 0 parties left with them" ]
+}
+
+@test "--handover moves a leaver's open requests, tasks and parties in one transaction, audited" {
+	olga_at_work
+	# A callback of her party that went to the department's turn follows it.
+	crm-task add --kind callback --to ivan --party 2 >/dev/null
+	run --separate-stderr crm-admin user set olga --active 0 --handover petr
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "crm-admin: olga is deactivated; 2 open requests, 3 open tasks and 2 parties handed over to petr" ]
+	run --separate-stderr crm-lead list --columns id,assignee
+	[ "$output" = $'id\tassignee\n1\tpetr\n2\tpetr' ]
+	run --separate-stderr crm-task list --to olga
+	[ "$status" -eq 1 ]
+	[ "$(tsv_count "$(crm-task list --to petr)")" -eq 4 ]
+	[ "$(tsv_get "$(crm-task list --kind callback --columns id,assignee)" assignee)" = petr ]
+	[ "$(tsv_count "$(crm-export --profile contacts --format tsv --manager petr)")" -eq 2 ]
+	[ "$(tsv_get "$(crm-admin user list --columns login,active)" active 6)" = 0 ]
+	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'root' AND action = 'update'
+		AND ((tbl = 'request' AND json_extract(after, '\$.assignee_id') IS NOT NULL)
+		  OR (tbl = 'task' AND json_extract(after, '\$.assignee_id') IS NOT NULL)
+		  OR (tbl = 'party' AND json_extract(after, '\$.owner_id') IS NOT NULL))")" -eq 8 ]
+	# New requests of her parties go to their new owner.
+	run --separate-stderr crm-lead add --name 'Завод A' --email a@x.ru --subject 'ещё'
+	[ "$(tsv_get "$output" action)" = history ]
+	notice=$(tsv_get "$output" task)
+	[[ $'\n'"$(crm-task list --to petr --kind notice --columns id)"$'\n' == *$'\n'"$notice"$'\n'* ]]
+}
+
+@test "a handover that cannot be done leaves the user active and everything in place" {
+	olga_at_work
+	run --separate-stderr crm-admin user set olga --active 0 --handover mila
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"mila is not a manager or head"* ]]
+	run --separate-stderr crm-admin user set olga --active 0 --handover ghost
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-admin user set olga --active 0 --handover olga
+	[ "$status" -eq 65 ]
+	[ "$(tsv_get "$(crm-admin user list --columns login,active)" active 6)" = 1 ]
+	[ "$(tsv_count "$(crm-task list --to olga)")" -eq 3 ]
+	run --separate-stderr crm-admin user set olga --handover petr
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-admin user set olga --active 0 --handover petr --dry-run
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"handed over to petr"* ]]
+	[[ "$stderr" == *"dry run"* ]]
+	[ "$(tsv_count "$(crm-task list --to olga)")" -eq 3 ]
 }
 
 @test "only an admin manages users, departments and settings (exit 77, naming the role)" {

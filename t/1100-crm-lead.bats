@@ -732,6 +732,77 @@ ids() {
 	[ "$status" -eq 0 ]
 }
 
+@test "assigning a request closes the notices it caused, by the system, audited" {
+	id=$(lead --name X --email x@x.ru)
+	other=$(lead --name Y --email y@x.ru)
+	run --separate-stderr as anna crm-task list --mine --kind notice --columns id,request
+	[ "$(tsv_count "$output")" -eq 2 ]
+	notice=$(tsv_get "$output" id)
+	[ "$(tsv_get "$output" request)" = "$id" ]
+	as anna crm-lead assign --to ivan "$id" >/dev/null
+	run --separate-stderr as anna crm-task list --mine --kind notice --columns request
+	[ "$status" -eq 0 ]
+	[ "$output" = $'request\n'"$other" ]
+	run --separate-stderr crm-task list --status done --columns id,assignee,request,done_by
+	[ "$output" = $'id\tassignee\trequest\tdone_by\n'"$notice"$'\tanna\t'"$id"$'\tsystem' ]
+	[ "$(sql "SELECT who FROM audit WHERE tbl = 'task' AND row_id = $notice AND action = 'update'
+		AND json_extract(after, '\$.status') = 'done'")" = anna ]
+	# Given to another, the first assignee's notice is done too.
+	as anna crm-lead assign --to petr "$id" >/dev/null
+	run --separate-stderr crm-task list --kind notice --columns assignee,request,title
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[[ "$output" == *$'petr\t'"$id"$'\tRequest '"$id"' assigned to you'* ]]
+	[[ "$output" != *$'ivan\t'* ]]
+	# Once everything is assigned, the head's board is empty.
+	as anna crm-lead assign --to olga "$other" >/dev/null
+	run --separate-stderr as anna crm-task list --mine
+	[ "$status" -eq 1 ]
+}
+
+@test "a request routed to one department goes to a manager of another only with --force" {
+	id=$(lead --name X --email x@x.ru)
+	as anna crm-lead route --dept hight "$id" >/dev/null
+	run --separate-stderr as anna crm-lead assign --to petr "$id"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"request $id is routed to hight, petr is in prom"* ]]
+	[[ "$stderr" == *--force* ]]
+	[ -z "$output" ]
+	run --separate-stderr crm-lead list --columns id,status,dept,assignee
+	[ "$output" = $'id\tstatus\tdept\tassignee\n'"$id"$'\trouted\thight\t' ]
+	run --separate-stderr as anna crm-lead assign --to petr --force "$id"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" dept)" = prom ]
+	[ "$(tsv_get "$output" assignee)" = petr ]
+	# Within its department, or to a head of none, no --force is needed.
+	id2=$(lead --name Y --email y@x.ru)
+	as anna crm-lead route --dept hight "$id2" >/dev/null
+	[ "$(tsv_get "$(as anna crm-lead assign --to olga "$id2")" assignee)" = olga ]
+	[ "$(tsv_get "$(as anna crm-lead assign --to anna "$id2")" assignee)" = anna ]
+}
+
+@test "open callbacks of a party follow it to the owner an assignment gives it" {
+	id=$(lead --name X --phone '+7 495 111-11-11')
+	party=$(party_of "$id")
+	cb=$(crm-task add -H --columns id --kind callback --to dept:prom --party "$party")
+	[ "$(tsv_get "$(crm-task list --kind callback --columns id,assignee)" assignee)" = ivan ]
+	as anna crm-lead assign --to petr "$id" >/dev/null
+	run --separate-stderr crm-task list --kind callback --columns id,assignee
+	[ "$output" = $'id\tassignee\n'"$cb"$'\tpetr' ]
+	# A party that has an owner keeps it, and its callbacks stay.
+	id2=$(lead --name X --phone '+7 495 111-11-11' --subject again)
+	as anna crm-lead assign --to ivan "$id2" >/dev/null
+	[ "$(tsv_get "$(crm-task list --kind callback --columns id,assignee)" assignee)" = petr ]
+}
+
+@test "a lead qualified by someone takes its open callbacks along to its new owner" {
+	id=$(lead --name X --phone '+7 495 111-11-11')
+	party=$(party_of "$id")
+	crm-task add --kind callback --to dept:prom --party "$party" >/dev/null
+	as anna crm-lead qualify --needs 'ЦНС 38-44' "$id" >/dev/null
+	run --separate-stderr crm-task list --kind callback --columns party,assignee
+	[ "$output" = $'party\tassignee\n'"$party"$'\tanna' ]
+}
+
 @test "requests go only to managers and heads" {
 	id=$(lead --name X --email x@x.ru)
 	run --separate-stderr as anna crm-lead assign --to mila "$id"
@@ -838,6 +909,18 @@ ids() {
 	[ "$(sql "SELECT json_extract(before, '\$.name') FROM audit WHERE tbl = 'party' AND row_id = $other AND action = 'delete'")" = "Ivan P" ]
 	# The e-mail now finds the kept party.
 	[ "$(tsv_get "$(crm-lead find --email ivan@mail.ru)" id)" = "$keep" ]
+}
+
+@test "merged, the other party's open callbacks go to the kept party's owner" {
+	a=$(lead --name "ИВАН ПЕТРОВ" --phone "+7 495 123-45-67")
+	b=$(lead --name "Ivan P" --phone "+7 916 000-00-01")
+	keep=$(party_of "$a")
+	other=$(party_of "$b")
+	as anna crm-lead assign --to ivan "$a" >/dev/null
+	crm-task add --kind callback --to petr --party "$other" >/dev/null
+	as anna crm-lead merge --into "$keep" "$other" >/dev/null
+	run --separate-stderr crm-task list --kind callback --columns party,assignee
+	[ "$output" = $'party\tassignee\n'"$keep"$'\tivan' ]
 }
 
 @test "only a head or admin may merge, and never a party into itself" {

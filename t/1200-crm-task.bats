@@ -59,18 +59,18 @@ ntasks() {
 }
 
 @test "--due takes hours, minutes and absolute times with an offset" {
-	id=$(task --kind call --to ivan --due 90m --title a)
+	id=$(task --kind call --to ivan --due 90m --no-party --title a)
 	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2026-11-26T11:30:00Z ]
-	id=$(task --kind call --to ivan --due 12h --title b)
+	id=$(task --kind call --to ivan --due 12h --no-party --title b)
 	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2026-11-26T22:00:00Z ]
-	id=$(task --kind call --to ivan --due "2026-12-01 12:00+03:00" --title c)
+	id=$(task --kind call --to ivan --due "2026-12-01 12:00+03:00" --no-party --title c)
 	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2026-12-01T09:00:00Z ]
-	id=$(CRM_NOW=2026-12-31T23:00:00Z task --kind call --to ivan --due 2h --title d)
+	id=$(CRM_NOW=2026-12-31T23:00:00Z task --kind call --to ivan --due 2h --no-party --title d)
 	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2027-01-01T01:00:00Z ]
 }
 
 @test "a task without --to is the acting user's" {
-	id=$(CRM_USER=petr task --kind call --title "себе")
+	id=$(CRM_USER=petr task --kind call --no-party --title "себе")
 	[ "$(assignee_of "$id")" = petr ]
 	[ "$(sql "SELECT created_by FROM task WHERE id = $id")" = petr ]
 }
@@ -80,7 +80,7 @@ ntasks() {
 	a=$(task --kind call --to dept:prom --party "$A")
 	b=$(task --kind call --to dept:prom --party "$B")
 	c=$(task --kind call --to dept:prom --party "$C")
-	d=$(task --kind call --to dept:prom --title "ещё")
+	d=$(task --kind call --to dept:prom --no-party --title "ещё")
 	[ "$(assignee_of "$a") $(assignee_of "$b") $(assignee_of "$c") $(assignee_of "$d")" = "ivan petr ivan petr" ]
 	# olga (hight) never gets a prom task.
 	[ "$(sql "SELECT count(*) FROM task t JOIN users u ON u.id = t.assignee_id WHERE u.login = 'olga'")" -eq 0 ]
@@ -88,8 +88,8 @@ ntasks() {
 
 @test "round-robin skips a deactivated manager" {
 	crm-admin user set petr --active 0
-	a=$(task --kind call --to dept:prom --title one)
-	b=$(task --kind call --to dept:prom --title two)
+	a=$(task --kind call --to dept:prom --no-party --title one)
+	b=$(task --kind call --to dept:prom --no-party --title two)
 	[ "$(assignee_of "$a") $(assignee_of "$b")" = "ivan ivan" ]
 }
 
@@ -200,14 +200,14 @@ ntasks() {
 # ---- bad input
 
 @test "add without --kind is a usage error" {
-	run --separate-stderr crm-task add --to ivan --title x
+	run --separate-stderr crm-task add --to ivan --no-party --title x
 	[ "$status" -eq 64 ]
 	[[ "$stderr" == *--kind* ]]
 	[ "$(ntasks)" -eq 0 ]
 }
 
 @test "a task for an unknown user is refused" {
-	run --separate-stderr crm-task add --kind call --to ghost --title x
+	run --separate-stderr crm-task add --kind call --to ghost --no-party --title x
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *'"ghost"'* ]]
 	[ "$(ntasks)" -eq 0 ]
@@ -215,7 +215,7 @@ ntasks() {
 
 @test "a bad due time is refused" {
 	for due in tomorrow 3x 2026-13-01 "2026-02-30"; do
-		run --separate-stderr crm-task add --kind call --to ivan --due "$due" --title x
+		run --separate-stderr crm-task add --kind call --to ivan --due "$due" --no-party --title x
 		[ "$status" -eq 65 ]
 		[[ "$stderr" == *"\"$due\""* ]]
 	done
@@ -223,27 +223,27 @@ ntasks() {
 }
 
 @test "a department with no managers cannot take tasks" {
-	run --separate-stderr crm-task add --kind call --to dept:term --title x
+	run --separate-stderr crm-task add --kind call --to dept:term --no-party --title x
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *term* ]]
-	run --separate-stderr crm-task add --kind call --to dept:nosuch --title x
+	run --separate-stderr crm-task add --kind call --to dept:nosuch --no-party --title x
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *'"nosuch"'* ]]
 	[ "$(ntasks)" -eq 0 ]
 }
 
 @test "a task kind is lower-case letters, digits, _ and -" {
-	run --separate-stderr crm-task add --kind "Call me" --to ivan --title x
+	run --separate-stderr crm-task add --kind "Call me" --to ivan --no-party --title x
 	[ "$status" -eq 65 ]
-	run --separate-stderr crm-task add --kind "" --to ivan --title x
+	run --separate-stderr crm-task add --kind "" --to ivan --no-party --title x
 	[ "$status" -eq 64 ]
 	[ "$(ntasks)" -eq 0 ]
-	run --separate-stderr crm-task add --kind check-work_2 --to ivan --title x
+	run --separate-stderr crm-task add --kind check-work_2 --to ivan --no-party --title x
 	[ "$status" -eq 0 ]
 }
 
 @test "a warehouse user may not add tasks, a stranger may do nothing" {
-	run --separate-stderr as wes crm-task add --kind call --title x
+	run --separate-stderr as wes crm-task add --kind call --no-party --title x
 	[ "$status" -eq 77 ]
 	run --separate-stderr as ghost crm-task list
 	[ "$status" -eq 77 ]
@@ -297,7 +297,7 @@ some_tasks() {
 	run --separate-stderr crm-task list --kind call
 	[ "$status" -eq 0 ]
 	[ "$(head -n 1 <<<"$output")" = \
-		$'id\tkind\tstatus\tdue\tassignee\tparty\tparty_name\trequest\ttitle\tcreated\torigin' ]
+		$'id\tkind\tstatus\tdue\tassignee\tparty\tparty_name\trequest\ttitle\tcreated\torigin\tdone_at\tdone_by' ]
 	[ "$(ids "$output")" = "$T2,$T4,$T1" ]
 	[ "$(tsv_get "$output" party_name)" = "Завод B" ]
 	run --separate-stderr crm-task list
@@ -444,8 +444,126 @@ some_tasks() {
 	[ "$(sql "SELECT title FROM task WHERE kind = 'call' AND party_id = 2")" = "свой заголовок" ]
 }
 
-@test "a task with neither party nor input is made from the options alone" {
-	run crm-task add --kind todo --to ivan --title "Заказать каталоги" < /dev/null
+@test "an empty pipe or /dev/null on stdin is refused and makes no task" {
+	n=$(ntasks)
+	bogus() {
+		crm-export --bogus 2>/dev/null | crm-task add --kind call --to dept:prom --title 'Обзвон'
+	}
+	run --separate-stderr bogus
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"empty input: no header line"* ]]
+	[ -z "$output" ]
+	run --separate-stderr crm-task add --kind todo --to ivan --title "Заказать каталоги" < /dev/null
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"empty input: no header line"* ]]
+	run --separate-stderr crm-task list --kind todo
+	[ "$status" -eq 1 ]
+	[ "$(ntasks)" -eq "$n" ]
+}
+
+@test "--no-party makes the one task of the options without reading stdin" {
+	run --separate-stderr crm-task add --kind todo --to ivan --title "Заказать каталоги" --no-party < /dev/null
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT title FROM task WHERE kind = 'todo'")" = "Заказать каталоги" ]
+	[ "$(tsv_get "$output" title)" = "Заказать каталоги" ]
+	[ -z "$(tsv_get "$output" party)" ]
+	run --separate-stderr crm-task add --kind todo --no-party --party 1
+	[ "$status" -eq 64 ]
+}
+
+@test "a task with its own title or due time is another task; the same one again is not" {
+	three_parties
+	run --separate-stderr crm-task add --kind offer --to ivan --party "$A" --title 'КП1' --due 2d
+	[ "$status" -eq 0 ]
+	first=$(tsv_get "$output" id)
+	run --separate-stderr crm-task add --kind offer --to ivan --party "$A" --title 'КП2' --due 3d
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	second=$(tsv_get "$output" id)
+	[ "$second" != "$first" ]
+	[ "$(tsv_get "$output" title)" = 'КП2' ]
+	# Another due time is another task too.
+	run --separate-stderr crm-task add --kind offer --to ivan --party "$A" --title 'КП2' --due 5d
+	[ "$status" -eq 0 ]
+	third=$(tsv_get "$output" id)
+	[ "$third" != "$second" ] && [ "$third" != "$first" ]
+	# The very same task again is the one there is.
+	run --separate-stderr crm-task add --kind offer --to ivan --party "$A" --title 'КП2' --due 3d
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" id)" = "$second" ]
+	[[ "$stderr" == *"party $A has an open offer task already: task $second"* ]]
+	[ "$(tsv_count "$(crm-task list --kind offer --party "$A")")" -eq 3 ]
+}
+
+@test "a campaign call with a title is not absorbed into an older untitled call" {
+	three_parties
+	old=$(task --kind call --to ivan --party "$A")
+	campaign() {
+		printf 'party\n%s\n' "$A" | as mila crm-task add --kind call --to dept:prom --title 'Обзвон'
+	}
+	run --separate-stderr campaign
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(tsv_get "$output" id)" != "$old" ]
+	[ "$(tsv_get "$output" title)" = 'Обзвон' ]
+	[ "$(tsv_count "$(crm-task list --kind call --party "$A")")" -eq 2 ]
+}
+
+# Party $A owned by petr, $B routed to prom without an owner, $C neither.
+owned_parties() {
+	three_parties
+	as anna crm-lead assign --to petr "$(sql "SELECT id FROM request WHERE party_id = $A")" >/dev/null
+	as anna crm-lead route --dept prom "$(sql "SELECT id FROM request WHERE party_id = $B")" >/dev/null
+}
+
+@test "--to owner: the party's active owner, else its department's turn, else the head" {
+	owned_parties
+	[ "$(tsv_get "$(crm-task add --kind call --to owner --party "$A")" assignee)" = petr ]
+	[ "$(tsv_get "$(crm-task add --kind call --to owner --party "$B")" assignee)" = ivan ]
+	[ "$(tsv_get "$(crm-task add --kind visit --to owner --party "$B")" assignee)" = petr ]
+	[ "$(tsv_get "$(crm-task add --kind call --to owner --party "$C")" assignee)" = anna ]
+	crm-admin user set petr --active 0 2>/dev/null
+	[ "$(tsv_get "$(crm-task add --kind visit --to owner --party "$A")" assignee)" = ivan ]
+	run --separate-stderr crm-task add --kind call --to owner --no-party
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"owner"* ]]
+}
+
+@test "reassign --to owner hands each task to its party's owner, not the next in turn" {
+	owned_parties
+	t=$(task --kind callback --to ivan --party "$A")
+	u=$(task --kind callback --to petr --party "$C")
+	by_owner() {
+		as anna crm-task list --kind callback | as anna crm-task reassign --to owner
+	}
+	run --separate-stderr by_owner
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" id)" = "$t" ]
+	[ "$(tsv_get "$output" assignee)" = petr ]
+	[ "$(tsv_get "$output" assignee 3)" = anna ]
+	# dept:NAME is the department's turn, whoever owns the party.
+	[ "$(tsv_get "$(as anna crm-task reassign --to dept:prom "$t")" assignee)" = ivan ]
+	nop=$(task --kind todo --to ivan --no-party --title x)
+	run --separate-stderr as anna crm-task reassign --to owner "$nop"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"task $nop has no party"* ]]
+}
+
+@test "a call list exported from a segment goes to each party's owner by default" {
+	crm-lead add --name 'Завод A' --phone '+7 495 111-11-11' >/dev/null
+	crm-lead add --name 'Завод B' --phone '+7 495 222-22-22' >/dev/null
+	as anna crm-lead assign --to petr 1 >/dev/null
+	calls() {
+		crm-export --profile calls --has-phone --format tsv | as mila crm-task add --kind call
+	}
+	run --separate-stderr calls
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(tsv_get "$output" party)" = 1 ]
+	[ "$(tsv_get "$output" assignee)" = petr ]
+	[ "$(tsv_get "$output" party 3)" = 2 ]
+	[ "$(tsv_get "$output" assignee 3)" = anna ]
+	# --to still wins.
+	run --separate-stderr bash -c 'crm-export --profile calls --has-phone --format tsv | CRM_USER=mila crm-task add --kind visit --to ivan'
+	[ "$(tsv_get "$output" assignee)" = ivan ]
+	[ "$(tsv_get "$output" assignee 3)" = ivan ]
 }
