@@ -58,6 +58,8 @@ tour_script() {
 	[ "$(crm-lead find --email n.stepanov@teploservice.ru --columns id -H)" = 1 ]
 	# The new call from 8 (495) 123-45-67 was not older than 12 h: still new.
 	[ "$(crm-lead list --status new --columns subject -H | grep -c 'Входящий звонок')" -ge 1 ]
+	# The marketer's call list went to each party's manager: Северсталь's to ivan.
+	[ "$(crm-task list --kind call --party 2 --columns assignee,title -H)" = $'ivan\tОбзвон: сервис' ]
 	# The tour's file was written where the README says.
 	[ -s "$BATS_TEST_TMPDIR/here/newsletter.xlsx" ]
 	run crm-stock balance P100 --by-lot
