@@ -99,7 +99,10 @@ int cli_finish(struct cli *c, int rc)
 {
 	int wrc;
 
+	/* An empty result still shows its chosen columns, but a failure shows
+	 * nothing: a pipe must not read a header as a valid empty list. */
 	if (!c->out && !c->wrote && c->columns && c->header &&
+	    (rc == CRM_OK || rc == CRM_NOMATCH) &&
 	    crm_tsv_writer_new(stdout, c->columns, c->header, &c->out))
 		rc = rc ? rc : cli_fail(c, CRM_USAGE);
 	if (c->out) {

@@ -123,6 +123,9 @@ struct crm_tsv_writer;
 int crm_tsv_writer_new(FILE *f, const char *columns, int header,
 		       struct crm_tsv_writer **out);
 crm_row_fn crm_tsv_writer_row;
+/* CRM_USAGE naming the first of columns ("a,b,c"; NULL: all) that is not
+ * among the n names, as the writer would on its first row; 0 if all are. */
+int crm_tsv_columns_check(const char *columns, size_t n, const char *const *names);
 /* The rows written so far. */
 unsigned long crm_tsv_writer_count(const struct crm_tsv_writer *w);
 /* Flush; fails with CRM_IOERR when the stream failed. */
