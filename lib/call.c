@@ -741,6 +741,7 @@ static int pull_stream(struct callpull *p)
 
 	if (rc)
 		return rc;
+	crm_cdr_final(rd); /* no next run: a last line without its newline counts */
 	rc = run_reader(p, rd, NULL, NULL); /* no cursor: the uniqueids keep calls once */
 	crm_cdr_close(rd);
 	return rc;

@@ -425,8 +425,12 @@ int crm_cdr_open_csv(FILE *f, const char *columns, int utc, struct crm_cdr_reade
  * record. Its times are local unless utc. */
 int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
 			 struct crm_cdr_reader **out);
+/* Master.csv: f will not grow (standard input: no cursor, no next run), so
+ * at its end a last line without its newline is read as it is. */
+void crm_cdr_final(struct crm_cdr_reader *r);
 /* The next record: CRM_OK; CRM_NOMATCH at the end (a last line without its
- * newline is not read: the PBX is still writing it); CRM_DATAERR for a line
+ * newline is not read unless the input is final: the PBX is still writing
+ * it); CRM_DATAERR for a line
  * that cannot be read, with a message naming the reason (the reader then
  * stands after that line). The record's strings live until the next call. */
 int crm_cdr_next(struct crm_cdr_reader *r, struct crm_cdr *rec);

@@ -233,6 +233,31 @@ pull() {
 	[ "$(tsv_get "$output" action)" = duplicate ]
 }
 
+@test "on stdin, a last line without its newline is taken as it is: there is no next run" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY nl-1
+	printf '%s' "$(cat "$CSV")" > "$BATS_TEST_TMPDIR/nonl.csv"
+	run --separate-stderr crm-callpull - < "$BATS_TEST_TMPDIR/nonl.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" uniqueid)" = nl-1 ]
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	# Through a pipe too, after a whole line.
+	cdr 84957777777 74951000000 "2026-11-26 09:05:00" "" 0 BUSY nl-2
+	run --separate-stderr sh -c 'printf "%s" "$(cat "$1")" | crm-callpull -' sh "$CSV"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action 2)" = duplicate ]
+	[ "$(tsv_get "$output" uniqueid 3)" = nl-2 ]
+	[ "$(tsv_get "$output" action 3)" = callback-task ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+}
+
+@test "on stdin, a quote still open at the end goes to quarantine instead of vanishing" {
+	printf '"","84951234567","74951000000","from-trunk","","SIP/t","","Dial","","2026-11-26 09:05:00",,"2026-11-26 09:05:10",10,0,"NO ANSWER","DOCUMENTATION","q-1","unended' |
+		{ run --separate-stderr crm-callpull -; [ "$status" -eq 65 ]; }
+	[ "$(sql "SELECT count(*) FROM call")" -eq 0 ]
+	[[ "$(sql "SELECT reason FROM quarantine")" == *"unterminated quote at the end of the input"* ]]
+}
+
 @test "times are local unless --utc" {
 	cdr 84951234567 74951000000 "2026-11-26 12:00:00" "" 0 BUSY z-1
 	run --separate-stderr env TZ=Europe/Moscow crm-callpull --dry-run "$CSV"
