@@ -503,6 +503,12 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 static const char *const names[] = { "uniqueid", "start", "direction", "number", "disposition",
 				     "billsec", "action", "party", "request", "task", "reason" };
 
+const char *const *crm_call_columns(size_t *n)
+{
+	*n = sizeof names / sizeof *names;
+	return names;
+}
+
 static int report(struct callpull *p)
 {
 	char bs[24], party[24], request[24], task[24];

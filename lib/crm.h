@@ -385,6 +385,9 @@ struct crm_mail_stats {
  * report each through fn (message_id, action, party, request, parser,
  * reason). Actions: new-lead, history, duplicate, skipped-autoreply,
  * quarantined. A second run on the same source at once: CRM_TEMPFAIL. */
+/* The names of the columns crm_mail_pull reports (n of them), to check
+ * --columns before anything is read. */
+const char *const *crm_mail_columns(size_t *n);
 int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_mail_stats *stats);
 
@@ -464,6 +467,9 @@ struct crm_call_stats {
  * request, task, reason). Actions: new-lead, history, callback-task,
  * ignored, duplicate, quarantined. Another run on the same source at the
  * same time: CRM_TEMPFAIL. */
+/* The names of the columns crm_call_pull reports (n of them), to check
+ * --columns before anything is read. */
+const char *const *crm_call_columns(size_t *n);
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats);
 

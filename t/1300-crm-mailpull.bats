@@ -315,3 +315,15 @@ deliver() {
 	[[ "$stderr" == *"usage: crm-mailpull"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
 }
+
+@test "an unknown --columns is refused before any message is taken, and -C picks columns" {
+	letter c1@ex.ru 'Сергей <s@ex.ru>' 'Насос' 'Нужен насос' | deliver 1.c1
+	run --separate-stderr crm-mailpull -C message_id,nope "maildir:$MD"
+	[ "$status" -eq 64 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *'unknown column "nope"; columns are: message_id, action, party, request, parser, reason'* ]]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
+	[ -e "$MD/new/1.c1" ]
+	run --separate-stderr crm-mailpull -C action,message_id "maildir:$MD"
+	[ "$output" = $'action\tmessage_id\nnew-lead\t<c1@ex.ru>' ]
+}

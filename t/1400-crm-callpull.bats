@@ -274,17 +274,40 @@ pull() {
 	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
 }
 
-@test "--columns gives the layout of a file the detection would not know" {
+@test "--layout gives the layout of a file the detection would not know" {
 	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$CSV"
 	run --separate-stderr pull
 	[ "$status" -eq 65 ]
 	: > "$CSV"
 	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$BATS_TEST_TMPDIR/other.csv"
-	run --separate-stderr crm-callpull --columns uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --layout uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = callback-task ]
-	run --separate-stderr crm-callpull --columns uniqueid,nonsense "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --layout uniqueid,nonsense "$BATS_TEST_TMPDIR/other.csv"
 	[ "$status" -eq 64 ]
+}
+
+@test "--columns and -C pick the output columns, as in every command; the old layout spelling gets a hint" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY oc-1
+	run --separate-stderr crm-callpull --dry-run -C uniqueid,action "$CSV"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'uniqueid\taction\noc-1\tcallback-task' ]
+	run --separate-stderr crm-callpull -H --columns action "$CSV"
+	[ "$output" = callback-task ]
+	: > "$CSV"
+	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --columns uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
+	[ "$status" -eq 64 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *'unknown column "src"'*"(the input's layout is --layout)"* ]]
+}
+
+@test "an unknown output column is refused before any call is recorded" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY uc-1
+	run --separate-stderr crm-callpull -C uniqueid,nope "$CSV"
+	[ "$status" -eq 64 ]
+	[ -z "$output" ]
+	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
 }
 
 @test "a missing file is 66, a warehouse user 77, two runs at once 75" {
