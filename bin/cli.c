@@ -210,6 +210,20 @@ long cli_number(struct cli *c, int o, const char *name, long max)
 	return v;
 }
 
+int cli_assignee(struct cli *c, const char *assignee, const char *alias,
+		 const char *alias_name, int mine, const char **out)
+{
+	*out = NULL;
+	if (assignee && alias)
+		return cli_usage(c, "--%s is the old spelling of --assignee: give one", alias_name);
+	if (!assignee)
+		assignee = alias;
+	if (assignee && mine)
+		return cli_usage(c, "--mine is --assignee %s: give one", crm_user_login());
+	*out = mine ? crm_user_login() : assignee;
+	return CRM_OK;
+}
+
 int cli_parse_id(const char *s, int64_t *id)
 {
 	char *end;

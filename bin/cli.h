@@ -88,6 +88,13 @@ int cli_each_record(struct cli *c, cli_rec_fn *fn, void *arg);
 /* Run fn once inside a transaction (for single writes from options). */
 int cli_once(struct cli *c, int (*fn)(struct cli *c, void *arg), void *arg);
 
+/* The person filter of a list, spelled --assignee USER in every command:
+ * *out is assignee, else alias (the old spelling --alias_name, kept for
+ * old scripts), else with mine the acting user, else NULL. Two of them at
+ * once: the usage and CRM_USAGE. */
+int cli_assignee(struct cli *c, const char *assignee, const char *alias,
+		 const char *alias_name, int mine, const char **out);
+
 /* Is stdin a pipe or file with something in it (not a terminal, not empty)? */
 int cli_stdin_has_records(void);
 /* The field named name of a record, or NULL when absent or empty. */

@@ -10,7 +10,7 @@
 static const char usage[] =
 	"usage: crm-lead add [--channel C] [--name N] [--company C] [--phone P] [--email E]\n"
 	"                    [--subject S] [--body B] [--received T] [--source-ref R] [--dept D]\n"
-	"       crm-lead list [--status S] [--dept D] [--assignee U] [--channel C]\n"
+	"       crm-lead list [--status S] [--dept D] [--assignee USER|--mine] [--channel C]\n"
 	"                     [--older DUR] [--since T] [--party ID]\n"
 	"       crm-lead show ID...\n"
 	"       crm-lead find [--phone P] [--email E] [--name TEXT]\n"
@@ -30,7 +30,7 @@ enum {
 	O_CHANNEL = 1, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY, O_RECEIVED,
 	O_SOURCE_REF, O_DEPT, O_STATUS, O_ASSIGNEE, O_OLDER, O_SINCE, O_PARTY, O_TO, O_NEEDS,
 	O_LEGAL, O_INN, O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS, O_REASON, O_INTO, O_TEXT,
-	O_REQUEST, O_MAX
+	O_REQUEST, O_MINE, O_MAX
 };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
@@ -61,6 +61,7 @@ static const struct option options[] = {
 	{ "into", required_argument, NULL, CLI_OPT_BASE + O_INTO },
 	{ "text", required_argument, NULL, CLI_OPT_BASE + O_TEXT },
 	{ "request", required_argument, NULL, CLI_OPT_BASE + O_REQUEST },
+	{ "mine", no_argument, NULL, CLI_OPT_BASE + O_MINE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -156,13 +157,15 @@ static int do_add(struct cli *c, int argc, char **argv)
 static int do_list(struct cli *c, int argc, char **argv)
 {
 	struct crm_request_filter f = {
-		.status = c->opt[O_STATUS], .dept = c->opt[O_DEPT], .assignee = c->opt[O_ASSIGNEE],
+		.status = c->opt[O_STATUS], .dept = c->opt[O_DEPT],
 		.channel = c->opt[O_CHANNEL], .older = c->opt[O_OLDER], .since = c->opt[O_SINCE],
 	};
 	int rc = CRM_OK;
 
 	if (argc)
 		return cli_usage(c, "list takes no arguments");
+	if (cli_assignee(c, c->opt[O_ASSIGNEE], NULL, NULL, !!c->opt[O_MINE], &f.assignee))
+		return CRM_USAGE;
 	f.party = id_opt(c, O_PARTY, &rc);
 	if (rc)
 		return rc;
@@ -315,7 +318,8 @@ static int do_note(struct cli *c, int argc, char **argv)
 static const struct cli_verb verbs[] = {
 	{ "add", do_add, CLI_WRITE, { O_CHANNEL, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY,
 			   O_RECEIVED, O_SOURCE_REF, O_DEPT } },
-	{ "list", do_list, CLI_READ, { O_STATUS, O_DEPT, O_ASSIGNEE, O_CHANNEL, O_OLDER, O_SINCE, O_PARTY } },
+	{ "list", do_list, CLI_READ, { O_STATUS, O_DEPT, O_ASSIGNEE, O_MINE, O_CHANNEL, O_OLDER, O_SINCE,
+				O_PARTY } },
 	{ "show", do_show, CLI_READ, { 0 } },
 	{ "find", do_find, CLI_READ, { O_PHONE, O_EMAIL, O_NAME } },
 	{ "route", do_route, CLI_WRITE, { O_DEPT } },

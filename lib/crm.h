@@ -289,7 +289,7 @@ int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id,
 struct crm_task_filter {
 	const char *kind, *to, *status; /* status: open (default), done, all */
 	int mine, overdue;
-	int64_t party;
+	int64_t party, request;
 };
 int crm_task_list(struct crm_db *db, const struct crm_task_filter *f,
 		  crm_row_fn *fn, void *arg);

@@ -64,3 +64,58 @@ quiet_failure() {
 	quiet_failure 64 crm-admin check --columns nope
 	[[ "$stderr" == *'unknown column "nope"; columns are: check, table, row, problem'* ]]
 }
+
+# Two requests, one assigned to ivan and one to petr; sets A and B (ids).
+two_assigned() {
+	A=$(crm-lead add -H --columns id --name "Антон" --email a@ex.ru)
+	B=$(crm-lead add -H --columns id --name "Борис" --email b@ex.ru)
+	as anna crm-lead assign --to ivan "$A" > /dev/null
+	as anna crm-lead assign --to petr "$B" > /dev/null
+}
+
+@test "crm-lead list: --assignee, --mine for the acting user, and not both" {
+	two_assigned
+	[ "$(crm-lead list --assignee ivan -H --columns id)" = "$A" ]
+	[ "$(as petr crm-lead list --mine -H --columns id)" = "$B" ]
+	quiet_failure 64 as ivan crm-lead list --mine --assignee petr
+	[[ "$stderr" == *"--mine is --assignee ivan: give one"* ]]
+}
+
+@test "crm-task list: --assignee, its old spelling --to, --mine, and --request as in add" {
+	two_assigned
+	party=$(sql "SELECT party_id FROM request WHERE id = $A")
+	t1=$(crm-task add -H --columns id --kind call --to ivan --party "$party" --request "$A" --title one)
+	t2=$(crm-task add -H --columns id --kind call --to petr --title two)
+	[ "$(crm-task list --kind call --assignee ivan -H --columns id)" = "$t1" ]
+	[ "$(crm-task list --kind call --to ivan -H --columns id)" = "$t1" ]
+	[ "$(crm-task list --kind call --assignee dept:prom -H --columns id | sort | tr '\n' ,)" = \
+		"$(printf '%s\n' "$t1" "$t2" | sort | tr '\n' ,)" ]
+	[ "$(as petr crm-task list --kind call --mine -H --columns id)" = "$t2" ]
+	[ "$(crm-task list --request "$A" --kind call -H --columns id)" = "$t1" ]
+	run --separate-stderr crm-task list --request "$B" --kind call
+	[ "$status" -eq 1 ]
+	quiet_failure 64 crm-task list --to ivan --assignee ivan
+	[[ "$stderr" == *"--to is the old spelling of --assignee: give one"* ]]
+	quiet_failure 64 crm-task list --request abc
+}
+
+@test "crm-export: --assignee, its old spelling --manager, --mine, in exports and saved segments" {
+	two_assigned
+	run --separate-stderr crm-export --format tsv --assignee ivan
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" contacts)" = "Антон" ]
+	[ "$(tsv_get "$output" manager)" = ivan ]
+	run --separate-stderr crm-export --format tsv --manager ivan
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" manager)" = ivan ]
+	run --separate-stderr as petr crm-export --format tsv --mine
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" manager)" = petr ]
+	quiet_failure 64 crm-export --format tsv --manager ivan --assignee petr
+	[[ "$stderr" == *"--manager is the old spelling of --assignee: give one"* ]]
+	as mila crm-export segment save petrs --assignee petr
+	as mila crm-export segment save ivans --manager ivan
+	[ "$(crm-export segment list --columns name,manager -H | sort)" = $'ivans\tivan\npetrs\tpetr' ]
+	quiet_failure 64 as mila crm-export segment save both --mine --assignee petr
+	[ "$(sql "SELECT count(*) FROM segment WHERE name = 'both'")" -eq 0 ]
+}
