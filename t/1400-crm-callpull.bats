@@ -329,6 +329,17 @@ pull() {
 	[ "$(sql "SELECT count(*) FROM call")" -eq 60000 ]
 }
 
+@test "every source of every intake command locks one file, crm.db.lock, beside the database" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY lk-1
+	cp "$CSV" "$BATS_TEST_TMPDIR/second.csv"
+	pull > /dev/null
+	crm-callpull "$BATS_TEST_TMPDIR/second.csv" > /dev/null
+	mkdir -p "$BATS_TEST_TMPDIR/Maildir/new" "$BATS_TEST_TMPDIR/Maildir/cur" "$BATS_TEST_TMPDIR/Maildir/tmp"
+	CRM_DATADIR="$CRM_SRCDIR/share/crm" crm-mailpull "maildir:$BATS_TEST_TMPDIR/Maildir" > /dev/null
+	[ "$(cd "$BATS_TEST_TMPDIR" && ls -d crm.db*lock*)" = crm.db.lock ]
+	[ ! -s "$BATS_TEST_TMPDIR/crm.db.lock" ]
+}
+
 @test "a later record of the same call that was answered makes the call answered and closes its callback" {
 	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "" 0 "NO ANSWER" q-same
 	pull > /dev/null
