@@ -167,6 +167,15 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 			return cli_fail(c, i >= 0 ? crm_error_set(CRM_DATAERR, "option --%s: invalid UTF-8",
 								  options[i].name)
 						  : crm_error_set(CRM_DATAERR, "option -%c: invalid UTF-8", o));
+		/* Option values are text fields too (crm(7), LIMITS). */
+		if (optarg && i >= 0 && crm_text_check(options[i].name, optarg, strlen(optarg))) {
+			crm_error_prefix("option --%s", options[i].name);
+			return cli_fail(c, CRM_DATAERR);
+		}
+		if (optarg && i < 0 && crm_text_check("value", optarg, strlen(optarg))) {
+			crm_error_prefix("option -%c", o);
+			return cli_fail(c, CRM_DATAERR);
+		}
 		if (o == 'n' && v->flags & CLI_NODRY)
 			return cli_usage(c, "%s has no --dry-run", *v->name ? v->name : "this");
 		if (cli_common(c, o, optarg))

@@ -20,7 +20,7 @@
 
 #include "crm.h"
 
-#define LINE_LIMIT (1024 * 1024) /* bytes; a longer line is refused */
+#define LINE_LIMIT CRM_LONG_TEXT_MAX /* bytes; a longer line is refused */
 #define JOIN_LIMIT 64            /* physical lines one quoted record may span */
 #define SHOW_LIMIT 64            /* bytes of a bad value quoted in a message */
 

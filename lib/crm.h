@@ -56,6 +56,19 @@ size_t crm_utf8_cut(const char *s, size_t max);
 /* A newly allocated copy of s without leading and trailing white space. */
 char *crm_strtrim(const char *s);
 
+/* The sizes of text fields (crm(7), LIMITS), here and nowhere else: the
+ * short fields (a name, company, subject, phone, e-mail, address, title...;
+ * the list is in text.c) hold up to CRM_TEXT_MAX characters, every other
+ * (a request's body, a note's text, a party's needs; a line of a PBX's call
+ * log) up to CRM_LONG_TEXT_MAX bytes. */
+#define CRM_TEXT_MAX 1000
+#define CRM_LONG_TEXT_MAX (1024 * 1024)
+/* Is the field called name (a column or option: "body", "source-ref") a long text? */
+int crm_text_is_long(const char *name);
+/* CRM_DATAERR when the n bytes at s are more than a field called name may
+ * hold: "52428800 bytes, more than the 1 MB a body may hold". */
+int crm_text_check(const char *name, const char *s, size_t n);
+
 /* ---- phone.c: phone numbers to E.164 */
 
 struct crm_phone {

@@ -130,6 +130,10 @@ static int take_field(struct crm_tsv_reader *r, char *s, size_t len, size_t col,
 	rc = unescape(r, s, len, col);
 	if (rc)
 		return rc;
+	if (r->names && (rc = crm_text_check(r->names[col], s, strlen(s)))) {
+		crm_error_prefix("line %lu: column \"%s\"", r->lineno, r->names[col]);
+		return rc;
+	}
 	out[col] = len ? s : NULL;
 	return 0;
 }

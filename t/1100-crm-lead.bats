@@ -428,8 +428,9 @@ counts() {
 # ---- size
 
 @test "a 1 MB body goes in through TSV and comes out intact" {
-	# 58255 times "Насос ЦНС<TAB>" is 1048590 bytes once unescaped.
-	body=$(printf 'Насос ЦНС\\t%.0s' $(seq 58255))
+	# 58254 times "Насос ЦНС<TAB>" is 1048572 bytes once unescaped: just
+	# under the limit of 1 MB (1048576 bytes, crm(7) LIMITS).
+	body=$(printf 'Насос ЦНС\\t%.0s' $(seq 58254))
 	{
 		printf 'name\temail\tbody\n'
 		printf 'Big\tbig@x.ru\t%s\n' "$body"
@@ -437,7 +438,7 @@ counts() {
 	run --separate-stderr crm-lead add <"$BATS_TEST_TMPDIR/in.tsv"
 	[ "$status" -eq 0 ]
 	id=$(tsv_get "$output" id)
-	[ "$(sql "SELECT length(CAST(body AS BLOB)) FROM request WHERE id = $id")" -eq 1048590 ]
+	[ "$(sql "SELECT length(CAST(body AS BLOB)) FROM request WHERE id = $id")" -eq 1048572 ]
 	[ "$(sql "SELECT substr(body, 1, 10) FROM request WHERE id = $id")" = $'Насос ЦНС\t' ]
 	out=$(crm-lead show "$id" | awk -F'\t' '$1 == "request" && $2 == "body" { print $3 }')
 	[ "${#out}" -eq "${#body}" ]

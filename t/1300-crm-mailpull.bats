@@ -327,3 +327,12 @@ deliver() {
 	run --separate-stderr crm-mailpull -C action,message_id "maildir:$MD"
 	[ "$output" = $'action\tmessage_id\nnew-lead\t<c1@ex.ru>' ]
 }
+
+@test "a letter whose subject is longer than 1000 characters goes to quarantine with the reason" {
+	letter long@ex.ru 'Спамер <s@ex.ru>' "$(python3 -c "print('Купите ' * 200)")" 'текст' | deliver 1.long
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 65 ]
+	[ "$(tsv_get "$output" action)" = quarantined ]
+	[[ "$(tsv_get "$output" reason)" == *"subject: 1399 characters, more than the 1000 a subject may hold"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+}
