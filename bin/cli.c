@@ -58,6 +58,9 @@ int cli_common(struct cli *c, int opt, const char *arg)
 	case 'K':
 		c->key = arg;
 		return 1;
+	case 'v':
+		c->verbose = 1;
+		return 1;
 	case 'h':
 		printf("%s", c->usage);
 		printf("See %s(1) for the details.\n", c->prog);

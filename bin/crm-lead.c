@@ -23,7 +23,8 @@ static const char usage[] =
 	"       crm-lead merge --into PARTY [PARTY...]\n"
 	"       crm-lead history [PARTY...]\n"
 	"       crm-lead note --text T [--request ID] [PARTY...]\n"
-	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n";
+	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n"
+	"                [-v|--verbose]\n";
 
 /* Every option any verb takes; each verb reads the ones it knows. */
 enum {
@@ -91,17 +92,26 @@ static void request_from_options(struct cli *c, struct crm_request_in *in)
 	in->dept = c->opt[O_DEPT];
 }
 
-static int add_one(struct cli *c, const struct crm_request_in *in)
+/* A batch of crm-lead add: the options, which are the defaults of each
+ * record, and what the summary on stderr counts. */
+struct adding {
+	struct crm_request_in in;
+	int one;        /* one request from the options: its own message, no summary */
+	unsigned long duplicates, unreferenced;
+};
+
+static int add_one(struct cli *c, const struct crm_request_in *in, struct adding *a)
 {
 	static const char *const names[] = { "id", "party", "action", "task", "source_ref" };
 	struct crm_request_out out;
 	char req[24], party[24], task[24];
 	const char *row[5];
-	int rc = crm_request_add(c->db, in, &out);
+	int dup, rc = crm_request_add(c->db, in, &out);
 
 	if (rc)
 		return rc;
-	if (strcmp(out.action, "duplicate") == 0)
+	dup = strcmp(out.action, "duplicate") == 0;
+	if (dup && (c->verbose || a->one))
 		fprintf(stderr, "%s: source_ref \"%s\" is request %lld already: skipped\n", c->prog,
 			in->source_ref, (long long)out.request);
 	snprintf(req, sizeof req, "%lld", (long long)out.request);
@@ -109,18 +119,37 @@ static int add_one(struct cli *c, const struct crm_request_in *in)
 	snprintf(task, sizeof task, "%lld", (long long)out.task);
 	row[0] = req, row[1] = party, row[2] = out.action;
 	row[3] = out.task ? task : NULL, row[4] = in->source_ref;
-	return cli_row(c, 5, names, row);
+	if ((rc = cli_row(c, 5, names, row)))
+		return rc;
+	a->duplicates += dup;
+	a->unreferenced += !in->source_ref || !*in->source_ref;
+	return CRM_OK;
 }
 
 static int add_options(struct cli *c, void *arg)
 {
-	return add_one(c, arg);
+	struct adding *a = arg;
+
+	return add_one(c, &a->in, a);
+}
+
+/* One line each, after the batch, instead of a line per record. */
+static void add_summary(struct cli *c, const struct adding *a)
+{
+	if (a->duplicates)
+		fprintf(stderr, "%s: %lu record%s recorded before (the same source_ref): skipped%s\n",
+			c->prog, a->duplicates, a->duplicates == 1 ? "" : "s",
+			c->verbose ? "" : " (-v lists them)");
+	if (a->unreferenced)
+		fprintf(stderr, "%s: warning: %lu record%s had no source_ref: a re-run records %s again\n",
+			c->prog, a->unreferenced, a->unreferenced == 1 ? "" : "s",
+			a->unreferenced == 1 ? "it" : "them");
 }
 
 static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
 {
-	const struct crm_request_in *defaults = arg;
-	struct crm_request_in in = *defaults;
+	struct adding *a = arg;
+	struct crm_request_in in = a->in;
 	const char *v;
 
 #define FIELD(member, column) \
@@ -137,19 +166,25 @@ static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const
 	FIELD(source_ref, "source_ref")
 	FIELD(dept, "dept")
 #undef FIELD
-	return add_one(c, &in);
+	return add_one(c, &in, a);
 }
 
 static int do_add(struct cli *c, int argc, char **argv)
 {
-	struct crm_request_in in;
+	struct adding a = { .duplicates = 0 };
+	struct crm_request_in *in = &a.in;
+	int rc;
 
 	if (argc)
 		return cli_usage(c, "add takes no arguments");
-	request_from_options(c, &in);
-	if (in.name || in.company || in.phone || in.email || in.subject || in.body)
-		return cli_once(c, add_options, &in);
-	return cli_each_record(c, add_record, &in);
+	request_from_options(c, in);
+	a.one = in->name || in->company || in->phone || in->email || in->subject || in->body;
+	if (a.one)
+		return cli_once(c, add_options, &a);
+	rc = cli_each_record(c, add_record, &a);
+	if (rc == CRM_OK || c->keep_going)
+		add_summary(c, &a);
+	return rc;
 }
 
 /* ---- reading */
