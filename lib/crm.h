@@ -79,6 +79,15 @@ struct crm_phone {
 /* Normalise raw with the default country calling code (e.g. "7"). */
 int crm_phone_normalize(const char *raw, const char *country, struct crm_phone *out);
 
+/* ---- inn.c: Russian tax numbers */
+
+/* CRM_DATAERR naming it unless inn is 10 or 12 digits with the right check
+ * digits. */
+int crm_inn_check(const char *inn);
+/* CRM_DATAERR naming it unless kpp is 4 digits, 2 digits or capital Latin
+ * letters, and 3 digits. */
+int crm_kpp_check(const char *kpp);
+
 /* ---- email.c: e-mail addresses */
 
 /* Trim, drop <> and mailto:, lower-case, validate; *out is newly allocated. */

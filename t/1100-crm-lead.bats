@@ -777,12 +777,12 @@ ids() {
 	party=$(party_of "$id")
 	as anna crm-lead assign --to ivan "$id" >/dev/null
 	run --separate-stderr as ivan crm-lead qualify --company "ООО Ромашка" --name "Пётр Иванович" \
-		--needs "Насос ЦНС 38-44, 2 шт." --inn 7701234567 --kpp 770101001 --phone "+7 903 111-22-33" "$id"
+		--needs "Насос ЦНС 38-44, 2 шт." --inn 7701234560 --kpp 770101001 --phone "+7 903 111-22-33" "$id"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" status)" = qualified ]
 	[ "$(tsv_get "$output" kind)" = client ]
 	[ "$(sql "SELECT kind || '|' || name || '|' || needs || '|' || inn || '|' || kpp FROM party WHERE id = $party")" = \
-		"client|ООО Ромашка|Насос ЦНС 38-44, 2 шт.|7701234567|770101001" ]
+		"client|ООО Ромашка|Насос ЦНС 38-44, 2 шт.|7701234560|770101001" ]
 	[ "$(sql "SELECT count(*) FROM contact WHERE party_id = $party AND name = 'Пётр Иванович'")" -eq 1 ]
 	[ "$(sql "SELECT count(*) FROM contact_point WHERE party_id = $party AND value = '+79031112233'")" -eq 1 ]
 	[ "$(sql "SELECT status FROM request WHERE id = $id")" = qualified ]
@@ -792,7 +792,7 @@ ids() {
 	id=$(lead --name "Иван" --email ivan@x.ru)
 	party=$(party_of "$id")
 	as anna crm-lead assign --to ivan "$id" >/dev/null
-	run --separate-stderr as petr crm-lead qualify --company "Чужая" --inn 7701234567 "$id"
+	run --separate-stderr as petr crm-lead qualify --company "Чужая" --inn 7701234560 "$id"
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == *"not assigned to you"* ]]
 	[ "$(sql "SELECT kind || '|' || name || '|' || coalesce(inn, '-') FROM party WHERE id = $party")" = "lead|Иван|-" ]
@@ -813,6 +813,25 @@ ids() {
 	[ "$status" -eq 65 ]
 	[ "$(sql "SELECT kind || '|' || name FROM party WHERE id = $party")" = "lead|Иван" ]
 	[ "$(sql "SELECT status FROM request WHERE id = $id")" = new ]
+}
+
+@test "an INN with a wrong check digit is refused, so is a KPP of the wrong form; good ones are kept" {
+	id=$(lead --name "Иван" --email ivan@x.ru)
+	party=$(party_of "$id")
+	run --separate-stderr crm-lead qualify --company "ООО «Насосы»" --inn 7701234567 "$id"
+	[ "$status" -eq 65 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *'bad INN "7701234567": the check digit does not match'* ]]
+	run --separate-stderr crm-lead qualify --company "ООО «Насосы»" --inn 500100732258 "$id"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad INN "500100732258": the check digits do not match'* ]]
+	run --separate-stderr crm-lead qualify --company "ООО «Насосы»" --inn 7701234560 --kpp 7701-1001 "$id"
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad KPP "7701-1001"'* ]]
+	[ "$(sql "SELECT kind || '|' || name || '|' || coalesce(inn, '-') FROM party WHERE id = $party")" = "lead|Иван|-" ]
+	run --separate-stderr crm-lead qualify --company "ООО «Насосы»" --inn 7701234560 --kpp 7701AB001 "$id"
+	[ "$status" -eq 0 ]
+	[ "$(sql "SELECT inn || '|' || kpp FROM party WHERE id = $party")" = "7701234560|7701AB001" ]
 }
 
 @test "junk needs a reason" {
@@ -998,9 +1017,9 @@ ids() {
 	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'anna' AND tbl = 'party' AND row_id = $party AND action = 'update'
 		AND json_extract(after, '\$.owner_id') = (SELECT id FROM users WHERE login = 'ivan')")" -ge 1 ]
 
-	as ivan crm-lead qualify --inn 7701234567 "$id" >/dev/null
+	as ivan crm-lead qualify --inn 7701234560 "$id" >/dev/null
 	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'ivan' AND tbl = 'party' AND row_id = $party
-		AND action = 'update' AND json_extract(after, '\$.inn') = '7701234567'")" -ge 1 ]
+		AND action = 'update' AND json_extract(after, '\$.inn') = '7701234560'")" -ge 1 ]
 	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'ivan' AND tbl = 'request' AND row_id = $id
 		AND action = 'update' AND json_extract(after, '\$.status') = 'qualified'")" -eq 1 ]
 
