@@ -112,8 +112,10 @@ static int do_export(struct cli *c, int argc, char **argv)
 	if (c->columns || !c->header)
 		return cli_usage(c, "an export has the profile's columns; --columns and -H are for "
 				    "segment list and unsubscribes");
+	if (segment_from_options(c, &s))
+		return CRM_USAGE; /* a usage error, said, before the saved segment is read */
 	if ((rc = choose_segment(c, &saved, &s)))
-		return rc == CRM_USAGE ? rc : cli_fail(c, rc);
+		return cli_fail(c, rc);
 	snprintf(title, sizeof title, "%s%s%s", c->opt[O_SEGMENT] ? c->opt[O_SEGMENT] : profile,
 		 c->opt[O_SEGMENT] ? " - " : "", c->opt[O_SEGMENT] ? profile : "");
 	if ((rc = crm_sheet_open(format_of(c), c->opt[O_OUTPUT], title, &sheet)) == CRM_OK) {
