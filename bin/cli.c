@@ -58,6 +58,9 @@ int cli_common(struct cli *c, int opt, const char *arg)
 	case 'K':
 		c->key = arg;
 		return 1;
+	case 'v':
+		c->verbose = 1;
+		return 1;
 	case 'h':
 		printf("%s", c->usage);
 		printf("See %s(1) for the details.\n", c->prog);
@@ -99,7 +102,10 @@ int cli_finish(struct cli *c, int rc)
 {
 	int wrc;
 
+	/* An empty result still shows its chosen columns, but a failure shows
+	 * nothing: a pipe must not read a header as a valid empty list. */
 	if (!c->out && !c->wrote && c->columns && c->header &&
+	    (rc == CRM_OK || rc == CRM_NOMATCH) &&
 	    crm_tsv_writer_new(stdout, c->columns, c->header, &c->out))
 		rc = rc ? rc : cli_fail(c, CRM_USAGE);
 	if (c->out) {
@@ -164,6 +170,15 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 			return cli_fail(c, i >= 0 ? crm_error_set(CRM_DATAERR, "option --%s: invalid UTF-8",
 								  options[i].name)
 						  : crm_error_set(CRM_DATAERR, "option -%c: invalid UTF-8", o));
+		/* Option values are text fields too (crm(7), LIMITS). */
+		if (optarg && i >= 0 && crm_text_check(options[i].name, optarg, strlen(optarg))) {
+			crm_error_prefix("option --%s", options[i].name);
+			return cli_fail(c, CRM_DATAERR);
+		}
+		if (optarg && i < 0 && crm_text_check("value", optarg, strlen(optarg))) {
+			crm_error_prefix("option -%c", o);
+			return cli_fail(c, CRM_DATAERR);
+		}
 		if (o == 'n' && v->flags & CLI_NODRY)
 			return cli_usage(c, "%s has no --dry-run", *v->name ? v->name : "this");
 		if (cli_common(c, o, optarg))
@@ -205,6 +220,20 @@ long cli_number(struct cli *c, int o, const char *name, long max)
 		return -1;
 	}
 	return v;
+}
+
+int cli_assignee(struct cli *c, const char *assignee, const char *alias,
+		 const char *alias_name, int mine, const char **out)
+{
+	*out = NULL;
+	if (assignee && alias)
+		return cli_usage(c, "--%s is the old spelling of --assignee: give one", alias_name);
+	if (!assignee)
+		assignee = alias;
+	if (assignee && mine)
+		return cli_usage(c, "--mine is --assignee %s: give one", crm_user_login());
+	*out = mine ? crm_user_login() : assignee;
+	return CRM_OK;
 }
 
 int cli_parse_id(const char *s, int64_t *id)

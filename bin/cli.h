@@ -1,8 +1,8 @@
 /*
  * cli.h: what every crm command shares: the common options (--db,
- * --columns, --no-header, --dry-run, --keep-going, --key), messages in the
- * form "crm-lead: line 3: ...", and the batch loop that takes IDs from the
- * arguments or records from stdin inside one transaction.
+ * --columns, --no-header, --dry-run, --keep-going, --key, --verbose),
+ * messages in the form "crm-lead: line 3: ...", and the batch loop that
+ * takes IDs from the arguments or records from stdin inside one transaction.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -19,7 +19,7 @@ struct cli {
 	const char *opt[CLI_NOPT]; /* the command's own options, by their enum */
 	int readonly;
 	const char *db_path, *columns, *key;
-	int header, dry_run, keep_going;
+	int header, dry_run, keep_going, verbose;
 	struct crm_db *db;
 	struct crm_tsv_writer *out;
 	int wrote;      /* a writer was made: its header is out */
@@ -29,7 +29,7 @@ struct cli {
 	unsigned long done, failed;
 };
 
-/* Long options every verb accepts; the short ones are "d:HC:nkK:h". */
+/* Long options every verb accepts; the short ones are "d:HC:nkK:hv". */
 #define CLI_COMMON_OPTIONS \
 	{ "db", required_argument, NULL, 'd' }, \
 	{ "no-header", no_argument, NULL, 'H' }, \
@@ -37,9 +37,10 @@ struct cli {
 	{ "dry-run", no_argument, NULL, 'n' }, \
 	{ "keep-going", no_argument, NULL, 'k' }, \
 	{ "key", required_argument, NULL, 'K' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
-#define CLI_COMMON_SHORT "d:HC:nkK:h"
+#define CLI_COMMON_SHORT "d:HC:nkK:hv"
 
 /* A verb of a command: its function, the command's own options it takes
  * (a 0-terminated list of the command's enum values), and how it opens the
@@ -88,6 +89,12 @@ int cli_each_record(struct cli *c, cli_rec_fn *fn, void *arg);
 /* Run fn once inside a transaction (for single writes from options). */
 int cli_once(struct cli *c, int (*fn)(struct cli *c, void *arg), void *arg);
 
+/* The person filter of a list, spelled --assignee USER in every command:
+ * *out is assignee, else alias (the old spelling --alias_name, kept for
+ * old scripts), else with mine the acting user, else NULL. Two of them at
+ * once: the usage and CRM_USAGE. */
+int cli_assignee(struct cli *c, const char *assignee, const char *alias,
+		 const char *alias_name, int mine, const char **out);
 /* The field named name of a record, or NULL when absent or empty. */
 const char *cli_field(struct crm_tsv_reader *r, const char *const *fields, const char *name);
 /* A positive integer id, or CRM_DATAERR naming it. */

@@ -195,6 +195,17 @@ static int do_backup(struct cli *c, int argc, char **argv)
 	return cli_fail(c, rc);
 }
 
+/* A sound database prints nothing, but its --columns are checked all the same. */
+static int check_row(void *arg, size_t n, const char *const *names, const char *const *values)
+{
+	struct cli *c = arg;
+
+	if (values)
+		return cli_row(c, n, names, values);
+	c->wrote = 1; /* not even the header */
+	return crm_tsv_columns_check(c->columns, n, names);
+}
+
 static int do_check(struct cli *c, int argc, char **argv)
 {
 	int rc;
@@ -202,7 +213,7 @@ static int do_check(struct cli *c, int argc, char **argv)
 	if (argc)
 		return cli_usage(c, "check takes no arguments");
 	if ((rc = crm_user_require(c->db, CRM_ROLE_ADMIN, "check")) == 0)
-		rc = crm_db_check(c->db, cli_row, c);
+		rc = crm_db_check(c->db, check_row, c);
 	return cli_fail(c, rc);
 }
 

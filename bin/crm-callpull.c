@@ -10,16 +10,15 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: crm-callpull [--dry-run] [--utc] [--columns LIST] [--batch N] [-d DB] [-H]\n"
-	"                    FILE|mikopbx:PATH|-...\n";
+	"usage: crm-callpull [--dry-run] [--utc] [--layout LIST] [--batch N] [-d DB] [-H]\n"
+	"                    [-C|--columns A,B] FILE|mikopbx:PATH|-...\n";
 
 enum { O_LAYOUT = 1, O_UTC, O_BATCH };
 static const struct option options[] = {
-	/* Before the common options: here --columns names the Master.csv layout. */
-	{ "columns", required_argument, NULL, CLI_OPT_BASE + O_LAYOUT },
+	CLI_COMMON_OPTIONS,
+	{ "layout", required_argument, NULL, CLI_OPT_BASE + O_LAYOUT },
 	{ "utc", no_argument, NULL, CLI_OPT_BASE + O_UTC },
 	{ "batch", required_argument, NULL, CLI_OPT_BASE + O_BATCH },
-	CLI_COMMON_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -35,10 +34,20 @@ static int run(struct cli *c, int argc, char **argv)
 	struct crm_call_stats st;
 	unsigned long quarantined = 0;
 	long batch = cli_number(c, O_BATCH, "batch", 200000);
+	const char *const *names;
+	char why[1024];
+	size_t n;
 	int i, rc, first = CRM_OK, tty = isatty(STDERR_FILENO);
 
 	if (batch < 0)
 		return CRM_USAGE;
+	/* Before any call is recorded: a report that cannot be printed is
+	 * a usage error, not calls taken in silence. */
+	names = crm_call_columns(&n);
+	if ((rc = crm_tsv_columns_check(c->columns, n, names))) {
+		snprintf(why, sizeof why, "%s", crm_error_message());
+		return cli_fail(c, crm_error_set(rc, "%s (the input's layout is --layout)", why));
+	}
 	o.batch = (size_t)batch;
 	if (tty) {
 		o.progress = progress;

@@ -12,16 +12,16 @@
 
 static const char usage[] =
 	"usage: crm-export [--profile contacts|mailchimp|calls] [--format xlsx|csv|tsv] [-o FILE]\n"
-	"                  [--segment NAME] [--kind K] [--dept D] [--manager USER] [--tag T]\n"
+	"                  [--segment NAME] [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
 	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
-	"       crm-export segment save NAME [--kind K] [--dept D] [--manager USER] [--tag T]\n"
+	"       crm-export segment save NAME [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
 	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
 	"       crm-export segment list | segment delete NAME\n"
 	"       crm-export unsubscribes [--source S] FILE\n"
 	"common options: [-d DB] [-H] [--columns A,B]\n";
 
 enum { O_PROFILE = 1, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND, O_DEPT, O_MANAGER, O_TAG,
-       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_SOURCE };
+       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_SOURCE, O_ASSIGNEE, O_MINE };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "profile", required_argument, NULL, CLI_OPT_BASE + O_PROFILE },
@@ -30,7 +30,9 @@ static const struct option options[] = {
 	{ "segment", required_argument, NULL, CLI_OPT_BASE + O_SEGMENT },
 	{ "kind", required_argument, NULL, CLI_OPT_BASE + O_KIND },
 	{ "dept", required_argument, NULL, CLI_OPT_BASE + O_DEPT },
-	{ "manager", required_argument, NULL, CLI_OPT_BASE + O_MANAGER },
+	{ "assignee", required_argument, NULL, CLI_OPT_BASE + O_ASSIGNEE },
+	{ "manager", required_argument, NULL, CLI_OPT_BASE + O_MANAGER }, /* the old --assignee */
+	{ "mine", no_argument, NULL, CLI_OPT_BASE + O_MINE },
 	{ "tag", required_argument, NULL, CLI_OPT_BASE + O_TAG },
 	{ "since", required_argument, NULL, CLI_OPT_BASE + O_SINCE },
 	{ "inactive", required_argument, NULL, CLI_OPT_BASE + O_INACTIVE },
@@ -41,17 +43,20 @@ static const struct option options[] = {
 };
 
 
-static void segment_from_options(struct cli *c, struct crm_segment *s)
+static int segment_from_options(struct cli *c, struct crm_segment *s)
 {
 	memset(s, 0, sizeof *s);
 	s->kind = c->opt[O_KIND];
 	s->dept = c->opt[O_DEPT];
-	s->manager = c->opt[O_MANAGER];
+	if (cli_assignee(c, c->opt[O_ASSIGNEE], c->opt[O_MANAGER], "manager", !!c->opt[O_MINE],
+			 &s->manager))
+		return CRM_USAGE;
 	s->tag = c->opt[O_TAG];
 	s->since = c->opt[O_SINCE];
 	s->inactive = c->opt[O_INACTIVE];
 	s->has_email = !!c->opt[O_HAS_EMAIL];
 	s->has_phone = !!c->opt[O_HAS_PHONE];
+	return CRM_OK;
 }
 
 /* A saved segment; a filter given on the command line replaces the saved
@@ -61,9 +66,10 @@ static int choose_segment(struct cli *c, struct crm_segment *saved, struct crm_s
 	struct crm_segment opts;
 	int rc;
 
-	segment_from_options(c, &opts);
-	*s = opts;
 	memset(saved, 0, sizeof *saved);
+	if (segment_from_options(c, &opts))
+		return CRM_USAGE;
+	*s = opts;
 	if (!c->opt[O_SEGMENT])
 		return CRM_OK;
 	if ((rc = crm_segment_load(c->db, c->opt[O_SEGMENT], saved)))
@@ -106,6 +112,8 @@ static int do_export(struct cli *c, int argc, char **argv)
 	if (c->columns || !c->header)
 		return cli_usage(c, "an export has the profile's columns; --columns and -H are for "
 				    "segment list and unsubscribes");
+	if (segment_from_options(c, &s))
+		return CRM_USAGE; /* a usage error, said, before the saved segment is read */
 	if ((rc = choose_segment(c, &saved, &s)))
 		return cli_fail(c, rc);
 	snprintf(title, sizeof title, "%s%s%s", c->opt[O_SEGMENT] ? c->opt[O_SEGMENT] : profile,
@@ -126,12 +134,16 @@ static int do_export(struct cli *c, int argc, char **argv)
 	return cli_fail(c, rc);
 }
 
+struct saving {
+	const char *name;
+	struct crm_segment s;
+};
+
 static int segment_save(struct cli *c, void *arg)
 {
-	struct crm_segment s;
+	struct saving *sv = arg;
 
-	segment_from_options(c, &s);
-	return crm_segment_save(c->db, arg, &s);
+	return crm_segment_save(c->db, sv->name, &sv->s);
 }
 
 static int segment_delete(struct cli *c, void *arg)
@@ -141,12 +153,16 @@ static int segment_delete(struct cli *c, void *arg)
 
 static int do_segment(struct cli *c, int argc, char **argv)
 {
+	struct saving sv;
+
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
 		c->readonly = 1;
 		return cli_fail(c, crm_segment_list(c->db, cli_row, c));
 	}
-	if (argc == 2 && strcmp(argv[0], "save") == 0)
-		return cli_once(c, segment_save, argv[1]);
+	if (argc == 2 && strcmp(argv[0], "save") == 0) {
+		sv.name = argv[1];
+		return segment_from_options(c, &sv.s) ? CRM_USAGE : cli_once(c, segment_save, &sv);
+	}
 	if (argc == 2 && strcmp(argv[0], "delete") == 0)
 		return cli_once(c, segment_delete, argv[1]);
 	return cli_usage(c, "segment save NAME, segment list or segment delete NAME");
@@ -187,12 +203,12 @@ static int do_unsubscribes(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "segment", do_segment, CLI_WRITE, { O_KIND, O_DEPT, O_MANAGER, O_TAG, O_SINCE,
-					       O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
+	{ "segment", do_segment, CLI_WRITE, { O_KIND, O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
+					       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
 	{ "unsubscribes", do_unsubscribes, CLI_WRITE, { O_SOURCE } },
 	{ "", do_export, CLI_READ | CLI_NODRY, { O_PROFILE, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND,
-						  O_DEPT, O_MANAGER, O_TAG, O_SINCE, O_INACTIVE,
-						  O_HAS_EMAIL, O_HAS_PHONE } },
+						  O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
+						  O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

@@ -10,7 +10,7 @@
 static const char usage[] =
 	"usage: crm-lead add [--channel C] [--name N] [--company C] [--phone P] [--email E]\n"
 	"                    [--subject S] [--body B] [--received T] [--source-ref R] [--dept D]\n"
-	"       crm-lead list [--status S] [--dept D] [--assignee U] [--channel C]\n"
+	"       crm-lead list [--status S] [--dept D] [--assignee USER|--mine] [--channel C]\n"
 	"                     [--older DUR] [--since T] [--party ID]\n"
 	"       crm-lead show ID...\n"
 	"       crm-lead find [--phone P] [--email E] [--name TEXT]\n"
@@ -23,14 +23,15 @@ static const char usage[] =
 	"       crm-lead merge --into PARTY [PARTY...]\n"
 	"       crm-lead history [PARTY...]\n"
 	"       crm-lead note --text T [--request ID] [PARTY...]\n"
-	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n";
+	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n"
+	"                [-v|--verbose]\n";
 
 /* Every option any verb takes; each verb reads the ones it knows. */
 enum {
 	O_CHANNEL = 1, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY, O_RECEIVED,
 	O_SOURCE_REF, O_DEPT, O_STATUS, O_ASSIGNEE, O_OLDER, O_SINCE, O_PARTY, O_TO, O_NEEDS,
 	O_LEGAL, O_INN, O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS, O_REASON, O_INTO, O_TEXT,
-	O_REQUEST, O_FORCE, O_MAX
+	O_REQUEST, O_FORCE, O_MINE, O_MAX
 };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
@@ -62,6 +63,7 @@ static const struct option options[] = {
 	{ "text", required_argument, NULL, CLI_OPT_BASE + O_TEXT },
 	{ "request", required_argument, NULL, CLI_OPT_BASE + O_REQUEST },
 	{ "force", no_argument, NULL, CLI_OPT_BASE + O_FORCE },
+	{ "mine", no_argument, NULL, CLI_OPT_BASE + O_MINE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -91,17 +93,26 @@ static void request_from_options(struct cli *c, struct crm_request_in *in)
 	in->dept = c->opt[O_DEPT];
 }
 
-static int add_one(struct cli *c, const struct crm_request_in *in)
+/* A batch of crm-lead add: the options, which are the defaults of each
+ * record, and what the summary on stderr counts. */
+struct adding {
+	struct crm_request_in in;
+	int one;        /* one request from the options: its own message, no summary */
+	unsigned long duplicates, unreferenced;
+};
+
+static int add_one(struct cli *c, const struct crm_request_in *in, struct adding *a)
 {
 	static const char *const names[] = { "id", "party", "action", "task", "source_ref" };
 	struct crm_request_out out;
 	char req[24], party[24], task[24];
 	const char *row[5];
-	int rc = crm_request_add(c->db, in, &out);
+	int dup, rc = crm_request_add(c->db, in, &out);
 
 	if (rc)
 		return rc;
-	if (strcmp(out.action, "duplicate") == 0)
+	dup = strcmp(out.action, "duplicate") == 0;
+	if (dup && (c->verbose || a->one))
 		fprintf(stderr, "%s: source_ref \"%s\" is request %lld already: skipped\n", c->prog,
 			in->source_ref, (long long)out.request);
 	snprintf(req, sizeof req, "%lld", (long long)out.request);
@@ -109,18 +120,37 @@ static int add_one(struct cli *c, const struct crm_request_in *in)
 	snprintf(task, sizeof task, "%lld", (long long)out.task);
 	row[0] = req, row[1] = party, row[2] = out.action;
 	row[3] = out.task ? task : NULL, row[4] = in->source_ref;
-	return cli_row(c, 5, names, row);
+	if ((rc = cli_row(c, 5, names, row)))
+		return rc;
+	a->duplicates += dup;
+	a->unreferenced += !in->source_ref || !*in->source_ref;
+	return CRM_OK;
 }
 
 static int add_options(struct cli *c, void *arg)
 {
-	return add_one(c, arg);
+	struct adding *a = arg;
+
+	return add_one(c, &a->in, a);
+}
+
+/* One line each, after the batch, instead of a line per record. */
+static void add_summary(struct cli *c, const struct adding *a)
+{
+	if (a->duplicates)
+		fprintf(stderr, "%s: %lu record%s recorded before (the same source_ref): skipped%s\n",
+			c->prog, a->duplicates, a->duplicates == 1 ? "" : "s",
+			c->verbose ? "" : " (-v lists them)");
+	if (a->unreferenced)
+		fprintf(stderr, "%s: warning: %lu record%s had no source_ref: a re-run records %s again\n",
+			c->prog, a->unreferenced, a->unreferenced == 1 ? "" : "s",
+			a->unreferenced == 1 ? "it" : "them");
 }
 
 static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
 {
-	const struct crm_request_in *defaults = arg;
-	struct crm_request_in in = *defaults;
+	struct adding *a = arg;
+	struct crm_request_in in = a->in;
 	const char *v;
 
 #define FIELD(member, column) \
@@ -137,19 +167,25 @@ static int add_record(struct cli *c, struct crm_tsv_reader *r, const char *const
 	FIELD(source_ref, "source_ref")
 	FIELD(dept, "dept")
 #undef FIELD
-	return add_one(c, &in);
+	return add_one(c, &in, a);
 }
 
 static int do_add(struct cli *c, int argc, char **argv)
 {
-	struct crm_request_in in;
+	struct adding a = { .duplicates = 0 };
+	struct crm_request_in *in = &a.in;
+	int rc;
 
 	if (argc)
 		return cli_usage(c, "add takes no arguments");
-	request_from_options(c, &in);
-	if (in.name || in.company || in.phone || in.email || in.subject || in.body)
-		return cli_once(c, add_options, &in);
-	return cli_each_record(c, add_record, &in);
+	request_from_options(c, in);
+	a.one = in->name || in->company || in->phone || in->email || in->subject || in->body;
+	if (a.one)
+		return cli_once(c, add_options, &a);
+	rc = cli_each_record(c, add_record, &a);
+	if (rc == CRM_OK || c->keep_going)
+		add_summary(c, &a);
+	return rc;
 }
 
 /* ---- reading */
@@ -157,13 +193,15 @@ static int do_add(struct cli *c, int argc, char **argv)
 static int do_list(struct cli *c, int argc, char **argv)
 {
 	struct crm_request_filter f = {
-		.status = c->opt[O_STATUS], .dept = c->opt[O_DEPT], .assignee = c->opt[O_ASSIGNEE],
+		.status = c->opt[O_STATUS], .dept = c->opt[O_DEPT],
 		.channel = c->opt[O_CHANNEL], .older = c->opt[O_OLDER], .since = c->opt[O_SINCE],
 	};
 	int rc = CRM_OK;
 
 	if (argc)
 		return cli_usage(c, "list takes no arguments");
+	if (cli_assignee(c, c->opt[O_ASSIGNEE], NULL, NULL, !!c->opt[O_MINE], &f.assignee))
+		return CRM_USAGE;
 	f.party = id_opt(c, O_PARTY, &rc);
 	if (rc)
 		return rc;
@@ -316,7 +354,8 @@ static int do_note(struct cli *c, int argc, char **argv)
 static const struct cli_verb verbs[] = {
 	{ "add", do_add, CLI_WRITE, { O_CHANNEL, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY,
 			   O_RECEIVED, O_SOURCE_REF, O_DEPT } },
-	{ "list", do_list, CLI_READ, { O_STATUS, O_DEPT, O_ASSIGNEE, O_CHANNEL, O_OLDER, O_SINCE, O_PARTY } },
+	{ "list", do_list, CLI_READ, { O_STATUS, O_DEPT, O_ASSIGNEE, O_MINE, O_CHANNEL, O_OLDER, O_SINCE,
+				O_PARTY } },
 	{ "show", do_show, CLI_READ, { 0 } },
 	{ "find", do_find, CLI_READ, { O_PHONE, O_EMAIL, O_NAME } },
 	{ "route", do_route, CLI_WRITE, { O_DEPT } },

@@ -115,8 +115,13 @@ static int run(struct cli *c, int argc, char **argv)
 {
 	struct crm_mail_opts o = { .dry_run = c->dry_run, .timeout = 30 };
 	struct crm_mailrules *rules = NULL;
+	const char *const *names;
 	int i, rc, first = CRM_OK, quarantined = 0;
+	size_t n;
 
+	names = crm_mail_columns(&n);
+	if ((rc = crm_tsv_columns_check(c->columns, n, names)))
+		return cli_fail(c, rc); /* before any message is taken */
 	if ((o.limit = cli_number(c, O_LIMIT, "limit", 1000000000L)) < 0 ||
 	    (c->opt[O_TIMEOUT] && (o.timeout = (int)cli_number(c, O_TIMEOUT, "timeout", 3600)) < 0))
 		return CRM_USAGE;

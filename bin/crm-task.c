@@ -11,14 +11,14 @@
 static const char usage[] =
 	"usage: crm-task add --kind K [--to USER|dept:NAME|owner] [--due T|DUR] [--title T]\n"
 	"                    [--party ID] [--request ID] [--no-party]\n"
-	"       crm-task list [--mine] [--overdue] [--kind K] [--to USER|dept:NAME]\n"
-	"                     [--status open|done|all] [--party ID]\n"
+	"       crm-task list [--assignee USER|dept:NAME|--mine] [--overdue] [--kind K]\n"
+	"                     [--status open|done|all] [--party ID] [--request ID]\n"
 	"       crm-task done [ID...]\n"
 	"       crm-task reassign --to USER|dept:NAME|owner [ID...]\n"
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n";
 
 enum { O_KIND = 1, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_MINE, O_OVERDUE, O_STATUS,
-       O_NOPARTY };
+       O_NOPARTY, O_ASSIGNEE };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "kind", required_argument, NULL, CLI_OPT_BASE + O_KIND },
@@ -31,6 +31,7 @@ static const struct option options[] = {
 	{ "overdue", no_argument, NULL, CLI_OPT_BASE + O_OVERDUE },
 	{ "status", required_argument, NULL, CLI_OPT_BASE + O_STATUS },
 	{ "no-party", no_argument, NULL, CLI_OPT_BASE + O_NOPARTY },
+	{ "assignee", required_argument, NULL, CLI_OPT_BASE + O_ASSIGNEE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -111,14 +112,17 @@ static int do_add(struct cli *c, int argc, char **argv)
 
 static int do_list(struct cli *c, int argc, char **argv)
 {
-	struct crm_task_filter f = { .kind = c->opt[O_KIND], .to = c->opt[O_TO],
-				     .status = c->opt[O_STATUS], .mine = !!c->opt[O_MINE],
+	struct crm_task_filter f = { .kind = c->opt[O_KIND], .status = c->opt[O_STATUS],
 				     .overdue = !!c->opt[O_OVERDUE] };
 	int rc;
 
 	if (argc)
 		return cli_usage(c, "list takes no arguments");
-	if ((rc = get_id(c->opt[O_PARTY], &f.party)))
+	/* --to is the target of add and reassign; in a list, the old --assignee. */
+	if (cli_assignee(c, c->opt[O_ASSIGNEE], c->opt[O_TO], "to", !!c->opt[O_MINE], &f.to))
+		return CRM_USAGE;
+	if ((rc = get_id(c->opt[O_PARTY], &f.party)) ||
+	    (rc = get_id(c->opt[O_REQUEST], &f.request)))
 		return cli_fail(c, CRM_USAGE);
 	rc = crm_task_list(c->db, &f, cli_row, c);
 	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
@@ -148,7 +152,8 @@ static int do_reassign(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "add", do_add, CLI_WRITE, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_NOPARTY } },
-	{ "list", do_list, CLI_READ, { O_MINE, O_OVERDUE, O_KIND, O_TO, O_STATUS, O_PARTY } },
+	{ "list", do_list, CLI_READ, { O_ASSIGNEE, O_MINE, O_OVERDUE, O_KIND, O_TO, O_STATUS,
+				O_PARTY, O_REQUEST } },
 	{ "done", do_done, CLI_WRITE, { 0 } },
 	{ "reassign", do_reassign, CLI_WRITE, { O_TO } },
 	{ NULL, NULL, 0, { 0 } }

@@ -476,6 +476,12 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 static const char *const names[] = { "uniqueid", "start", "direction", "number", "disposition",
 				     "billsec", "action", "party", "request", "task", "reason" };
 
+const char *const *crm_call_columns(size_t *n)
+{
+	*n = sizeof names / sizeof *names;
+	return names;
+}
+
 static int report(struct callpull *p)
 {
 	char bs[24], party[24], request[24], task[24];
@@ -714,6 +720,7 @@ static int pull_stream(struct callpull *p)
 
 	if (rc)
 		return rc;
+	crm_cdr_final(rd); /* no next run: a last line without its newline counts */
 	rc = run_reader(p, rd, NULL, NULL); /* no cursor: the uniqueids keep calls once */
 	crm_cdr_close(rd);
 	return rc;

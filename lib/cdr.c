@@ -20,7 +20,7 @@
 
 #include "crm.h"
 
-#define LINE_LIMIT (1024 * 1024) /* bytes; a longer line is refused */
+#define LINE_LIMIT CRM_LONG_TEXT_MAX /* bytes; a longer line is refused */
 #define JOIN_LIMIT 64            /* physical lines one quoted record may span */
 #define SHOW_LIMIT 64            /* bytes of a bad value quoted in a message */
 
@@ -71,6 +71,7 @@ struct crm_cdr_reader {
 	/* Master.csv */
 	FILE *in;
 	int at_eof;
+	int final;              /* the input will not grow: its last line counts */
 	int map[NCOLS];         /* --columns: the column of each field */
 	size_t nmap;            /* 0: detect the layout per line */
 	char *buf;              /* read, not yet consumed: whole lines, then */
@@ -442,7 +443,8 @@ static int read_error(struct crm_cdr_reader *r)
 /*
  * Make buf hold a whole line from offset from; *end is just past its LF.
  * CRM_NOMATCH when the input ends first: a partial line stays in buf, and
- * a later call tries the file again (it may have grown).
+ * a later call tries the file again (it may have grown). A final input has
+ * no later call: its last line is ended here with the LF it lacks.
  */
 static int need_line(struct crm_cdr_reader *r, size_t from, size_t *end)
 {
@@ -468,7 +470,12 @@ static int need_line(struct crm_cdr_reader *r, size_t from, size_t *end)
 			if (errno == ENOMEM)
 				return no_memory();
 			r->at_eof = 1;
-			return CRM_NOMATCH;
+			if (!r->final || r->len <= from)
+				return CRM_NOMATCH;
+			if (grow(&r->buf, &r->cap, r->len + 1, 1))
+				return no_memory();
+			r->buf[r->len++] = '\n';
+			continue;
 		}
 		if (r->len == 0) {
 			/* The usual case: take getline's buffer, no copy. */
@@ -540,6 +547,8 @@ static int join_lines(struct crm_cdr_reader *r, size_t first, size_t *end,
 		if (*lines == JOIN_LIMIT)
 			return refuse_line(r, first, "unterminated quote");
 		rc = need_line(r, *end, &e2);
+		if (rc == CRM_NOMATCH && r->final)
+			return refuse_line(r, first, "unterminated quote at the end of the input");
 		if (rc)
 			return rc;
 		if (e2 > LINE_LIMIT || alone_is_record(r, *end, e2))
@@ -1085,6 +1094,11 @@ static int stdio_ahead(FILE *f)
 	(void)f;
 	return 1; /* cannot tell: take it that there are, so nobody waits */
 #endif
+}
+
+void crm_cdr_final(struct crm_cdr_reader *r)
+{
+	r->final = 1;
 }
 
 int crm_cdr_ready(struct crm_cdr_reader *r, int wait)

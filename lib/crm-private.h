@@ -68,8 +68,9 @@ int crm_country(struct crm_db *db, char buf[8]);
 int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action);
 
 /* intake.c: a source's cursor (read and written inside the caller's
- * transaction), and its lock (a file beside the database, held while fd is
- * open; another holder: CRM_TEMPFAIL naming crm-COMMAND). */
+ * transaction), and its lock (a byte of the one file DB.lock beside the
+ * database, held while fd is open; another holder: CRM_TEMPFAIL naming
+ * crm-COMMAND). */
 int crm_cursor_get(struct crm_db *db, const char *source, char *state, size_t size);
 int crm_cursor_put(struct crm_db *db, const char *source, const char *state);
 int crm_source_lock(struct crm_db *db, const char *command, const char *source, int *fd);

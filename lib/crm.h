@@ -56,6 +56,19 @@ size_t crm_utf8_cut(const char *s, size_t max);
 /* A newly allocated copy of s without leading and trailing white space. */
 char *crm_strtrim(const char *s);
 
+/* The sizes of text fields (crm(7), LIMITS), here and nowhere else: the
+ * short fields (a name, company, subject, phone, e-mail, address, title...;
+ * the list is in text.c) hold up to CRM_TEXT_MAX characters, every other
+ * (a request's body, a note's text, a party's needs; a line of a PBX's call
+ * log) up to CRM_LONG_TEXT_MAX bytes. */
+#define CRM_TEXT_MAX 1000
+#define CRM_LONG_TEXT_MAX (1024 * 1024)
+/* Is the field called name (a column or option: "body", "source-ref") a long text? */
+int crm_text_is_long(const char *name);
+/* CRM_DATAERR when the n bytes at s are more than a field called name may
+ * hold: "52428800 bytes, more than the 1 MB a body may hold". */
+int crm_text_check(const char *name, const char *s, size_t n);
+
 /* ---- phone.c: phone numbers to E.164 */
 
 struct crm_phone {
@@ -65,6 +78,15 @@ struct crm_phone {
 };
 /* Normalise raw with the default country calling code (e.g. "7"). */
 int crm_phone_normalize(const char *raw, const char *country, struct crm_phone *out);
+
+/* ---- inn.c: Russian tax numbers */
+
+/* CRM_DATAERR naming it unless inn is 10 or 12 digits with the right check
+ * digits. */
+int crm_inn_check(const char *inn);
+/* CRM_DATAERR naming it unless kpp is 4 digits, 2 digits or capital Latin
+ * letters, and 3 digits. */
+int crm_kpp_check(const char *kpp);
 
 /* ---- email.c: e-mail addresses */
 
@@ -123,6 +145,9 @@ struct crm_tsv_writer;
 int crm_tsv_writer_new(FILE *f, const char *columns, int header,
 		       struct crm_tsv_writer **out);
 crm_row_fn crm_tsv_writer_row;
+/* CRM_USAGE naming the first of columns ("a,b,c"; NULL: all) that is not
+ * among the n names, as the writer would on its first row; 0 if all are. */
+int crm_tsv_columns_check(const char *columns, size_t n, const char *const *names);
 /* The rows written so far. */
 unsigned long crm_tsv_writer_count(const struct crm_tsv_writer *w);
 /* Flush; fails with CRM_IOERR when the stream failed. */
@@ -303,7 +328,7 @@ int crm_task_add(struct crm_db *db, const struct crm_task_in *in, int64_t *id,
 struct crm_task_filter {
 	const char *kind, *to, *status; /* status: open (default), done, all */
 	int mine, overdue;
-	int64_t party;
+	int64_t party, request;
 };
 int crm_task_list(struct crm_db *db, const struct crm_task_filter *f,
 		  crm_row_fn *fn, void *arg);
@@ -408,6 +433,9 @@ struct crm_mail_stats {
  * report each through fn (message_id, action, party, request, parser,
  * reason). Actions: new-lead, history, duplicate, skipped-autoreply,
  * quarantined. A second run on the same source at once: CRM_TEMPFAIL. */
+/* The names of the columns crm_mail_pull reports (n of them), to check
+ * --columns before anything is read. */
+const char *const *crm_mail_columns(size_t *n);
 int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_mail_stats *stats);
 
@@ -448,8 +476,12 @@ int crm_cdr_open_csv(FILE *f, const char *columns, int utc, struct crm_cdr_reade
  * record. Its times are local unless utc. */
 int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
 			 struct crm_cdr_reader **out);
+/* Master.csv: f will not grow (standard input: no cursor, no next run), so
+ * at its end a last line without its newline is read as it is. */
+void crm_cdr_final(struct crm_cdr_reader *r);
 /* The next record: CRM_OK; CRM_NOMATCH at the end (a last line without its
- * newline is not read: the PBX is still writing it); CRM_DATAERR for a line
+ * newline is not read unless the input is final: the PBX is still writing
+ * it); CRM_DATAERR for a line
  * that cannot be read, with a message naming the reason (the reader then
  * stands after that line). The record's strings live until the next call. */
 int crm_cdr_next(struct crm_cdr_reader *r, struct crm_cdr *rec);
@@ -483,6 +515,9 @@ struct crm_call_stats {
  * request, task, reason). Actions: new-lead, history, callback-task,
  * ignored, duplicate, quarantined. Another run on the same source at the
  * same time: CRM_TEMPFAIL. */
+/* The names of the columns crm_call_pull reports (n of them), to check
+ * --columns before anything is read. */
+const char *const *crm_call_columns(size_t *n);
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats);
 

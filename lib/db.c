@@ -241,6 +241,39 @@ int crm_db_version(struct crm_db *db)
 	return (int)v;
 }
 
+/* CRM_CONFIG unless the file is empty or starts as an SQLite file does:
+ * CRM_DB or --db naming the wrong file is a mistake of the setting. */
+static int check_header(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return CRM_OK; /* SQLite will say why */
+	n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (n == 0 || (n == sizeof head && memcmp(head, magic, sizeof head) == 0))
+		return CRM_OK;
+	return crm_error_set(CRM_CONFIG, "%s: not a crm database (not even an SQLite file)", path);
+}
+
+/* A file at schema version 0 is new: without tables, or another program's. */
+static int check_foreign(struct crm_db *db)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT count(*) FROM sqlite_master");
+	int64_t n = 0;
+	int rc;
+
+	if (!st || (rc = crm_query_id(db, st, &n)) != CRM_OK)
+		return CRM_SOFTWARE;
+	if (n)
+		return crm_error_set(CRM_CONFIG, "%s: not a crm database (an SQLite database of "
+				     "another program; it was not changed)", db->path);
+	return CRM_OK;
+}
+
 /* Run the migrations the file has not seen, in one transaction. */
 static int migrate(struct crm_db *db)
 {
@@ -250,6 +283,8 @@ static int migrate(struct crm_db *db)
 	v = crm_db_version(db);
 	if (v < 0)
 		return CRM_SOFTWARE;
+	if (v == 0 && (rc = check_foreign(db)) != CRM_OK)
+		return rc;
 	if (v > latest)
 		return crm_error_set(CRM_CONFIG,
 				     "%s is at schema version %d, newer than this crm (%d): upgrade crm",
@@ -321,6 +356,8 @@ int crm_db_open(const char *path, int flags, struct crm_db **out)
 		if ((rc = make_parent(db->path)) != CRM_OK)
 			goto fail;
 		oflags |= SQLITE_OPEN_CREATE;
+	} else if ((rc = check_header(db->path)) != CRM_OK) {
+		goto fail;
 	}
 	rc = sqlite3_open_v2(db->path, &db->h, oflags, NULL);
 	if (rc != SQLITE_OK) {
@@ -489,6 +526,8 @@ int crm_db_check(struct crm_db *db, crm_row_fn *fn, void *arg)
 	}
 	if (rc < 0)
 		return -rc;
+	if (!bad && (rc = fn(arg, 4, names, NULL)) != CRM_OK)
+		return rc; /* no problem: the header alone, its columns checked */
 	return bad ? crm_error_set(CRM_DATAERR, "%s: %d problem%s found", db->path, bad,
 				   bad == 1 ? "" : "s")
 		   : CRM_OK;

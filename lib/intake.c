@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "crm-private.h"
@@ -41,22 +40,49 @@ int crm_cursor_put(struct crm_db *db, const char *source, const char *state)
 	return crm_stmt_done(db, st);
 }
 
+/*
+ * One lock file for every source, DB.lock beside the database: each source
+ * holds one byte of it, at an offset from the hash of the command and the
+ * source's name, with an fcntl write lock. Open file description locks
+ * (Linux) belong to this descriptor alone; plain POSIX locks, elsewhere,
+ * to the process, which holds one source at a time.
+ */
+#ifdef F_OFD_SETLK
+#define LOCK_CMD F_OFD_SETLK
+#else
+#define LOCK_CMD F_SETLK
+#endif
+#define LOCK_SLOTS (1L << 30) /* offsets in 0..2^30-1: within any off_t */
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
 int crm_source_lock(struct crm_db *db, const char *command, const char *source, int *fd)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the source names the lock */
-	const char *s;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1 };
+	uint64_t h = 1469598103934665603ULL;
 	char path[4200];
 
-	for (s = source; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	snprintf(path, sizeof path, "%s.%s-%016llx.lock", crm_db_path(db), command,
-		 (unsigned long long)h);
+	/* The command with its NUL, then the source: "a"+"bc" is not "ab"+"c". */
+	h = fnv1a(fnv1a(h, command, strlen(command) + 1), source, strlen(source));
+	fl.l_start = (off_t)(h % LOCK_SLOTS);
+	snprintf(path, sizeof path, "%s.lock", crm_db_path(db));
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)
 		return crm_error_set(CRM_IOERR, "cannot create %s: %s", path, strerror(errno));
-	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+	if (fcntl(*fd, LOCK_CMD, &fl) != 0) {
+		int busy = errno == EACCES || errno == EAGAIN;
+
 		close(*fd);
 		*fd = -1;
+		if (!busy)
+			return crm_error_set(CRM_IOERR, "cannot lock %s: %s", path, strerror(errno));
 		return crm_error_set(CRM_TEMPFAIL, "another crm-%s is reading %s; try again", command,
 				     source);
 	}

@@ -221,6 +221,12 @@ struct outcome {
 static const char *const row_names[] = { "message_id", "action", "party", "request", "parser",
 					 "reason" };
 
+const char *const *crm_mail_columns(size_t *n)
+{
+	*n = sizeof row_names / sizeof *row_names;
+	return row_names;
+}
+
 static int emit(struct pull *p, const struct outcome *r)
 {
 	char party[24], request[24];

@@ -4,7 +4,6 @@
  * phone (matched on the full E.164 number, then on its last ten digits) or
  * an e-mail address names at most one party.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,20 +190,6 @@ out:
 	return rc;
 }
 
-/* INN: 10 digits (organisation) or 12 (person); KPP: 9 digits. */
-static int check_digits(const char *what, const char *s, size_t n1, size_t n2,
-			const char *expected)
-{
-	size_t n = strlen(s), i;
-
-	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			break;
-	if (i < n || (n != n1 && n != n2))
-		return crm_error_set(CRM_DATAERR, "bad %s \"%s\": expected %s", what, s, expected);
-	return CRM_OK;
-}
-
 /* Add a phone or e-mail to a party; one that names another party is an error. */
 static int add_point(struct crm_db *db, int64_t party, int64_t contact, const char *phone,
 		     const char *email)
@@ -245,8 +230,9 @@ int crm_party_update(struct crm_db *db, int64_t party, const struct crm_party_in
 	int64_t contact = 0;
 	int rc;
 
-	if ((in->inn && *in->inn && (rc = check_digits("INN", in->inn, 10, 12, "10 or 12 digits"))) ||
-	    (in->kpp && *in->kpp && (rc = check_digits("KPP", in->kpp, 9, 9, "9 digits"))))
+	/* Every INN and KPP comes in here (qualify, suppliers): checked once. */
+	if ((in->inn && *in->inn && (rc = crm_inn_check(in->inn))) ||
+	    (in->kpp && *in->kpp && (rc = crm_kpp_check(in->kpp))))
 		return rc;
 	st = crm_stmt(db, "UPDATE party SET name = coalesce(?2, name),"
 			  " legal_name = coalesce(?3, legal_name), inn = coalesce(?4, inn),"

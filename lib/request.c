@@ -172,6 +172,25 @@ static int source_seen(struct crm_db *db, const char *ref, int64_t *request, int
 	return CRM_OK;
 }
 
+/* Every field within its size (crm(7), LIMITS), whatever brought it: mail
+ * that holds more goes to quarantine with the reason. */
+static int check_sizes(const struct crm_request_in *in)
+{
+	const char *const v[] = { in->channel, in->source_ref, in->received, in->name, in->company,
+				  in->phone, in->email, in->subject, in->body, in->dept };
+	static const char *const names[] = { "channel", "source_ref", "received", "name",
+					     "company", "phone", "email", "subject", "body",
+					     "dept" };
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof *v; i++)
+		if (v[i] && crm_text_check(names[i], v[i], strlen(v[i]))) {
+			crm_error_prefix("%s", names[i]);
+			return CRM_DATAERR;
+		}
+	return CRM_OK;
+}
+
 int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		    struct crm_request_out *out)
 {
@@ -183,7 +202,8 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "recording requests")))
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "recording requests")) ||
+	    (rc = check_sizes(&in)))
 		return rc;
 	if (!is_set(in.channel))
 		in.channel = "manual";

@@ -167,7 +167,7 @@ int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn
 			  " WHERE (?1 = 'all' OR t.status = ?1) AND (?2 IS NULL OR t.kind = ?2)"
 			  " AND (?3 IS NULL OR t.assignee_id = ?3) AND (?4 IS NULL OR u.dept_id = ?4)"
 			  " AND (?5 IS NULL OR (t.status = 'open' AND t.due < ?5))"
-			  " AND (?6 IS NULL OR t.party_id = ?6)"
+			  " AND (?6 IS NULL OR t.party_id = ?6) AND (?7 IS NULL OR t.request_id = ?7)"
 			  " ORDER BY t.due IS NULL, t.due, t.id");
 	if (!st)
 		return CRM_SOFTWARE;
@@ -178,6 +178,7 @@ int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn
 	if (f->overdue)
 		crm_bind_text(st, 5, now);
 	crm_bind_id(st, 6, f->party);
+	crm_bind_id(st, 7, f->request);
 	rc = crm_stmt_emit(db, st, fn, arg, &n);
 	return rc == CRM_OK && n == 0 ? crm_error_set(CRM_NOMATCH, "no task matches") : rc;
 }

@@ -156,3 +156,56 @@ char *crm_strtrim(const char *s)
 	d[n] = '\0';
 	return d;
 }
+
+/* The short fields, by the names of their columns and options ("-" and "_"
+ * alike). Every other field is a long text: a body, a note's text, needs,
+ * and the lists the commands print (a party's phones, a request's show). */
+static const char *const short_fields[] = {
+	"address", "assignee", "channel", "company", "dept", "due", "email", "inn", "kind",
+	"kpp", "legal_name", "login", "name", "payment", "phone", "reason", "received", "role",
+	"source_ref", "status", "subject", "tag", "tags", "title", "to",
+};
+
+static int same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '-' || *a == '_') && (*b == '-' || *b == '_')))
+			return 0;
+	return *a == *b;
+}
+
+int crm_text_is_long(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof short_fields / sizeof *short_fields; i++)
+		if (same_name(name, short_fields[i]))
+			return 0;
+	return 1;
+}
+
+/* The number of characters of the n bytes (valid UTF-8) at s. */
+static size_t count_chars(const char *s, size_t n)
+{
+	size_t i, chars = 0;
+
+	for (i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
+}
+
+int crm_text_check(const char *name, const char *s, size_t n)
+{
+	size_t chars;
+
+	if (crm_text_is_long(name)) {
+		if (n <= CRM_LONG_TEXT_MAX)
+			return CRM_OK;
+		return crm_error_set(CRM_DATAERR, "%zu bytes, more than the %d MB a %s may hold", n,
+				     CRM_LONG_TEXT_MAX / (1024 * 1024), name);
+	}
+	if (n <= CRM_TEXT_MAX || (chars = count_chars(s, n)) <= CRM_TEXT_MAX)
+		return CRM_OK;
+	return crm_error_set(CRM_DATAERR, "%zu characters, more than the %d a %s may hold", chars,
+			     CRM_TEXT_MAX, name);
+}

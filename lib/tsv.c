@@ -130,6 +130,10 @@ static int take_field(struct crm_tsv_reader *r, char *s, size_t len, size_t col,
 	rc = unescape(r, s, len, col);
 	if (rc)
 		return rc;
+	if (r->names && (rc = crm_text_check(r->names[col], s, strlen(s)))) {
+		crm_error_prefix("line %lu: column \"%s\"", r->lineno, r->names[col]);
+		return rc;
+	}
 	out[col] = len ? s : NULL;
 	return 0;
 }
@@ -467,6 +471,29 @@ static int resolve(struct crm_tsv_writer *w, size_t n, const char *const *names)
 	return 0;
 }
 
+static void writer_release(struct crm_tsv_writer *w)
+{
+	free(w->spec);
+	free(w->want);
+	free(w->map);
+	free(w->out);
+	free(w);
+}
+
+int crm_tsv_columns_check(const char *columns, size_t n, const char *const *names)
+{
+	struct crm_tsv_writer *w;
+	int rc;
+
+	if (!columns)
+		return 0;
+	if ((rc = crm_tsv_writer_new(NULL, columns, 0, &w)))
+		return rc;
+	rc = resolve(w, n, names);
+	writer_release(w);
+	return rc;
+}
+
 int crm_tsv_writer_row(void *arg, size_t n, const char *const *names,
 		       const char *const *values)
 {
@@ -528,10 +555,6 @@ int crm_tsv_writer_free(struct crm_tsv_writer *w)
 		rc = write_error();
 	else if (ferror(w->f) && !rc)
 		rc = crm_error_set(CRM_IOERR, "write error");
-	free(w->spec);
-	free(w->want);
-	free(w->map);
-	free(w->out);
-	free(w);
+	writer_release(w);
 	return rc;
 }

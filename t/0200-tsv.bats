@@ -85,3 +85,28 @@ setup() { crm_setup; }
 	crm-lead list --columns id,nope > "$BATS_TEST_TMPDIR/out" 2>/dev/null || true
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
 }
+
+@test "a field longer than its limit is refused naming the line and the column (65)" {
+	python3 -c "print('name\tbody'); print('Иван\tкоротко'); print('Пётр\t' + 'x' * (1024 * 1024 + 1))" |
+		{ run crm-lead add; [ "$status" -eq 65 ]
+		  [[ "$output" == *'line 3: column "body": 1048577 bytes, more than the 1 MB a body may hold'* ]]; }
+	python3 -c "print('name\tsubject'); print('Иван\t' + 'я' * 1001)" |
+		{ run crm-lead add; [ "$status" -eq 65 ]
+		  [[ "$output" == *'line 2: column "subject": 1001 characters, more than the 1000 a subject may hold'* ]]; }
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+}
+
+@test "a body of exactly 1 MB and a name of 1000 Cyrillic characters are taken" {
+	python3 -c "print('name\tbody'); print('я' * 1000 + '\t' + 'x' * (1024 * 1024))" | crm-lead add > /dev/null
+	[ "$(sql "SELECT length(name) || ' ' || length(body) FROM request")" = "1000 1048576" ]
+}
+
+@test "option values have the same limits" {
+	run crm-lead add --name "$(python3 -c "print('я' * 1001)")"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *'option --name: 1001 characters, more than the 1000 a name may hold'* ]]
+	run crm-task add --kind call --title "$(python3 -c "print('t' * 1001)")"
+	[ "$status" -eq 65 ]
+	[[ "$output" == *'option --title: 1001 characters'* ]]
+	[ "$(sql "SELECT count(*) FROM request") $(sql "SELECT count(*) FROM task")" = "0 0" ]
+}

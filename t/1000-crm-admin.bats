@@ -33,12 +33,27 @@ setup() { crm_setup; }
 	[ ! -e "$BATS_TEST_TMPDIR/nope.db" ]
 }
 
-@test "a file that is not a database is refused without being changed" {
+@test "a file that is not a database is not a crm database (78), named, and not changed" {
 	printf 'hello, not sqlite\n' > "$BATS_TEST_TMPDIR/junk.db"
 	cp "$BATS_TEST_TMPDIR/junk.db" "$BATS_TEST_TMPDIR/junk.orig"
 	run crm-lead list --db "$BATS_TEST_TMPDIR/junk.db"
-	[ "$status" -eq 65 ]
+	[ "$status" -eq 78 ]
+	[ "$output" = "crm-lead: $BATS_TEST_TMPDIR/junk.db: not a crm database (not even an SQLite file)" ]
 	cmp "$BATS_TEST_TMPDIR/junk.db" "$BATS_TEST_TMPDIR/junk.orig"
+	CRM_DB=/etc/passwd run crm-lead list
+	[ "$status" -eq 78 ]
+	[[ "$output" == *"/etc/passwd: not a crm database"* ]]
+	[[ "$output" != *damaged* ]]
+}
+
+@test "another program's SQLite database is not a crm database either, and gets no crm tables" {
+	sqlite3 "$BATS_TEST_TMPDIR/other.db" "CREATE TABLE notes (t TEXT)"
+	for cmd in "crm-lead list" "crm-admin init"; do
+		run $cmd --db "$BATS_TEST_TMPDIR/other.db"
+		[ "$status" -eq 78 ]
+		[[ "$output" == *"other.db: not a crm database (an SQLite database of another program"* ]]
+	done
+	[ "$(sqlite3 "$BATS_TEST_TMPDIR/other.db" .tables)" = notes ]
 }
 
 @test "a database from a newer crm is refused with exit 78" {

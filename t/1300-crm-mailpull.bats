@@ -372,3 +372,24 @@ deliver() {
 	[[ "$stderr" == *"usage: crm-mailpull"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
 }
+
+@test "an unknown --columns is refused before any message is taken, and -C picks columns" {
+	letter c1@ex.ru 'Сергей <s@ex.ru>' 'Насос' 'Нужен насос' | deliver 1.c1
+	run --separate-stderr crm-mailpull -C message_id,nope "maildir:$MD"
+	[ "$status" -eq 64 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *'unknown column "nope"; columns are: message_id, action, party, request, parser, reason'* ]]
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
+	[ -e "$MD/new/1.c1" ]
+	run --separate-stderr crm-mailpull -C action,message_id "maildir:$MD"
+	[ "$output" = $'action\tmessage_id\nnew-lead\t<c1@ex.ru>' ]
+}
+
+@test "a letter whose subject is longer than 1000 characters goes to quarantine with the reason" {
+	letter long@ex.ru 'Спамер <s@ex.ru>' "$(python3 -c "print('Купите ' * 200)")" 'текст' | deliver 1.long
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 65 ]
+	[ "$(tsv_get "$output" action)" = quarantined ]
+	[[ "$(tsv_get "$output" reason)" == *"subject: 1399 characters, more than the 1000 a subject may hold"* ]]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+}

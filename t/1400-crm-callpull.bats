@@ -233,6 +233,31 @@ pull() {
 	[ "$(tsv_get "$output" action)" = duplicate ]
 }
 
+@test "on stdin, a last line without its newline is taken as it is: there is no next run" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY nl-1
+	printf '%s' "$(cat "$CSV")" > "$BATS_TEST_TMPDIR/nonl.csv"
+	run --separate-stderr crm-callpull - < "$BATS_TEST_TMPDIR/nonl.csv"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" uniqueid)" = nl-1 ]
+	[ "$(tsv_get "$output" action)" = callback-task ]
+	# Through a pipe too, after a whole line.
+	cdr 84957777777 74951000000 "2026-11-26 09:05:00" "" 0 BUSY nl-2
+	run --separate-stderr sh -c 'printf "%s" "$(cat "$1")" | crm-callpull -' sh "$CSV"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action 2)" = duplicate ]
+	[ "$(tsv_get "$output" uniqueid 3)" = nl-2 ]
+	[ "$(tsv_get "$output" action 3)" = callback-task ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+}
+
+@test "on stdin, a quote still open at the end goes to quarantine instead of vanishing" {
+	printf '"","84951234567","74951000000","from-trunk","","SIP/t","","Dial","","2026-11-26 09:05:00",,"2026-11-26 09:05:10",10,0,"NO ANSWER","DOCUMENTATION","q-1","unended' |
+		{ run --separate-stderr crm-callpull -; [ "$status" -eq 65 ]; }
+	[ "$(sql "SELECT count(*) FROM call")" -eq 0 ]
+	[[ "$(sql "SELECT reason FROM quarantine")" == *"unterminated quote at the end of the input"* ]]
+}
+
 @test "times are local unless --utc" {
 	cdr 84951234567 74951000000 "2026-11-26 12:00:00" "" 0 BUSY z-1
 	run --separate-stderr env TZ=Europe/Moscow crm-callpull --dry-run "$CSV"
@@ -249,17 +274,40 @@ pull() {
 	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
 }
 
-@test "--columns gives the layout of a file the detection would not know" {
+@test "--layout gives the layout of a file the detection would not know" {
 	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$CSV"
 	run --separate-stderr pull
 	[ "$status" -eq 65 ]
 	: > "$CSV"
 	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$BATS_TEST_TMPDIR/other.csv"
-	run --separate-stderr crm-callpull --columns uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --layout uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = callback-task ]
-	run --separate-stderr crm-callpull --columns uniqueid,nonsense "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --layout uniqueid,nonsense "$BATS_TEST_TMPDIR/other.csv"
 	[ "$status" -eq 64 ]
+}
+
+@test "--columns and -C pick the output columns, as in every command; the old layout spelling gets a hint" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY oc-1
+	run --separate-stderr crm-callpull --dry-run -C uniqueid,action "$CSV"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'uniqueid\taction\noc-1\tcallback-task' ]
+	run --separate-stderr crm-callpull -H --columns action "$CSV"
+	[ "$output" = callback-task ]
+	: > "$CSV"
+	printf '"1764147600.9","84951234567","74951000000","2026-11-26 09:00:00","","2026-11-26 09:00:09",9,0,"NO ANSWER"\n' > "$BATS_TEST_TMPDIR/other.csv"
+	run --separate-stderr crm-callpull --columns uniqueid,src,dst,start,answer,end,duration,billsec,disposition "$BATS_TEST_TMPDIR/other.csv"
+	[ "$status" -eq 64 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *'unknown column "src"'*"(the input's layout is --layout)"* ]]
+}
+
+@test "an unknown output column is refused before any call is recorded" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY uc-1
+	run --separate-stderr crm-callpull -C uniqueid,nope "$CSV"
+	[ "$status" -eq 64 ]
+	[ -z "$output" ]
+	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
 }
 
 @test "a missing file is 66, a warehouse user 77, two runs at once 75" {
@@ -279,6 +327,17 @@ pull() {
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"another crm-callpull is reading"* ]]
 	[ "$(sql "SELECT count(*) FROM call")" -eq 60000 ]
+}
+
+@test "every source of every intake command locks one file, crm.db.lock, beside the database" {
+	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "" 0 BUSY lk-1
+	cp "$CSV" "$BATS_TEST_TMPDIR/second.csv"
+	pull > /dev/null
+	crm-callpull "$BATS_TEST_TMPDIR/second.csv" > /dev/null
+	mkdir -p "$BATS_TEST_TMPDIR/Maildir/new" "$BATS_TEST_TMPDIR/Maildir/cur" "$BATS_TEST_TMPDIR/Maildir/tmp"
+	CRM_DATADIR="$CRM_SRCDIR/share/crm" crm-mailpull "maildir:$BATS_TEST_TMPDIR/Maildir" > /dev/null
+	[ "$(cd "$BATS_TEST_TMPDIR" && ls -d crm.db*lock*)" = crm.db.lock ]
+	[ ! -s "$BATS_TEST_TMPDIR/crm.db.lock" ]
 }
 
 @test "a later record of the same call that was answered makes the call answered and closes its callback" {

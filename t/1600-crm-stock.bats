@@ -1028,9 +1028,17 @@ fefo_lots() {
 	[ "$status" -eq 77 ]
 }
 
+@test "a supplier's INN is checked as a customer's: a wrong check digit is refused" {
+	run --separate-stderr as anna crm-stock supplier add "ООО Поставщик" --inn 7701234567
+	[ "$status" -eq 65 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *'bad INN "7701234567": the check digit does not match'* ]]
+	[ "$(sql "SELECT count(*) FROM party WHERE kind = 'supplier'")" -eq 0 ]
+}
+
 @test "a supplier order: received in parts into lots reserved for the order it serves" {
 	as root crm-stock item add VALVE --name "Клапан" --supply buy --lot-tracked yes
-	run --separate-stderr as anna crm-stock supplier add "ООО Поставщик" --inn 7701234567
+	run --separate-stderr as anna crm-stock supplier add "ООО Поставщик" --inn 7701234560
 	supplier=$(tsv_get "$output" party)
 	[ "$(sql "SELECT kind FROM party WHERE id = $supplier")" = supplier ]
 	as anna crm-stock supplier-order add --supplier "$supplier" --item VALVE --qty 10 --expected 2026-12-01 --ref ORD-10 > /dev/null

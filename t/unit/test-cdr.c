@@ -609,6 +609,46 @@ static void test_broken_quote_at_end(void)
 	free_lines(&bad);
 }
 
+/* A final input (standard input) has no next run: its last line counts as it is. */
+static void test_final(void)
+{
+	const char *path = tmpfile_named("final.csv");
+	struct crm_cdr_reader *r;
+	struct crm_cdr c;
+	struct lines ls, bad;
+	FILE *f;
+
+	read_lines(fixture("asterisk-Master.csv"), &ls);
+	read_lines(fixture("malformed.csv"), &bad);
+	write_file(path, "w", ls.l[0], strlen(ls.l[0]));
+	write_file(path, "a", "\n", 1);
+	write_file(path, "a", ls.l[2], strlen(ls.l[2]));
+	r = open_csv(path, NULL, 0, &f);
+	if (r)
+		crm_cdr_final(r);
+	next(r, &c, CRM_OK, "final: the first line");
+	if (next(r, &c, CRM_OK, "final: the last line without its newline is read") == CRM_OK) {
+		check(&c, &corpus[2], "  read whole");
+		tap_is(crm_cdr_raw(r), ls.l[2], "  raw text, with no newline added");
+	}
+	if (r)
+		next(r, &c, CRM_NOMATCH, "  then the end");
+	close_csv(r, f);
+
+	write_file(path, "w", bad.l[3], strlen(bad.l[3]));
+	r = open_csv(path, NULL, 0, &f);
+	if (r)
+		crm_cdr_final(r);
+	next(r, &c, CRM_DATAERR, "final: a quote open at the end is refused, not held back");
+	tap_is(crm_error_message(), "line 1: unterminated quote at the end of the input",
+	       "  the reason");
+	if (r)
+		next(r, &c, CRM_NOMATCH, "  then the end");
+	close_csv(r, f);
+	free_lines(&ls);
+	free_lines(&bad);
+}
+
 static void test_odd_lines(void)
 {
 	const char *path = tmpfile_named("odd.csv");
@@ -1006,6 +1046,7 @@ int main(void)
 	test_multiline();
 	test_partial_line();
 	test_broken_quote_at_end();
+	test_final();
 	test_odd_lines();
 	test_pipe();
 	test_mikopbx();

@@ -136,11 +136,49 @@ static void test_trim(void)
 	trim(" \xa0x", "\xa0x", "trim: lone A0 byte is not white space");
 }
 
+/* n copies of the UTF-8 character ch, newly allocated. */
+static char *repeat(const char *ch, size_t n)
+{
+	size_t len = strlen(ch), i;
+	char *s = malloc(len * n + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(s + i * len, ch, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+static void test_limits(void)
+{
+	char *s = repeat("я", CRM_TEXT_MAX), *t = repeat("я", CRM_TEXT_MAX + 1);
+	char *b = repeat("x", CRM_LONG_TEXT_MAX + 1);
+
+	tap_ok(crm_text_check("name", s, strlen(s)) == CRM_OK,
+	       "limits: 1000 Cyrillic characters (2000 bytes) are a name");
+	tap_ok(crm_text_check("name", t, strlen(t)) == CRM_DATAERR, "limits: 1001 are not");
+	tap_is(crm_error_message(), "1001 characters, more than the 1000 a name may hold",
+	       "limits: the message counts characters");
+	tap_ok(crm_text_check("source-ref", t, strlen(t)) == CRM_DATAERR,
+	       "limits: an option's spelling source-ref is the column source_ref");
+	tap_ok(crm_text_check("body", t, strlen(t)) == CRM_OK, "limits: 1001 characters are a body");
+	tap_ok(crm_text_check("body", b, CRM_LONG_TEXT_MAX) == CRM_OK, "limits: 1 MB is a body");
+	tap_ok(crm_text_check("body", b, CRM_LONG_TEXT_MAX + 1) == CRM_DATAERR,
+	       "limits: 1 MB and a byte is not");
+	tap_is(crm_error_message(), "1048577 bytes, more than the 1 MB a body may hold",
+	       "limits: the message counts bytes");
+	tap_ok(crm_text_is_long("needs") && crm_text_is_long("text") && !crm_text_is_long("phone") &&
+	       !crm_text_is_long("legal-name"), "limits: which fields are long");
+	free(s);
+	free(t);
+	free(b);
+}
+
 int main(void)
 {
 	test_valid();
 	test_fold();
 	test_cut();
 	test_trim();
+	test_limits();
 	return tap_done();
 }
