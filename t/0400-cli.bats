@@ -85,7 +85,7 @@ two_assigned() {
 	two_assigned
 	party=$(sql "SELECT party_id FROM request WHERE id = $A")
 	t1=$(crm-task add -H --columns id --kind call --to ivan --party "$party" --request "$A" --title one)
-	t2=$(crm-task add -H --columns id --kind call --to petr --title two)
+	t2=$(crm-task add -H --columns id --kind call --to petr --title two --no-party)
 	[ "$(crm-task list --kind call --assignee ivan -H --columns id)" = "$t1" ]
 	[ "$(crm-task list --kind call --to ivan -H --columns id)" = "$t1" ]
 	[ "$(crm-task list --kind call --assignee dept:prom -H --columns id | sort | tr '\n' ,)" = \
