@@ -33,7 +33,9 @@
 #   .\" example: setup: COMMAND       run first, silently, in the same shell
 #                                     (a file the block reads, the clock);
 #                                     it must exit 0.
-# The first difference is reported with the page's line and a diff.
+# The first difference is reported with the page's line and a diff. With
+# MAN_EXAMPLES_SHOW=1 in the environment, every command's output and status
+# is printed instead (to write or correct a page).
 
 load helpers
 
@@ -166,6 +168,9 @@ def run(page, tmp):
         err = lines_of(r + '.err')
         rc = int(open(r + '.rc').read())
         where = '%s:%d: %s' % (page, no, text.split('\n')[0])
+        if os.environ.get('MAN_EXAMPLES_SHOW'):
+            print('%s [%d]\n%s' % (where, rc, '\n'.join(out + ['(stderr)'] + err)))
+            continue
         if kind == 'setup':
             if rc != 0:
                 return '%s: the setup exits %d\n%s' % (where, rc, '\n'.join(err))
@@ -202,7 +207,7 @@ PY
 
 # The pages that opt in; the test below keeps this list and the pages' own
 # comment lines the same.
-PAGES="crm-admin.1"
+PAGES="crm-admin.1 crm-lead.1"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
 	cd "$CRM_SRCDIR/man"
@@ -212,4 +217,8 @@ PAGES="crm-admin.1"
 
 @test "crm-admin(1): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm-admin.1"
+}
+
+@test "crm-lead(1): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-lead.1"
 }
