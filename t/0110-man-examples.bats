@@ -207,7 +207,7 @@ PY
 
 # The pages that opt in; the test below keeps this list and the pages' own
 # comment lines the same.
-PAGES="crm-admin.1 crm-lead.1 crm-task.1"
+PAGES="crm-admin.1 crm-lead.1 crm-task.1 crm-tsv.5"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
 	cd "$CRM_SRCDIR/man"
@@ -225,4 +225,8 @@ PAGES="crm-admin.1 crm-lead.1 crm-task.1"
 
 @test "crm-task(1): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm-task.1"
+}
+
+@test "crm-tsv(5): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-tsv.5"
 }
