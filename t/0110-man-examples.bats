@@ -33,6 +33,10 @@
 #   .\" example: setup: COMMAND       run first, silently, in the same shell
 #                                     (a file the block reads, the clock);
 #                                     it must exit 0.
+#   .\" example: folder: PATH         (anywhere in EXAMPLES) the work folder
+#                                     stands for PATH: where a command prints
+#                                     the work folder's absolute name, the
+#                                     page shows PATH (a PBX's log folder).
 # The first difference is reported with the page's line and a diff. With
 # MAN_EXAMPLES_SHOW=1 in the environment, every command's output and status
 # is printed instead (to write or correct a page).
@@ -76,10 +80,13 @@ def parse(path):
     if start + 1 >= len(lines) or lines[start + 1] != '.\\" examples: run':
         return None
     items, setup, skip, i = [], [], None, start + 2
+    folder = None
     while i < len(lines) and not lines[i].startswith('.Sh '):
         raw, no = lines[i], i + 1
-        m = re.match(r'\.\\" example: (setup|not run): (.+)', raw)
-        if m and m.group(1) == 'setup':
+        m = re.match(r'\.\\" example: (setup|not run|folder): (.+)', raw)
+        if m and m.group(1) == 'folder':
+            folder = m.group(2)
+        elif m and m.group(1) == 'setup':
             setup.append(('setup', no, m.group(2), None))
         elif m:
             skip = m.group(2)
@@ -95,7 +102,7 @@ def parse(path):
                 items += setup + transcript(block)
             setup, skip, i = [], None, j
         i += 1
-    return items
+    return items, folder
 
 def transcript(block):
     items, cont = [], False
@@ -139,14 +146,17 @@ def first_diff(exp, got):
             return len(exp) - k
     return None
 
-def lines_of(path):
+def lines_of(path, work, folder):
     text = open(path, encoding='utf-8', errors='replace').read()
+    if folder:
+        text = text.replace(os.path.realpath(work), folder).replace(work, folder)
     return [l.rstrip() for l in text.splitlines()]
 
 def run(page, tmp):
-    items = parse(page)
-    if items is None:
+    parsed = parse(page)
+    if parsed is None:
         return '%s: EXAMPLES do not opt in (.\\" examples: run)' % page
+    items, folder = parsed
     work, res = os.path.join(tmp, 'work'), os.path.join(tmp, 'res')
     os.makedirs(work)
     os.makedirs(res)
@@ -164,8 +174,8 @@ def run(page, tmp):
                    stdin=subprocess.DEVNULL, timeout=300)
     for n, (kind, no, text, expected) in enumerate(items):
         r = os.path.join(res, str(n))
-        out = lines_of(r + '.out')
-        err = lines_of(r + '.err')
+        out = lines_of(r + '.out', work, folder)
+        err = lines_of(r + '.err', work, folder)
         rc = int(open(r + '.rc').read())
         where = '%s:%d: %s' % (page, no, text.split('\n')[0])
         if os.environ.get('MAN_EXAMPLES_SHOW'):
@@ -207,7 +217,7 @@ PY
 
 # The pages that opt in; the test below keeps this list and the pages' own
 # comment lines the same.
-PAGES="crm-admin.1 crm-lead.1 crm-task.1 crm-tsv.5"
+PAGES="crm-admin.1 crm-callpull.1 crm-lead.1 crm-task.1 crm-tsv.5"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
 	cd "$CRM_SRCDIR/man"
@@ -229,4 +239,8 @@ PAGES="crm-admin.1 crm-lead.1 crm-task.1 crm-tsv.5"
 
 @test "crm-tsv(5): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm-tsv.5"
+}
+
+@test "crm-callpull(1): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-callpull.1"
 }
