@@ -6,8 +6,9 @@
 # `.Sh EXAMPLES`. Its `.Bd -literal` blocks that read as a shell transcript
 # (the first line starts with `$`) run in page order in one bash, in a fresh
 # empty folder, with HOME that folder, CRM_DB=crm.db (not made yet),
-# CRM_NOW=2026-11-26T10:00:00Z, CRM_USER=admin, CRM_DATADIR the tree's
-# share/crm and the built bin/ first on PATH; standard input is /dev/null.
+# CRM_NOW=2026-11-26T10:00:00Z, CRM_USER=admin, TZ=UTC, CRM_DATADIR the
+# tree's share/crm, CRM_SRCDIR the tree (for t/fixtures) and the built bin/
+# first on PATH; standard input is /dev/null.
 # Other literal blocks (crontab lines, config files) are not run.
 #
 # In a transcript:
@@ -48,7 +49,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	unset CRM_DB CRM_NOW CRM_USER XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME
 	: "${CRM_DATADIR:=$CRM_SRCDIR/share/crm}"
-	export CRM_DATADIR
+	export CRM_DATADIR CRM_SRCDIR
 }
 
 # man_examples PAGE...: run the EXAMPLES of each page; print what differs.
@@ -169,6 +170,7 @@ def run(page, tmp):
            if not k.startswith(('CRM_', 'XDG_'))}
     env.update(HOME=work, CRM_DB='crm.db', CRM_NOW='2026-11-26T10:00:00Z',
                CRM_USER='admin', CRM_DATADIR=os.environ['CRM_DATADIR'],
+               CRM_SRCDIR=os.environ['CRM_SRCDIR'],
                LC_ALL='C.UTF-8', TZ='UTC')
     subprocess.run(['bash', '-c', '\n'.join(script)], env=env,
                    stdin=subprocess.DEVNULL, timeout=300)
@@ -217,7 +219,7 @@ PY
 
 # The pages that opt in; the test below keeps this list and the pages' own
 # comment lines the same.
-PAGES="crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1 crm-stock.1 crm-task.1 crm-tsv.5 crm.7"
+PAGES="crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1 crm-mailpull.1 crm-stock.1 crm-task.1 crm-tsv.5 crm.7"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
 	cd "$CRM_SRCDIR/man"
@@ -255,4 +257,8 @@ PAGES="crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1 crm-stock.1 crm-task.1
 
 @test "crm(7): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm.7"
+}
+
+@test "crm-mailpull(1): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-mailpull.1"
 }
