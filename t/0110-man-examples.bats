@@ -219,7 +219,7 @@ PY
 
 # The pages that opt in; the test below keeps this list and the pages' own
 # comment lines the same.
-PAGES="crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1 crm-mailpull.1 crm-stock.1 crm-task.1 crm-tsv.5 crm.7"
+PAGES="crm-accounts.5 crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1 crm-mailpull.1 crm-stock.1 crm-task.1 crm-tsv.5 crm.7"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
 	cd "$CRM_SRCDIR/man"
@@ -261,4 +261,8 @@ PAGES="crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1 crm-mailpull.1 crm-sto
 
 @test "crm-mailpull(1): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm-mailpull.1"
+}
+
+@test "crm-accounts(5): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-accounts.5"
 }
