@@ -224,10 +224,9 @@ PY
 
 # The pages that opt in, each with its test below; the first test keeps this
 # list and the pages' own comment lines the same. Not opted in:
-# crm-mailrules(5), whose EXAMPLES are rule files, not commands, and
 # crm-warehouse(7), which has no EXAMPLES.
 PAGES="crm.7 crm-accounts.5 crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1
-	crm-mailpull.1 crm-stock.1 crm-task.1 crm-tsv.5"
+	crm-mailpull.1 crm-mailrules.5 crm-stock.1 crm-task.1 crm-tsv.5"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
 	cd "$CRM_SRCDIR/man"
@@ -261,6 +260,10 @@ PAGES="crm.7 crm-accounts.5 crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1
 
 @test "crm-mailpull(1): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm-mailpull.1"
+}
+
+@test "crm-mailrules(5): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-mailrules.5"
 }
 
 @test "crm-stock(1): the EXAMPLES print what they show" {
