@@ -7,21 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static const char usage[] =
 	"usage: crm-export [--profile contacts|mailchimp|calls] [--format xlsx|csv|tsv] [-o FILE]\n"
 	"                  [--segment NAME] [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
-	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
+	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone] [--with-junk]\n"
 	"       crm-export segment save NAME [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
 	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
 	"       crm-export segment list | segment delete NAME\n"
-	"       crm-export unsubscribes [--source S] FILE\n"
+	"       crm-export unsubscribes [--source S] [FILE | -]\n"
 	"common options: [-d DB] [-H] [--columns A,B]\n";
 
 enum { O_PROFILE = 1, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND, O_DEPT, O_MANAGER, O_TAG,
-       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_SOURCE, O_ASSIGNEE, O_MINE };
+       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_SOURCE, O_ASSIGNEE, O_MINE,
+       O_WITH_JUNK };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "profile", required_argument, NULL, CLI_OPT_BASE + O_PROFILE },
@@ -39,6 +41,7 @@ static const struct option options[] = {
 	{ "has-email", no_argument, NULL, CLI_OPT_BASE + O_HAS_EMAIL },
 	{ "has-phone", no_argument, NULL, CLI_OPT_BASE + O_HAS_PHONE },
 	{ "source", required_argument, NULL, CLI_OPT_BASE + O_SOURCE },
+	{ "with-junk", no_argument, NULL, CLI_OPT_BASE + O_WITH_JUNK },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -56,6 +59,7 @@ static int segment_from_options(struct cli *c, struct crm_segment *s)
 	s->inactive = c->opt[O_INACTIVE];
 	s->has_email = !!c->opt[O_HAS_EMAIL];
 	s->has_phone = !!c->opt[O_HAS_PHONE];
+	s->with_junk = !!c->opt[O_WITH_JUNK];
 	return CRM_OK;
 }
 
@@ -80,6 +84,7 @@ static int choose_segment(struct cli *c, struct crm_segment *saved, struct crm_s
 #undef OVER
 	s->has_email |= opts.has_email;
 	s->has_phone |= opts.has_phone;
+	s->with_junk = opts.with_junk;
 	return CRM_OK;
 }
 
@@ -181,21 +186,27 @@ static int unsubscribes(struct cli *c, void *arg)
 	return crm_unsubscribes(c->db, u->f, u->source, cli_row, c, &u->stats);
 }
 
+/* The CSV: FILE, or standard input for "-" or no operand (not a terminal). */
 static int do_unsubscribes(struct cli *c, int argc, char **argv)
 {
 	struct unsub u;
+	const char *file = argc ? argv[0] : "-";
 	char source[512];
-	int rc;
+	int rc, in = strcmp(file, "-") == 0;
 
-	if (argc != 1)
-		return cli_usage(c, "unsubscribes needs one FILE (MailChimp's CSV export)");
-	if (!(u.f = fopen(argv[0], "r")))
+	if (argc > 1)
+		return cli_usage(c, "unsubscribes reads one FILE (MailChimp's CSV export), or - for stdin");
+	if (in && !argc && isatty(STDIN_FILENO))
+		return cli_usage(c, "unsubscribes needs a FILE (MailChimp's CSV export), or the CSV on stdin");
+	if (!(u.f = in ? stdin : fopen(file, "r")))
 		return cli_fail(c, crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s",
-						 argv[0], strerror(errno)));
-	snprintf(source, sizeof source, "%s", c->opt[O_SOURCE] ? c->opt[O_SOURCE] : argv[0]);
+						 file, strerror(errno)));
+	snprintf(source, sizeof source, "%s",
+		 c->opt[O_SOURCE] ? c->opt[O_SOURCE] : in ? "stdin" : file);
 	u.source = source;
 	rc = cli_once(c, unsubscribes, &u);
-	fclose(u.f);
+	if (!in)
+		fclose(u.f);
 	if (rc == CRM_OK)
 		fprintf(stderr, "%s: %lu opted out, %lu already, %lu not known here, %lu invalid\n",
 			c->prog, u.stats.opted_out, u.stats.already, u.stats.unknown, u.stats.invalid);
@@ -208,7 +219,7 @@ static const struct cli_verb verbs[] = {
 	{ "unsubscribes", do_unsubscribes, CLI_WRITE, { O_SOURCE } },
 	{ "", do_export, CLI_READ | CLI_NODRY, { O_PROFILE, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND,
 						  O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
-						  O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
+						  O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_WITH_JUNK } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

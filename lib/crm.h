@@ -559,6 +559,7 @@ struct crm_segment {
 	const char *since;    /* created since: a time or a duration back */
 	const char *inactive; /* no contact for this long: a duration */
 	int has_email, has_phone;
+	int with_junk;        /* also leads whose every request is junk (not saved) */
 };
 /* Save (or replace) a named segment; load one by name (strings of out live
  * until crm_segment_clear); list them all. */

@@ -35,7 +35,7 @@ quiet_failure() {
 	quiet_failure 64 crm-task add --columns id
 	quiet_failure 64 crm-task reassign 1 --columns id
 	quiet_failure 64 crm-export segment --columns name
-	quiet_failure 64 crm-export unsubscribes --columns email
+	quiet_failure 64 crm-export unsubscribes --columns email a.csv b.csv
 	quiet_failure 64 crm-stock item --columns code
 	quiet_failure 64 crm-stock receive --columns lot
 	quiet_failure 64 crm-stock pick --columns lot

@@ -204,3 +204,75 @@ EOF
 	run --separate-stderr as wes crm-export
 	[ "$status" -eq 77 ]
 }
+
+@test "last_contact is each party's latest request, note or call, in every profile that has it" {
+	export TZ=UTC
+	CRM_NOW=2026-11-27T08:00:00Z as root crm-lead note --text "Перезвонить в декабре" 2 > /dev/null
+	as root crm-admin config set own_numbers "+7 495 100-00-00"
+	printf '"","84951234567","74951000000","from-trunk","""Петров"" <84951234567>","SIP/trunk-01","SIP/101-02","Dial","SIP/101,,tT","2026-11-28 09:00:00","2026-11-28 09:00:05","2026-11-28 09:02:00",115,110,"ANSWERED","DOCUMENTATION","1764320400.1",""\n' \
+		> "$OUT/Master.csv"
+	as root crm-callpull "$OUT/Master.csv" > /dev/null
+	run --separate-stderr crm-export --profile calls --format tsv
+	[ "$status" -eq 0 ]
+	grep -qxF $'1\tООО «Насосы»\tПетров Иван Сергеевич\t+74951234567\t\tprom\t2026-11-28T09:00:00Z\t1' <<<"$output"
+	grep -qxF $'2\tSmith Pumps Ltd\tAnna Smith\t+79160001122\t\t\t2026-11-27T08:00:00Z\t1' <<<"$output"
+	grep -qxF $'4\tБез почты\tБез почты\t+74950000001\t\t\t2026-11-26T10:00:00Z\t1' <<<"$output"
+	run --separate-stderr crm-export --format tsv
+	[ "$(tsv_get "$output" last_contact 2)" = 2026-11-28T09:00:00Z ]
+	[ "$(tsv_get "$output" last_contact 3)" = 2026-11-27T08:00:00Z ]
+	run --separate-stderr env CRM_NOW=2026-12-27T09:00:00Z crm-export --inactive 30d --format tsv
+	[ "$(tsv_count "$output")" -eq 3 ]
+	[[ "$output" == *Smith* && "$output" != *Насосы* ]]
+}
+
+@test "a lead whose every request is junk is in no export, unless --with-junk" {
+	spam=$(as root crm-lead add -H --columns id --name "Спамер" --email spam@spam.example \
+		--phone "+7 999 000-00-00" --subject "Купите базу")
+	as anna crm-lead junk --reason spam "$spam" > /dev/null
+	crm-export segment save all-mail --has-email
+	for args in "--has-email --profile mailchimp" "--profile calls" "--profile contacts" \
+		"--segment all-mail --profile mailchimp"; do
+		run --separate-stderr crm-export $args --format tsv
+		[ "$status" -eq 0 ]
+		[[ "$output" != *spam* && "$output" != *79990000000* ]]
+	done
+	run --separate-stderr crm-export --has-email --profile mailchimp --format tsv --with-junk
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'spam@spam.example\t'* ]]
+	run --separate-stderr crm-export --segment all-mail --profile calls --format tsv --with-junk
+	[[ "$output" == *$'\t+79990000000\t'* ]]
+	# Only a lead junk alone is left out: one more request that is not junk,
+	# and it is a lead again.
+	as root crm-lead add --email SPAM@spam.example --subject "Всё же нужен насос" > /dev/null
+	run --separate-stderr crm-export --has-email --profile mailchimp --format tsv
+	[[ "$output" == *$'spam@spam.example\t'* ]]
+}
+
+@test "MailChimp's Company is empty for a person: a party named after its contact or its address" {
+	as root crm-lead add --name "Олег Смирнов" --email oleg@mail.ru > /dev/null
+	as root crm-lead add --email nameless@mail.ru > /dev/null
+	ip=$(as root crm-lead add -H --columns id --name "Ольга Белова" --email belova@mail.ru)
+	as anna crm-lead qualify --legal-name "ИП Белова Ольга Петровна" "$ip" > /dev/null
+	run --separate-stderr crm-export --profile mailchimp --format tsv
+	[ "$status" -eq 0 ]
+	grep -qxF $'oleg@mail.ru\tОлег\tСмирнов\t\t\t' <<<"$output"
+	grep -qxF $'nameless@mail.ru\t\t\t\t\t' <<<"$output"
+	grep -qxF $'belova@mail.ru\tОльга\tБелова\t\tИП Белова Ольга Петровна\t' <<<"$output"
+	grep -qxF $'ivan@nasosy.ru\tИван\tПетров\t+74951234567\tООО «Насосы»\t' <<<"$output"
+	# The contacts profile keeps the party's name.
+	run --separate-stderr crm-export --format tsv
+	[[ "$output" == *$'\tlead\tОлег Смирнов\t'* ]]
+}
+
+@test "unsubscribes reads MailChimp's CSV from standard input as - or with no FILE" {
+	run --separate-stderr bash -c 'printf "Email Address\nivan@nasosy.ru\n" | crm-export unsubscribes -'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'email\tparty\taction\nivan@nasosy.ru\t1\topted-out' ]
+	[ "$(sql "SELECT opt_out_source FROM contact_point WHERE value = 'ivan@nasosy.ru'")" = stdin ]
+	run --separate-stderr bash -c 'printf "Email Address\nanna@smith.co.uk\n" | crm-export unsubscribes --source "MailChimp 2026-12-01"'
+	[ "$status" -eq 0 ]
+	[ "$output" = $'email\tparty\taction\nanna@smith.co.uk\t2\topted-out' ]
+	[ "$(sql "SELECT opt_out_source FROM contact_point WHERE value = 'anna@smith.co.uk'")" = "MailChimp 2026-12-01" ]
+	run --separate-stderr crm-export unsubscribes a.csv b.csv
+	[ "$status" -eq 64 ]
+}
