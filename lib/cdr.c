@@ -667,8 +667,8 @@ static int lab_put(struct crm_cdr_reader *r, size_t *n, const char *s, size_t k)
 }
 
 /* The label s (len bytes, not valid UTF-8) into r->lab: read in the PBX's
- * charset; a byte it cannot read, or any byte when iconv does not know the
- * charset, becomes U+FFFD. */
+ * charset (UTF-8 when iconv does not know it); a byte it cannot read
+ * becomes U+FFFD. */
 static int lab_decode(struct crm_cdr_reader *r, const char *s, size_t len)
 {
 	char out[256], *in = (char *)s, *o;
@@ -677,9 +677,12 @@ static int lab_decode(struct crm_cdr_reader *r, const char *s, size_t len)
 
 	if (!r->cd_open) {
 		r->cd = iconv_open("UTF-8", r->charset ? r->charset : "CP1251");
+		if (r->cd == (iconv_t)-1) /* a charset iconv does not know: UTF-8 */
+			r->cd = iconv_open("UTF-8", "UTF-8");
 		r->cd_open = r->cd == (iconv_t)-1 ? -1 : 1;
 	}
-	iconv(r->cd_open > 0 ? r->cd : (iconv_t)-1, NULL, NULL, NULL, NULL);
+	if (r->cd_open > 0)
+		iconv(r->cd, NULL, NULL, NULL, NULL);
 	while (rc == 0 && left) {
 		o = out, room = sizeof out;
 		if (r->cd_open < 0 || (iconv(r->cd, &in, &left, &o, &room) == (size_t)-1 &&
