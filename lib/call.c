@@ -284,6 +284,23 @@ static int add_leg(struct callpull *p, const struct row *r)
 	return crm_stmt_done(p->db, st);
 }
 
+/* The request a missed call made says now that it was answered. */
+static int answered_subject(struct callpull *p, const struct row *r, long billsec)
+{
+	sqlite3_stmt *st = crm_stmt(p->db,
+		"UPDATE request SET subject = 'Incoming call, answered, ' || ?2 || ' s'"
+		" || coalesce(', to ' || (SELECT line FROM call WHERE ref = ?1), ''),"
+		" updated = crm_now()"
+		" WHERE id = (SELECT request_id FROM call WHERE ref = ?1)"
+		" AND subject LIKE 'Missed call%'");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, billsec);
+	return crm_stmt_done(p->db, st);
+}
+
 /* A record that talked, of a call taken before nobody talked on: the call
  * takes its disposition, billsec and extension, and its callbacks close. */
 static int talked_later(struct callpull *p, const struct crm_cdr *c, struct row *r)
@@ -309,7 +326,7 @@ static int talked_later(struct callpull *p, const struct crm_cdr *c, struct row 
 	crm_bind_text(st, 2, c->disposition);
 	sqlite3_bind_int64(st, 3, c->billsec);
 	crm_bind_text(st, 4, r->extension[0] ? r->extension : NULL);
-	if ((rc = crm_stmt_done(p->db, st)))
+	if ((rc = crm_stmt_done(p->db, st)) || (rc = answered_subject(p, r, c->billsec)))
 		return rc;
 	if (strcmp(r->action, "leg") == 0)
 		snprintf(r->reason, sizeof r->reason, "leg %.80s of the call: answered after all%s%s,"

@@ -461,6 +461,9 @@ leg|ANSWERED|17|leg 1764147600.10 of the call" ]
 	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked || '|' || extension FROM call")" = "ANSWERED|17|1|103" ]
 	run --separate-stderr crm-task list --kind callback --status all --columns status
 	[ "$output" = $'status\ndone' ]
+	# The lead's request says what happened in the end.
+	run --separate-stderr crm-lead history "$(sql "SELECT party_id FROM call")"
+	[[ "$output" == *"Incoming call, answered, 17 s, to 101"* ]]
 	# Read again (a cut file, or stdin): every leg is a duplicate now.
 	run --separate-stderr crm-callpull - < "$CSV"
 	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output" | sort -u)" = duplicate ]
