@@ -25,7 +25,8 @@
 #define BATCH 50000
 
 struct row {
-	char ref[160], start[CRM_TIME_LEN], number[24], disposition[24], reason[200];
+	char ref[160], leg[160], start[CRM_TIME_LEN], number[24], disposition[24], reason[200];
+	char extension[24];   /* who answered, when somebody talked */
 	const char *direction, *action;
 	long billsec;
 	int64_t party, request, task;
@@ -36,6 +37,8 @@ struct callpull {
 	const struct crm_call_opts *o;
 	char *label;         /* the source, made absolute */
 	char country[8];
+	char area[8];        /* local_area_code: completes local numbers, or "" */
+	char *charset;       /* pbx_charset: of caller-ID names not in UTF-8 */
 	regex_t ext;
 	int has_ext;
 	char **own;          /* the company's numbers, E.164 */
@@ -80,14 +83,17 @@ static int own_numbers(struct callpull *p, const char *list)
 
 static int load_settings(struct callpull *p)
 {
-	char *own = NULL, *ext = NULL, *due = NULL;
+	char *own = NULL, *ext = NULL, *due = NULL, *area = NULL;
 	int rc;
 
 	if ((rc = crm_country(p->db, p->country)) ||
 	    (rc = crm_config_get(p->db, "own_numbers", &own)) ||
 	    (rc = crm_config_get(p->db, "extensions", &ext)) ||
-	    (rc = crm_config_get(p->db, "callback_due", &due)))
+	    (rc = crm_config_get(p->db, "callback_due", &due)) ||
+	    (rc = crm_config_get(p->db, "local_area_code", &area)) ||
+	    (rc = crm_config_get(p->db, "pbx_charset", &p->charset)))
 		goto out;
+	snprintf(p->area, sizeof p->area, "%s", area);
 	if (regcomp(&p->ext, ext, REG_EXTENDED | REG_NOSUB) != 0) {
 		rc = crm_error_set(CRM_CONFIG, "setting extensions: bad regular expression \"%s\"", ext);
 		goto out;
@@ -99,6 +105,7 @@ out:
 	free(own);
 	free(ext);
 	free(due);
+	free(area);
 	return rc;
 }
 
@@ -198,32 +205,159 @@ static int open_task(struct callpull *p, const char *kind, int64_t party, int64_
 
 static int close_callbacks(struct callpull *p, int64_t party);
 
-/* Another record of a call already taken (a queue's second leg, a record
- * written after the first run): if it was answered, the call was. */
-static int answered_later(struct callpull *p, const struct crm_cdr *c, struct row *r)
+/*
+ * Did anybody talk? The PBX's disposition alone does not say: Asterisk
+ * writes ANSWERED with billsec 0 when the dialplan answers or hangs up
+ * after a failed Dial. A conversation is ANSWERED, billsec > 0 and, where
+ * the layout has channels, a destination channel (MikoPBX's merged
+ * records have none in our reader: there billsec decides).
+ */
+static int talked(const struct crm_cdr *c)
+{
+	return c->disposition && strcmp(c->disposition, "ANSWERED") == 0 && c->billsec > 0 &&
+	       (!c->channels || c->dstchannel);
+}
+
+/* ANSWERED by the PBX, but nobody talked. */
+static int talked_not(const struct crm_cdr *c)
+{
+	return c->disposition && strcmp(c->disposition, "ANSWERED") == 0 && !talked(c);
+}
+
+static int is_extension(struct callpull *p, const char *n);
+
+/* Who answered: the peer of dstchannel ("SIP/102-0000a1", "PJSIP/102-...",
+ * "Local/102@ctx-...;1") when it is an extension; without channels, dst. */
+static void extension_of(struct callpull *p, const struct crm_cdr *c, struct row *r)
+{
+	const char *s = c->dstchannel ? strchr(c->dstchannel, '/') : NULL, *e;
+	char name[sizeof r->extension];
+
+	r->extension[0] = '\0';
+	if (!talked(c))
+		return;
+	if (!c->channels) {
+		if (is_extension(p, c->dst))
+			snprintf(r->extension, sizeof r->extension, "%s", c->dst);
+		return;
+	}
+	if (!s)
+		return;
+	s++;
+	if (!(e = strchr(s, '@')) && !(e = strrchr(s, '-')))
+		e = s + strlen(s);
+	if (e == s || (size_t)(e - s) >= sizeof name)
+		return;
+	memcpy(name, s, e - s);
+	name[e - s] = '\0';
+	if (is_extension(p, name))
+		snprintf(r->extension, sizeof r->extension, "%s", name);
+}
+
+/* Is the record's leg known: the one that made the call, or one joined? */
+static int leg_known(struct callpull *p, const struct row *r, int *known)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT 1 FROM call WHERE ref = ?1"
+					  " AND coalesce(leg, ref) = ?2"
+					  " UNION ALL SELECT 1 FROM call_leg WHERE leg = ?2");
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->leg, -1, SQLITE_STATIC);
+	rc = crm_stmt_row(p->db, st);
+	sqlite3_reset(st);
+	*known = rc == 1;
+	return rc < 0 ? -rc : CRM_OK;
+}
+
+static int add_leg(struct callpull *p, const struct row *r)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO call_leg (leg, call_id)"
+					  " SELECT ?2, id FROM call WHERE ref = ?1");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->leg, -1, SQLITE_STATIC);
+	return crm_stmt_done(p->db, st);
+}
+
+/* The request a missed call made says now that it was answered. */
+static int answered_subject(struct callpull *p, const struct row *r, long billsec)
+{
+	sqlite3_stmt *st = crm_stmt(p->db,
+		"UPDATE request SET subject = 'Incoming call, answered, ' || ?2 || ' s'"
+		" || coalesce(', to ' || (SELECT line FROM call WHERE ref = ?1), ''),"
+		" updated = crm_now()"
+		" WHERE id = (SELECT request_id FROM call WHERE ref = ?1)"
+		" AND subject LIKE 'Missed call%'");
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, billsec);
+	return crm_stmt_done(p->db, st);
+}
+
+/* A record that talked, of a call taken before nobody talked on: the call
+ * takes its disposition, billsec and extension, and its callbacks close. */
+static int talked_later(struct callpull *p, const struct crm_cdr *c, struct row *r)
 {
 	sqlite3_stmt *st;
 	int64_t party;
 	int rc;
 
-	if (!c->disposition || strcmp(c->disposition, "ANSWERED") != 0)
+	if (!talked(c))
 		return CRM_OK;
-	st = crm_stmt(p->db, "SELECT coalesce(party_id, 0) FROM call WHERE ref = ?"
-			     " AND disposition <> 'ANSWERED'");
+	st = crm_stmt(p->db, "SELECT coalesce(party_id, 0) FROM call WHERE ref = ? AND talked = 0");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
 	if ((rc = crm_query_id(p->db, st, &party)) != CRM_OK)
 		return rc == CRM_NOMATCH ? CRM_OK : rc;
-	st = crm_stmt(p->db, "UPDATE call SET disposition = 'ANSWERED', billsec = ?2 WHERE ref = ?1");
+	extension_of(p, c, r);
+	st = crm_stmt(p->db, "UPDATE call SET disposition = ?2, billsec = ?3, talked = 1,"
+			     " extension = ?4 WHERE ref = ?1");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, c->billsec);
-	if ((rc = crm_stmt_done(p->db, st)))
+	crm_bind_text(st, 2, c->disposition);
+	sqlite3_bind_int64(st, 3, c->billsec);
+	crm_bind_text(st, 4, r->extension[0] ? r->extension : NULL);
+	if ((rc = crm_stmt_done(p->db, st)) || (rc = answered_subject(p, r, c->billsec)))
 		return rc;
-	snprintf(r->reason, sizeof r->reason, "answered after all: the call is updated");
+	if (strcmp(r->action, "leg") == 0)
+		snprintf(r->reason, sizeof r->reason, "leg %.80s of the call: answered after all%s%s,"
+			 " the call is updated", r->leg, r->extension[0] ? " by " : "", r->extension);
+	else
+		snprintf(r->reason, sizeof r->reason, "answered after all%s%s: the call is updated",
+			 r->extension[0] ? " by " : "", r->extension);
 	return party ? close_callbacks(p, party) : CRM_OK;
+}
+
+/* Another record of a call already taken: the same record read again
+ * (duplicate), or another leg of it (leg: a ring group's or a queue's,
+ * sharing its linkedid, now or in a later run). Either may say that
+ * somebody talked after all. */
+static int join(struct callpull *p, const struct crm_cdr *c, struct row *r)
+{
+	int known, rc;
+
+	if ((rc = leg_known(p, r, &known)))
+		return rc;
+	if (known) {
+		r->action = "duplicate";
+		p->stats->duplicates++;
+	} else {
+		r->action = "leg";
+		p->stats->legs++;
+		snprintf(r->reason, sizeof r->reason, "leg %.80s of the call", r->leg);
+		if (!p->o->dry_run && (rc = add_leg(p, r)))
+			return rc;
+	}
+	return talked_later(p, c, r);
 }
 
 static int is_extension(struct callpull *p, const char *n)
@@ -264,8 +398,8 @@ static int insert_call(struct callpull *p, const struct crm_cdr *c, const struct
 {
 	sqlite3_stmt *st = crm_stmt(p->db,
 		"INSERT INTO call (ref, source, start, direction, number, line, disposition,"
-		" duration, billsec, action, reason, party_id, request_id, task_id)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		" duration, billsec, action, reason, party_id, request_id, task_id, leg, talked,"
+		" extension) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 	if (!st)
 		return CRM_SOFTWARE;
@@ -283,6 +417,9 @@ static int insert_call(struct callpull *p, const struct crm_cdr *c, const struct
 	crm_bind_id(st, 12, r->party);
 	crm_bind_id(st, 13, r->request);
 	crm_bind_id(st, 14, r->task);
+	crm_bind_text(st, 15, strcmp(r->leg, r->ref) != 0 ? r->leg : NULL);
+	sqlite3_bind_int(st, 16, talked(c));
+	crm_bind_text(st, 17, r->extension[0] ? r->extension : NULL);
 	return crm_stmt_done(p->db, st);
 }
 
@@ -310,7 +447,8 @@ static int task_for(struct callpull *p, const char *kind, struct row *r, const c
 		snprintf(title, sizeof title, "Call from %s (%s)", name, r->number);
 	} else {
 		snprintf(title, sizeof title, "Call back %s: missed call (%s)", r->number,
-			 r->disposition);
+			 strcmp(r->disposition, "ANSWERED") == 0 ? "answered, nobody talked"
+								  : r->disposition);
 	}
 	if ((!*user && (rc = crm_notify_who(p->db, r->party, user))) ||
 	    (rc = crm_task_insert(p->db, kind, *user, due, title, r->party, 0, "call", &r->task,
@@ -361,7 +499,8 @@ static int new_lead(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 	int rc;
 
 	if (missed)
-		snprintf(subject, sizeof subject, "Missed call (%s)%s%s", c->disposition,
+		snprintf(subject, sizeof subject, "Missed call (%s)%s%s",
+			 talked_not(c) ? "answered, nobody talked" : c->disposition,
 			 line ? " to " : "", line ? line : "");
 	else
 		snprintf(subject, sizeof subject, "Incoming call, answered, %ld s%s%s", c->billsec,
@@ -369,12 +508,15 @@ static int new_lead(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 	snprintf(ref, sizeof ref, "call:%s", r->ref);
 	in.channel = "call";
 	in.received = r->start;
-	in.phone = r->number;
+	in.phone = r->number[0] == '+' ? r->number : NULL;
+	in.name = r->number[0] == '+' ? NULL : r->number; /* a local number, as it came */
 	in.subject = subject;
 	in.source_ref = ref;
 	in.raw = raw;
 	in.raw_len = raw ? strlen(raw) : 0;
 	if ((rc = crm_request_add(p->db, &in, &out)) ||
+	    (r->number[0] != '+' &&
+	     (rc = crm_point_add(p->db, out.party, 0, "phone", r->number, r->number, NULL))) ||
 	    (rc = remember_number(p, r->number, out.party)))
 		return rc;
 	r->party = out.party;
@@ -387,7 +529,7 @@ static int new_lead(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, const char *raw,
 		    const char *line)
 {
-	int missed = !c->disposition || strcmp(c->disposition, "ANSWERED") != 0;
+	int missed = !talked(c);
 	char due[CRM_TIME_LEN];
 	int64_t user = 0;
 	time_t t;
@@ -403,6 +545,8 @@ static int incoming(struct callpull *p, const struct crm_cdr *c, struct row *r, 
 	}
 	if (!missed)
 		return close_callbacks(p, r->party);
+	if (talked_not(c))
+		snprintf(r->reason, sizeof r->reason, "the dialplan answered, but nobody talked");
 	if ((rc = crm_time_parse(r->start, &t)))
 		return rc;
 	crm_time_format(t + p->due, due);
@@ -418,9 +562,52 @@ static int outgoing(struct callpull *p, const struct crm_cdr *c, struct row *r)
 		return CRM_OK;
 	}
 	r->action = "history";
-	return c->disposition && strcmp(c->disposition, "ANSWERED") == 0
-		       ? close_callbacks(p, r->party)
-		       : CRM_OK;
+	return talked(c) ? close_callbacks(p, r->party) : CRM_OK;
+}
+
+/*
+ * The other end's number. Regional PBXs deliver local numbers (5 to 7
+ * digits) without the area code: local_area_code completes them (+7 8412
+ * 214943), and *local is then the number as it came, to find a party that
+ * was recorded under it. Without the setting the number stays as it came
+ * ("214943", no "+"), and the party's contact point is that: the next call
+ * from it finds the same party.
+ */
+static int read_number(struct callpull *p, const char *n, struct crm_phone *ph,
+		       struct crm_phone *local)
+{
+	size_t len = strlen(n);
+	char full[40];
+
+	memset(local, 0, sizeof *local);
+	if (crm_phone_normalize(n, p->country, ph) == CRM_OK)
+		return CRM_OK;
+	if (len < 5 || len > 7 || strspn(n, "0123456789") != len || n[0] == '0')
+		return CRM_DATAERR;
+	memset(ph, 0, sizeof *ph);
+	snprintf(ph->e164, sizeof ph->e164, "%s", n);
+	snprintf(ph->tail10, sizeof ph->tail10, "%s", n);
+	if (!p->area[0])
+		return CRM_OK;
+	if (strcmp(p->country, "7") == 0 && strlen(p->area) + len != 10)
+		return CRM_DATAERR;
+	*local = *ph;
+	snprintf(full, sizeof full, "+%s%s%s", p->country, p->area, n);
+	return crm_phone_normalize(full, p->country, ph);
+}
+
+/* A completed local number nobody has: the party that has it as it came
+ * (recorded before local_area_code was set) gets the full number too. */
+static int local_party(struct callpull *p, const struct crm_phone *ph,
+		       const struct crm_phone *local, int64_t *party)
+{
+	int rc = party_of(p, local, party);
+
+	if (rc || !*party)
+		return rc;
+	if ((rc = crm_point_add(p->db, *party, 0, "phone", ph->e164, ph->tail10, NULL)))
+		return rc;
+	return remember_number(p, ph->e164, *party);
 }
 
 /* Inside the batch's transaction: what the call is, and what it makes. */
@@ -428,17 +615,15 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 {
 	int src_ext = is_extension(p, c->src), dst_ext = is_extension(p, c->dst);
 	const char *number, *line;
-	struct crm_phone ph;
+	struct crm_phone ph, local;
 	int rc;
 
 	crm_time_format(c->start, r->start);
 	snprintf(r->disposition, sizeof r->disposition, "%s", c->disposition ? c->disposition : "");
 	r->billsec = c->billsec;
-	if (seen(p, r->ref)) {
-		r->action = "duplicate";
-		p->stats->duplicates++;
-		return answered_later(p, c, r);
-	}
+	if (seen(p, r->ref))
+		return join(p, c, r);
+	extension_of(p, c, r);
 	if (src_ext && dst_ext) {
 		r->direction = "internal";
 		r->action = "ignored";
@@ -453,7 +638,7 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 		r->direction = "in";
 		number = c->src, line = c->did ? c->did : c->dst;
 	}
-	if (!number || crm_phone_normalize(number, p->country, &ph) != CRM_OK) {
+	if (!number || read_number(p, number, &ph, &local) != CRM_OK) {
 		r->action = "ignored";
 		snprintf(r->reason, sizeof r->reason, "hidden or unreadable number \"%s\"",
 			 number ? number : "");
@@ -465,7 +650,8 @@ static int take(struct callpull *p, const struct crm_cdr *c, const char *raw, st
 		snprintf(r->reason, sizeof r->reason, "the other end is our own number");
 		return insert_call(p, c, r, line);
 	}
-	if ((rc = party_of(p, &ph, &r->party)))
+	if ((rc = party_of(p, &ph, &r->party)) ||
+	    (local.e164[0] && !r->party && (rc = local_party(p, &ph, &local, &r->party))))
 		return rc;
 	rc = strcmp(r->direction, "in") == 0 ? incoming(p, c, r, raw, line) : outgoing(p, c, r);
 	return rc ? rc : insert_call(p, c, r, line);
@@ -550,11 +736,13 @@ static int next(struct callpull *p, struct crm_cdr_reader *rd)
 		return rc;
 	p->stats->calls++;
 	if (c.uniqueid) {
-		snprintf(r->ref, sizeof r->ref, "%s", c.uniqueid);
+		snprintf(r->leg, sizeof r->leg, "%s", c.uniqueid);
 	} else if ((hash = crm_message_hash_id(crm_cdr_raw(rd), strlen(crm_cdr_raw(rd))))) {
-		snprintf(r->ref, sizeof r->ref, "%s", hash); /* no uniqueid: the line's bytes */
+		snprintf(r->leg, sizeof r->leg, "%s", hash); /* no uniqueid: the line's bytes */
 		free(hash);
 	}
+	/* The legs of one call (ring group, queue) share its linkedid. */
+	snprintf(r->ref, sizeof r->ref, "%s", c.linkedid ? c.linkedid : r->leg);
 	return take(p, &c, crm_cdr_raw(rd), r);
 }
 
@@ -628,7 +816,8 @@ static int read_file(struct callpull *p, const char *path, const struct stat *sb
 		fclose(f);
 		return crm_error_set(CRM_IOERR, "%s: %s", path, strerror(errno));
 	}
-	if ((rc = crm_cdr_open_csv(f, p->o->columns, p->o->utc, &rd)) == CRM_OK) {
+	if ((rc = crm_cdr_open_csv(f, p->o->columns, p->o->utc, &rd)) == CRM_OK &&
+	    (rc = crm_cdr_charset(rd, p->charset)) == CRM_OK) {
 		rc = run_reader(p, rd, save_file, &fc);
 		crm_cdr_close(rd);
 	}
@@ -718,8 +907,10 @@ static int pull_stream(struct callpull *p)
 	struct crm_cdr_reader *rd;
 	int rc = crm_cdr_open_csv(p->o->in ? p->o->in : stdin, p->o->columns, p->o->utc, &rd);
 
-	if (rc)
+	if (rc || (rc = crm_cdr_charset(rd, p->charset))) {
+		crm_cdr_close(rd);
 		return rc;
+	}
 	crm_cdr_final(rd); /* no next run: a last line without its newline counts */
 	rc = run_reader(p, rd, NULL, NULL); /* no cursor: the uniqueids keep calls once */
 	crm_cdr_close(rd);
@@ -784,5 +975,6 @@ out:
 	crm_map_free(p.numbers);
 	crm_map_free(p.parties);
 	free(p.label);
+	free(p.charset);
 	return rc;
 }

@@ -7,6 +7,7 @@
  * and the legs of one call (one linkedid) are merged into one record.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,11 @@ struct crm_cdr_reader {
 	size_t qnf;
 	int q_ended;
 	int stray_cr;           /* a CR outside quotes ended a row early */
+	char *charset;          /* of labels that are not UTF-8 (NULL: CP1251) */
+	iconv_t cd;             /* from it, opened when first needed */
+	int cd_open;
+	char *lab;              /* the caller-ID name made UTF-8 */
+	size_t labcap;
 
 	/* MikoPBX */
 	int mikopbx;
@@ -638,26 +644,103 @@ static int take(struct crm_cdr_reader *r, struct crm_cdr *rec, int col, char *s,
 	return 0;
 }
 
+/*
+ * Columns that are only labels, never interpreted: the caller-ID name, the
+ * account codes, the application's data, the userfield. PBXs write them in
+ * their own charset, or with stray bytes; the other columns (numbers, ids,
+ * times, dispositions, channels) must be UTF-8 (ASCII, in practice).
+ */
+static int is_label(int col)
+{
+	return col == C_ACCOUNTCODE || col == C_CLID || col == C_LASTDATA ||
+	       col == C_AMAFLAGS || col == C_USERFIELD || col == C_PEERACCOUNT;
+}
+
+static int lab_put(struct crm_cdr_reader *r, size_t *n, const char *s, size_t k)
+{
+	if (grow(&r->lab, &r->labcap, *n + k + 1, 1))
+		return no_memory();
+	memcpy(r->lab + *n, s, k);
+	*n += k;
+	r->lab[*n] = '\0';
+	return 0;
+}
+
+/* The label s (len bytes, not valid UTF-8) into r->lab: read in the PBX's
+ * charset (UTF-8 when iconv does not know it); a byte it cannot read
+ * becomes U+FFFD. */
+static int lab_decode(struct crm_cdr_reader *r, const char *s, size_t len)
+{
+	char out[256], *in = (char *)s, *o;
+	size_t left = len, room, n = 0;
+	int rc = lab_put(r, &n, "", 0);
+
+	if (!r->cd_open) {
+		r->cd = iconv_open("UTF-8", r->charset ? r->charset : "CP1251");
+		if (r->cd == (iconv_t)-1) /* a charset iconv does not know: UTF-8 */
+			r->cd = iconv_open("UTF-8", "UTF-8");
+		r->cd_open = r->cd == (iconv_t)-1 ? -1 : 1;
+	}
+	if (r->cd_open > 0)
+		iconv(r->cd, NULL, NULL, NULL, NULL);
+	while (rc == 0 && left) {
+		o = out, room = sizeof out;
+		if (r->cd_open < 0 || (iconv(r->cd, &in, &left, &o, &room) == (size_t)-1 &&
+				       errno != E2BIG)) {
+			if ((rc = lab_put(r, &n, out, o - out)) == 0)
+				rc = lab_put(r, &n, "\xef\xbf\xbd", 3); /* U+FFFD */
+			in++, left--;
+			continue;
+		}
+		rc = lab_put(r, &n, out, o - out);
+	}
+	return rc;
+}
+
+/* Not valid UTF-8 somewhere: refuse it in a column that counts, make the
+ * caller-ID name UTF-8 (the other labels are not used). */
+static int fill_8bit(struct crm_cdr_reader *r, struct crm_cdr *rec)
+{
+	const char *s;
+	size_t i, len;
+	int col, rc;
+
+	for (i = 0; i < r->nf; i++) {
+		col = r->nmap ? r->map[i] : (int)i;
+		s = r->text + r->f[i].off, len = r->f[i].len;
+		if (crm_utf8_valid(s, len))
+			continue;
+		if (!is_label(col))
+			return crm_error_set(CRM_DATAERR, "line %lu: %s: not valid UTF-8",
+					     r->line, col_names[col]);
+		if (col == C_CLID) {
+			if ((rc = lab_decode(r, s, len)))
+				return rc;
+			rec->clid = r->lab;
+		}
+	}
+	return 0;
+}
+
 /* The split record into rec, after the checks that need all of it. */
 static int fill_record(struct crm_cdr_reader *r, struct crm_cdr *rec)
 {
 	size_t i;
-	int rc;
+	int rc, col;
 
 	if (memchr(r->raw, '\0', r->rawlen))
 		return crm_error_set(CRM_DATAERR, "line %lu: a NUL byte", r->line);
-	if (!crm_utf8_valid(r->raw, r->rawlen))
-		return crm_error_set(CRM_DATAERR, "line %lu: not valid UTF-8", r->line);
 	if (!layout_ok(r, r->nf))
 		return layout_error(r, r->nf);
 	memset(rec, 0, sizeof *rec);
 	for (i = 0; i < r->nf; i++) {
-		rc = take(r, rec, r->nmap ? r->map[i] : (int)i, r->text + r->f[i].off,
-			  r->f[i].len);
+		col = r->nmap ? r->map[i] : (int)i;
+		rec->channels |= col == C_DSTCHANNEL;
+		rc = take(r, rec, col, r->text + r->f[i].off, r->f[i].len);
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return crm_utf8_valid(r->raw, r->rawlen) ? 0 : fill_8bit(r, rec);
 }
 
 static int next_csv(struct crm_cdr_reader *r, struct crm_cdr *rec)
@@ -987,8 +1070,11 @@ static int merge_leg(struct crm_cdr_reader *r, const struct leg *l, struct crm_c
 		rec->duration = duration;
 	if (!rec->did)
 		rec->did = l->v[L_DID];
+	/* The answering leg is the first that talked (ANSWERED, billsec > 0),
+	 * else the first ANSWERED one. */
 	disp = disposition(l->v[L_DISPOSITION]);
-	if (!*ans && disp && strcmp(disp, "ANSWERED") == 0) {
+	if (disp && strcmp(disp, "ANSWERED") == 0 &&
+	    (!*ans || (rec->billsec == 0 && billsec > 0))) {
 		*ans = l;
 		rec->billsec = billsec;
 	}
@@ -1096,6 +1182,18 @@ static int stdio_ahead(FILE *f)
 #endif
 }
 
+int crm_cdr_charset(struct crm_cdr_reader *r, const char *charset)
+{
+	free(r->charset);
+	r->charset = NULL;
+	if (r->cd_open > 0)
+		iconv_close(r->cd);
+	r->cd_open = 0;
+	if (charset && *charset && !(r->charset = strdup(charset)))
+		return no_memory();
+	return 0;
+}
+
 void crm_cdr_final(struct crm_cdr_reader *r)
 {
 	r->final = 1;
@@ -1153,6 +1251,10 @@ void crm_cdr_close(struct crm_cdr_reader *r)
 		csv_free(&r->p);
 		csv_free(&r->q);
 	}
+	if (r->cd_open > 0)
+		iconv_close(r->cd);
+	free(r->charset);
+	free(r->lab);
 	for (i = 0; i < r->nlegs; i++)
 		for (k = 0; k < NLEG; k++)
 			free(r->legs[i].v[k]);

@@ -4,6 +4,7 @@
  * and a default; crm-admin(1) lists them.
  */
 #include <ctype.h>
+#include <iconv.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,29 @@ static int check_duration(struct crm_db *db, const char *key, const char *v)
 	return rc;
 }
 
+/* Digits of an area code: empty (none), or 1 to 5 digits not starting with 0. */
+static int check_area(struct crm_db *db, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n && (n > 5 || strspn(v, "0123456789") != n || v[0] == '0'))
+		return crm_error_set(CRM_DATAERR,
+				     "%s: \"%s\" is not an area code (1 to 5 digits, e.g. 8412)", key, v);
+	return CRM_OK;
+}
+
+/* A charset iconv can read. */
+static int check_charset(struct crm_db *db, const char *key, const char *v)
+{
+	iconv_t cd = *v ? iconv_open("UTF-8", v) : (iconv_t)-1;
+
+	if (cd == (iconv_t)-1)
+		return crm_error_set(CRM_DATAERR, "%s: \"%s\" is not a charset iconv knows"
+				     " (e.g. cp1251, koi8-r)", key, v);
+	iconv_close(cd);
+	return CRM_OK;
+}
+
 static const struct key keys[] = {
 	{ "country_code", "7", "default country calling code for phone numbers",
 	  check_country },
@@ -93,6 +117,10 @@ static const struct key keys[] = {
 	  check_numbers },
 	{ "extensions", "^[0-9]{1,5}$", "extended regex of internal extension numbers", check_regex },
 	{ "callback_due", "30m", "how soon a missed call must be called back", check_duration },
+	{ "local_area_code", "", "area code that completes local caller numbers of 5 to 7 digits (empty: they stay as they came)",
+	  check_area },
+	{ "pbx_charset", "cp1251", "charset of caller-ID names the PBX writes not in UTF-8",
+	  check_charset },
 	{ NULL, NULL, NULL, NULL }
 };
 

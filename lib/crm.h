@@ -463,6 +463,7 @@ struct crm_cdr {
 	time_t start, answer, end; /* 0 when unset */
 	long duration, billsec;
 	const char *disposition; /* ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION, CANCEL, UNKNOWN */
+	int channels;            /* 1: the layout has dstchannel (Master.csv, not MikoPBX) */
 };
 struct crm_cdr_reader;
 /* Read Master.csv records from f, which is positioned at the start of a line.
@@ -476,6 +477,11 @@ int crm_cdr_open_csv(FILE *f, const char *columns, int utc, struct crm_cdr_reade
  * record. Its times are local unless utc. */
 int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
 			 struct crm_cdr_reader **out);
+/* Master.csv: the charset of label columns (clid, accountcode, lastdata,
+ * amaflags, userfield, peeraccount) that are not valid UTF-8 (NULL or "":
+ * CP1251); what it cannot read becomes U+FFFD, and rec->clid is UTF-8. The
+ * other columns must be UTF-8. */
+int crm_cdr_charset(struct crm_cdr_reader *r, const char *charset);
 /* Master.csv: f will not grow (standard input: no cursor, no next run), so
  * at its end a last line without its newline is read as it is. */
 void crm_cdr_final(struct crm_cdr_reader *r);
@@ -508,12 +514,13 @@ struct crm_call_opts {
 	void *progress_arg;
 };
 struct crm_call_stats {
-	unsigned long calls, internal, duplicates, quarantined;
+	unsigned long calls, internal, duplicates, legs, quarantined;
 };
 /* Take the new calls of the source, each once, and report each through fn
  * (uniqueid, start, direction, number, disposition, billsec, action, party,
  * request, task, reason). Actions: new-lead, history, callback-task,
- * ignored, duplicate, quarantined. Another run on the same source at the
+ * ignored, duplicate, leg (another leg of a call taken: same linkedid),
+ * quarantined. Another run on the same source at the
  * same time: CRM_TEMPFAIL. */
 /* The names of the columns crm_call_pull reports (n of them), to check
  * --columns before anything is read. */

@@ -423,3 +423,132 @@ pull() {
 	[ "$(tsv_get "$output" action)" = callback-task ]
 	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
 }
+
+# The rows of a report, each as "action|disposition|billsec|reason".
+rows() {
+	awk -F'\t' 'NR > 1 { print $7 "|" $5 "|" $6 "|" $11 }' <<<"$1"
+}
+
+@test "Hangup ANSWERED 0 s after two NO ANSWER dials is no conversation: the callback stays open" {
+	cp "$FIXTURES/cdr/hangup-answered.csv" "$CSV"
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(rows "$output")" = "callback-task|NO ANSWER|0|
+duplicate|NO ANSWER|0|
+duplicate|ANSWERED|0|
+callback-task|ANSWERED|12|the dialplan answered, but nobody talked" ]
+	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked FROM call WHERE ref = '1764158400.20'")" = "NO ANSWER|0|0" ]
+	# An IVR that played 12 s to the caller keeps the PBX's ANSWERED, talked by nobody.
+	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked FROM call WHERE ref = '1764194400.30'")" = "ANSWERED|12|0" ]
+	run --separate-stderr crm-task list --kind callback --columns status,title
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[[ "$output" == *$'open\tCall back +79035550011: missed call (NO ANSWER)'* ]]
+	[[ "$output" == *$'open\tCall back +79035550022: missed call (answered, nobody talked)'* ]]
+}
+
+@test "a ring group's legs (one linkedid) are one call, answered by the leg that talked" {
+	cp "$FIXTURES/cdr/ring-group.csv" "$CSV"
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(rows "$output")" = "callback-task|ANSWERED|0|the dialplan answered, but nobody talked
+leg|NO ANSWER|0|leg 1764147602.12 of the call
+leg|ANSWERED|17|leg 1764147602.13 of the call: answered after all by 103, the call is updated
+leg|ANSWERED|17|leg 1764147600.10 of the call" ]
+	[ "$(awk -F'\t' 'NR > 1 { print $1 }' <<<"$output" | sort -u)" = 1764147600.10 ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked || '|' || extension FROM call")" = "ANSWERED|17|1|103" ]
+	run --separate-stderr crm-task list --kind callback --status all --columns status
+	[ "$output" = $'status\ndone' ]
+	# The lead's request says what happened in the end.
+	run --separate-stderr crm-lead history "$(sql "SELECT party_id FROM call")"
+	[[ "$output" == *"Incoming call, answered, 17 s, to 101"* ]]
+	# Read again (a cut file, or stdin): every leg is a duplicate now.
+	run --separate-stderr crm-callpull - < "$CSV"
+	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output" | sort -u)" = duplicate ]
+	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+}
+
+@test "a leg that arrives in the next run joins its call and closes the callback" {
+	head -2 "$FIXTURES/cdr/ring-group.csv" > "$CSV"
+	run --separate-stderr pull
+	[ "$(rows "$output")" = "callback-task|ANSWERED|0|the dialplan answered, but nobody talked
+leg|NO ANSWER|0|leg 1764147602.12 of the call" ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	tail -n +3 "$FIXTURES/cdr/ring-group.csv" >> "$CSV"
+	run --separate-stderr pull
+	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output")" = $'leg\nleg' ]
+	[[ "$(tsv_get "$output" reason)" == *"answered after all by 103"* ]]
+	[ "$(sql "SELECT count(*) || '|' || max(billsec) || '|' || max(extension) FROM call")" = "1|17|103" ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+}
+
+@test "a caller-ID name in CP1251 or with stray bytes is only a label: the calls are taken" {
+	cp "$FIXTURES/cdr/cp1251-clid.csv" "$CSV"
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $4 "|" $7 }' <<<"$output")" = "+74951112233|new-lead
++74951112244|callback-task
++74951112255|callback-task" ]
+	[ "$(sql "SELECT count(*) FROM quarantine")" -eq 0 ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 2 ]
+	# A number is not a label: a bad byte there still quarantines the line.
+	printf '"","8495\xff1112266","74951000000","from-trunk","","SIP/t","SIP/101-1","Dial","","2026-11-26 14:00:00",,"2026-11-26 14:00:09",9,0,"NO ANSWER","DOCUMENTATION","bad-src",""\n' >> "$CSV"
+	run --separate-stderr pull
+	[ "$status" -eq 65 ]
+	[[ "$(tsv_get "$output" reason)" == *"src: not valid UTF-8"* ]]
+}
+
+@test "pbx_charset is checked, and names a charset iconv knows" {
+	crm-admin config set pbx_charset koi8-r
+	run --separate-stderr crm-admin config set pbx_charset no-such-charset
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"not a charset"* ]]
+}
+
+@test "six-digit local callers make a lead as they came, and the next call finds it" {
+	cp "$FIXTURES/cdr/local-numbers.csv" "$CSV"
+	run --separate-stderr pull
+	[ "$status" -eq 0 ]
+	[ "$(awk -F'\t' 'NR > 1 { print $4 "|" $7 }' <<<"$output")" = "214943|callback-task
+214943|history
++37529123456|new-lead" ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 2 ]
+	[ "$(sql "SELECT value || '|' || tail FROM contact_point WHERE value NOT LIKE '+%'")" = "214943|214943" ]
+	# The answered call closed the callback of the missed one.
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+}
+
+@test "local_area_code completes local numbers to E.164, and finds the party known by the short one" {
+	head -1 "$FIXTURES/cdr/local-numbers.csv" > "$CSV"
+	pull > /dev/null
+	crm-admin config set local_area_code 8412
+	run --separate-stderr crm-admin config set local_area_code 08412
+	[ "$status" -eq 65 ]
+	sed -n 2p "$FIXTURES/cdr/local-numbers.csv" >> "$CSV"
+	run --separate-stderr pull
+	[ "$(awk -F'\t' 'NR > 1 { print $4 "|" $7 }' <<<"$output")" = "+78412214943|history" ]
+	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
+	[ "$(sql "SELECT group_concat(value, ',') FROM (SELECT value FROM contact_point ORDER BY value)")" = "+78412214943,214943" ]
+	# Seven digits with a four-digit code would be eleven: not a number of this area.
+	printf '"","2149431","74951000000","from-trunk","","SIP/t","SIP/101-1","Dial","","2026-11-26 16:00:00",,"2026-11-26 16:00:09",9,0,"NO ANSWER","DOCUMENTATION","seven",""\n' >> "$CSV"
+	run --separate-stderr pull
+	[ "$(tsv_get "$output" action)" = ignored ]
+}
+
+@test "MikoPBX: the leg that talked answers the call, not the first ANSWERED one of 0 s" {
+	db="$BATS_TEST_TMPDIR/cdr.db"
+	sqlite3 "$db" "CREATE TABLE cdr_general (id INTEGER PRIMARY KEY, start TEXT, endtime TEXT, answer TEXT,
+		src_num TEXT, dst_num TEXT, did TEXT, UNIQUEID TEXT, linkedid TEXT, disposition TEXT,
+		billsec INTEGER, duration INTEGER);
+	INSERT INTO cdr_general VALUES
+	 (1, '2025-10-22 16:03:43.000', '2025-10-22 16:03:50.000', '2025-10-22 16:03:50.000', '79300250234', '201', '74951000000', 'g-a', 'grp-1', 'ANSWERED', 0, 7),
+	 (2, '2025-10-22 16:03:43.000', '2025-10-22 16:05:20.000', '', '79300250234', '202', '74951000000', 'g-b', 'grp-1', 'NOANSWER', 0, 20),
+	 (3, '2025-10-22 16:03:43.000', '2025-10-22 16:05:20.000', '2025-10-22 16:04:01.000', '79300250234', '203', '74951000000', 'g-c', 'grp-1', 'ANSWERED', 79, 97);"
+	run --separate-stderr crm-callpull "mikopbx:$db"
+	[ "$status" -eq 0 ]
+	[ "$(rows "$output")" = "new-lead|ANSWERED|79|" ]
+	[ "$(sql "SELECT talked || '|' || extension FROM call")" = "1|203" ]
+	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback'")" -eq 0 ]
+}

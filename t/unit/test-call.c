@@ -20,6 +20,12 @@
 	"\"SIP/101-2\",\"Dial\",\"SIP/101\",\"2026-11-26 " start "\",,\"2026-11-26 " start \
 	"\",30,0,\"" disposition "\",\"DOCUMENTATION\",\"" id "\",\"\"\n"
 
+/* An answered call of 25 seconds with its destination channel: a talk. */
+#define TALK(id, start)                                                                \
+	"\"\",\"89261112233\",\"74951000000\",\"from-trunk\",\"\",\"SIP/trunk-1\","     \
+	"\"SIP/101-2\",\"Dial\",\"SIP/101\",\"2026-11-26 " start "\",\"2026-11-26 " start \
+	"\",\"2026-11-26 " start "\",30,25,\"ANSWERED\",\"DOCUMENTATION\",\"" id "\",\"\"\n"
+
 static char path[1100];
 
 struct seen {
@@ -149,8 +155,16 @@ int main(void)
 	       "the second, after the task was done elsewhere, gets a new one");
 	tap_ok(open_callbacks(db) == 1, "one callback task is open, not none");
 
+	/* The dialplan's 0-second "answer" is no conversation: still open. */
+	memset(&c, 0, sizeof c);
+	rc = pull(db, LINE("3.9", "09:30:00", "ANSWERED"), 0, &c);
+	tap_ok(rc == CRM_OK && c.n == 1, "an ANSWERED record of 0 seconds");
+	tap_is(c.action[0], "callback-task", "is a missed call");
+	tap_ok(open_callbacks(db) == 1, "and closes no callback task");
+
 	/* And an answered call closes the one that is open now. */
-	rc = pull(db, LINE("4.1", "10:00:00", "ANSWERED"), 0, &c);
+	memset(&c, 0, sizeof c);
+	rc = pull(db, TALK("4.1", "10:00:00"), 0, &c);
 	tap_ok(rc == CRM_OK && c.n == 1, "an answered call");
 	tap_is(c.action[0], "history", "from the known party");
 	tap_ok(open_callbacks(db) == 0, "closes the open callback task");

@@ -450,10 +450,11 @@ static void test_malformed(void)
 		{ CRM_DATAERR, "line 6: answer \"yesterday\": not a time YYYY-MM-DD HH:MM:SS" },
 		{ CRM_DATAERR, "line 7: billsec \"-5\": not a whole number of seconds" },
 		{ CRM_DATAERR, "line 9: duration \"1O\": not a whole number of seconds" },
-		{ CRM_DATAERR, "line 10: not valid UTF-8" },
+		{ CRM_OK, "1598518960.104" }, /* a caller-ID name in CP1251: only a label */
 		{ CRM_OK, "1598519380.114" },
+		{ CRM_DATAERR, "line 12: src: not valid UTF-8" }, /* a number is not */
 	};
-	static const size_t line_of[] = { 1, 2, 3, 4, 5, 6, 7, 9, 10, 11 };
+	static const size_t line_of[] = { 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12 };
 	struct crm_cdr_reader *r;
 	struct crm_cdr c;
 	struct lines ls;
@@ -466,10 +467,14 @@ static void test_malformed(void)
 	for (i = 0; r && i < sizeof want / sizeof want[0]; i++) {
 		k = line_of[i];
 		snprintf(what, sizeof what, "malformed line %zu", k);
-		if (next(r, &c, want[i].rc, what) == CRM_OK)
+		if (next(r, &c, want[i].rc, what) == CRM_OK) {
 			tap_is(c.uniqueid, want[i].msg, "  the good line is read whole");
-		else
+			if (k == 10)
+				tap_is(c.clid, "\"Иванов\" <84951234567>",
+				       "  its caller-ID name made UTF-8 from CP1251");
+		} else {
 			tap_is(crm_error_message(), want[i].msg, "  the reason");
+		}
 		is_num(crm_cdr_line(r), k, "  its line number");
 		tap_is(crm_cdr_raw(r), k <= ls.n ? ls.l[k - 1] : "?", "  its raw text");
 		is_num(crm_cdr_position(r), bytes(&ls, 0, k), "  position after it");
@@ -478,6 +483,52 @@ static void test_malformed(void)
 		next(r, &c, CRM_NOMATCH, "malformed: the end");
 	close_csv(r, f);
 	free_lines(&ls);
+}
+
+/* Caller-ID names are labels: read in the PBX's charset, else U+FFFD. */
+static void test_label_charset(void)
+{
+	static const struct {
+		const char *charset, *clid, *want;
+	} t[] = {
+		{ NULL, "\"\xcf\xe5\xf2\xf0\xee\xe2\"", "\"Петров\"" },
+		{ "koi8-r", "\"\xf0\xc5\xd4\xd2\xcf\xd7\"", "\"Петров\"" },
+		{ NULL, "\"\xa5\xa5\"", "\"ҐҐ\"" },   /* CP1251 reads every byte but 0x98 */
+		{ NULL, "\x98ok", "\xef\xbf\xbdok" },
+		{ "UTF-8", "\"\xa5\xa5\" <1>", "\"\xef\xbf\xbd\xef\xbf\xbd\" <1>" },
+		{ "UTF-8", "\"Петров\xd0\"", "\"Петров\xef\xbf\xbd\"" },
+		{ "no-such-charset", "a\xa5", "a\xef\xbf\xbd" },
+		{ NULL, "\"Петров\"", "\"Петров\"" }, /* UTF-8 stays as it is */
+	};
+	const char *path = tmpfile_named("labels.csv");
+	struct crm_cdr_reader *r;
+	struct crm_cdr c;
+	char line[512], what[96], clid[64];
+	size_t i, k, n;
+	FILE *f;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		for (k = n = 0; t[i].clid[k]; k++) { /* quoted as Master.csv quotes */
+			if (t[i].clid[k] == '"')
+				clid[n++] = '"';
+			clid[n++] = t[i].clid[k];
+		}
+		clid[n] = '\0';
+		n = snprintf(line, sizeof line, "\"\",\"84951112233\",\"74951000000\",\"from-trunk\","
+			     "\"%s\",\"SIP/t-1\",\"SIP/101-2\",\"Dial\",\"\",\"2026-11-26 13:00:00\","
+			     ",\"2026-11-26 13:00:09\",9,0,\"NO ANSWER\",\"DOCUMENTATION\",\"lab-%zu\","
+			     "\"\"\n", clid, i);
+		write_file(path, "w", line, n);
+		r = open_csv(path, NULL, 0, &f);
+		if (r && crm_cdr_charset(r, t[i].charset) != CRM_OK)
+			printf("# %s\n", crm_error_message());
+		snprintf(what, sizeof what, "label %zu (%s)", i, t[i].charset ? t[i].charset : "default");
+		if (next(r, &c, CRM_OK, what) == CRM_OK) {
+			tap_is(c.clid, t[i].want, "  the caller-ID name in UTF-8");
+			tap_is(c.src, "84951112233", "  the number as it is");
+		}
+		close_csv(r, f);
+	}
 }
 
 static void test_multiline(void)
@@ -1043,6 +1094,7 @@ int main(void)
 	test_layouts();
 	test_columns();
 	test_malformed();
+	test_label_charset();
 	test_multiline();
 	test_partial_line();
 	test_broken_quote_at_end();
