@@ -372,3 +372,76 @@ deliver() {
 	[[ "$stderr" == *"usage: crm-mailpull"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
 }
+
+# half_letter / rest_letter: one letter from an mbox writer, cut inside an
+# encoded subject as a slow delivery leaves it.
+half_letter() {
+	printf 'From ivan@zavod.ru Wed Nov 25 10:00:00 2026\nFrom: ivan@zavod.ru\nTo: sales@pumps.example\nMessage-ID: <half@zavod.ru>\nSubject: =?windo'
+}
+rest_letter() {
+	printf 'ws-1251?B?x+D/4urg?=\nDate: Wed, 25 Nov 2026 10:00:00 +0300\nContent-Type: text/plain; charset=utf-8\n\nНужен насос на 40 кубов.\nИван\n\n'
+}
+
+@test "an mbox appended under an fcntl lock alone is read only when the writer is done" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	: > "$mbox"
+	# a writer as a delivery agent without dotlocks: lockf, half, a pause, the rest
+	python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "ab")
+fcntl.lockf(f, fcntl.LOCK_EX)
+f.write(sys.argv[2].encode()); f.flush()
+open(sys.argv[1] + ".half", "w").close()
+time.sleep(2)
+f.write(sys.argv[3].encode()); f.flush()
+fcntl.lockf(f, fcntl.LOCK_UN)
+' "$mbox" "$(half_letter)" "$(rest_letter)" &
+	writer=$!
+	for _ in $(seq 1 100); do [ -e "$mbox.half" ] && break; sleep 0.05; done
+	run --separate-stderr crm-mailpull --timeout 20 "mbox:$mbox"
+	wait "$writer"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" message_id)" = "<half@zavod.ru>" ]
+	[ "$(sql "SELECT subject FROM request")" = "Заявка" ]
+	[[ "$(sql "SELECT body FROM request")" == *"40 кубов"* ]]
+}
+
+@test "an mbox letter read half-written is read again, whole, by the next run" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	half_letter > "$mbox" # a writer that takes no lock at all
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	rest_letter >> "$mbox"
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" action)" = "updated" ]
+	[ "$(tsv_get "$output" message_id)" = "<half@zavod.ru>" ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(sql "SELECT subject FROM request")" = "Заявка" ]
+	[[ "$(sql "SELECT body FROM request")" == *"40 кубов"* ]]
+	run --separate-stderr crm-mailpull "mbox:$mbox" # nothing more
+	[ "$(tsv_count "$output")" -eq 0 ]
+	{ printf 'From b@ex.ru Wed Nov 25 11:00:00 2026\n'; letter mb2@ex.ru 'b@ex.ru' 'Два' 'текст' | tr -d '\r'; } >> "$mbox"
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" message_id)" = "<mb2@ex.ru>" ]
+}
+
+@test "a held, fresh dotlock is waited for --timeout seconds, then exit 75 naming it" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	{ printf 'From a@ex.ru Wed Nov 25 10:00:00 2026\n'; letter dl@ex.ru 'a@ex.ru' 'Один' 'т' | tr -d '\r'; } > "$mbox"
+	touch "$mbox.lock"
+	SECONDS=0
+	run --separate-stderr timeout 30 crm-mailpull --timeout 2 "mbox:$mbox"
+	[ "$status" -eq 75 ]
+	[ "$SECONDS" -lt 10 ]
+	[[ "$stderr" == *"$mbox.lock"* ]]
+	[ -e "$mbox.lock" ] # not ours to remove
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	touch -d '-10 minutes' "$mbox.lock" # one a dead program left
+	run --separate-stderr timeout 30 crm-mailpull --timeout 2 "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" message_id)" = "<dl@ex.ru>" ]
+	[ ! -e "$mbox.lock" ]
+}
