@@ -596,37 +596,72 @@ static const char *const not_phone[] = {
 	"inn", "bic", "iban", "swift", "vat",
 };
 static const char *const is_phone[] = {
-	"тел", "phone", "моб", "mob", "сот", "tel", "факс", "fax", "whatsapp",
-	"viber", "telegram", "звоните", "call", "номер",
+	"тел", "phone", "моб", "mob", "сот", "tel", "whatsapp", "viber",
+	"telegram", "звоните", "call", "номер", "cell", "t:", "т:", "m:", "м:",
+	"p:", "ph:", "ph.", "c:", "w:",
+};
+static const char *const is_fax[] = { "факс", "fax", "f:", "ф:", "f.", "ф." };
+
+/* Words of a postal address: a number on their line that no phone label
+ * names is a house, a suite, a ZIP code or a postcode. */
+static const char *const address_words[] = {
+	"ул.", "ул", "улица", "пр-т", "проспект", "пр.", "пер.", "переулок",
+	"шоссе", "бульвар", "б-р", "наб.", "набережная", "пл.", "площадь", "д.",
+	"дом", "корп.", "корпус", "стр.", "строение", "офис", "оф.", "кв.",
+	"помещение", "пом.", "индекс", "мкр", "мкр.", "микрорайон", "а/я",
+	"street", "st.", "str.", "avenue", "ave", "ave.", "blvd", "blvd.",
+	"boulevard", "road", "rd.", "suite", "ste.", "floor", "fl.", "building",
+	"bldg", "bldg.", "p.o. box", "po box", "zip", "postcode", "postal code",
+	"drive", "dr.", "lane", "highway", "hwy",
 };
 
-static long last_of(const char *f, size_t n, const char *const *w, size_t nw)
+/* The last place one of the words starts a word in f[0, n), or -1; *len
+ * its length. */
+static long last_of(const char *f, size_t n, const char *const *w, size_t nw, size_t *len)
 {
 	long at = -1, k;
 	size_t i;
 
 	for (i = 0; i < nw; i++)
-		if ((k = last_word(f, n, w[i])) > at)
+		if ((k = last_word(f, n, w[i])) > at) {
 			at = k;
+			if (len)
+				*len = strlen(w[i]);
+		}
 	return at;
 }
 
-static int context_words(const char *f, size_t start)
+/* A fax label that follows a phone label with only marks between
+ * ("тел./факс:", "Tel/Fax") names a number that is both. */
+static int both(const char *f, long ph, size_t len, long fax)
 {
-	long bad = last_of(f, start, not_phone, sizeof not_phone / sizeof *not_phone);
-	long good = last_of(f, start, is_phone, sizeof is_phone / sizeof *is_phone);
-	long fax = last_word(f, start, "факс");
+	long i;
 
-	if (last_word(f, start, "fax") > fax)
-		fax = last_word(f, start, "fax");
-	if (bad > good)
-		return 0;
-	return fax >= 0 && fax == good ? 2 : 1;
+	for (i = ph + (long)len; i < fax; i++)
+		if (!strchr(" ./,-:\\&", f[i]))
+			return 0;
+	return 1;
 }
 
-/* 0 when the words before the number on its line say it is no phone,
- * 2 when the nearest says it is a fax, else 1. Only the last CONTEXT
- * bytes count: the word that names a number stands close to it. */
+enum { NOT_PHONE, PLAIN, FAX, LABELLED };
+
+static int context_words(const char *f, size_t start)
+{
+	size_t len = 0, flen = 0;
+	long bad = last_of(f, start, not_phone, sizeof not_phone / sizeof *not_phone, NULL);
+	long good = last_of(f, start, is_phone, sizeof is_phone / sizeof *is_phone, &len);
+	long fax = last_of(f, start, is_fax, sizeof is_fax / sizeof *is_fax, &flen);
+
+	if (bad > good && bad > fax)
+		return NOT_PHONE;
+	if (fax > good)
+		return good >= 0 && both(f, good, len, fax) ? LABELLED : FAX;
+	return good >= 0 ? LABELLED : PLAIN;
+}
+
+/* What the words before the number on its line say it is (the enum
+ * above). Only the last CONTEXT bytes count: the word that names a number
+ * stands close to it. */
 static int phone_context(const char *f, size_t start)
 {
 	size_t from = start > CONTEXT ? start - CONTEXT : 0;
@@ -634,6 +669,40 @@ static int phone_context(const char *f, size_t start)
 	while (from < start && ((unsigned char)f[from] & 0xc0) == 0x80)
 		from++;
 	return context_words(f + from, start - from);
+}
+
+/* The folded line holds a word of a postal address. */
+static int address_line(const char *f, size_t n)
+{
+	size_t i, k, j;
+
+	for (j = 0; j < sizeof address_words / sizeof *address_words; j++) {
+		k = strlen(address_words[j]);
+		for (i = 0; k <= n && i <= n - k; i++)
+			if (memcmp(f + i, address_words[j], k) == 0 && !letter_before(f, i) &&
+			    (address_words[j][k - 1] == '.' || !letter_at(f + i + k, n - i - k)))
+				return 1;
+	}
+	return 0;
+}
+
+/* Digit groups shaped as a postal code: one or two groups, the first of
+ * five or six digits ("46555-46555", "90210-1234", "119049"). */
+static int zip_like(const char *s, size_t n)
+{
+	size_t i = 0, groups = 0, first = 0, len;
+
+	if (n && (s[0] == '+' || s[0] == '('))
+		return 0;
+	while (i < n) {
+		for (len = 0; i < n && is_digit((unsigned char)s[i]); i++)
+			len++;
+		if (len && groups++ == 0)
+			first = len;
+		while (i < n && !is_digit((unsigned char)s[i]))
+			i++;
+	}
+	return groups <= 2 && (first == 5 || first == 6);
 }
 
 /* A number cannot start right after a digit, a letter or parts of URLs,
@@ -665,10 +734,26 @@ static int phone_start(const char *s, size_t n, size_t i)
 	return !glued_before(s, i);
 }
 
+/* A slash that brackets an area code ("+38 /044/ 237 90 05"): an opening
+ * one before two to five digits and a slash, or the closing one. */
+static int code_slash(const char *s, size_t n, size_t i, int open)
+{
+	size_t d = 0;
+
+	if (i >= n || s[i] != '/')
+		return 0;
+	if (open)
+		return 1;
+	while (i + 1 + d < n && is_digit((unsigned char)s[i + 1 + d]))
+		d++;
+	return d >= 2 && d <= 5 && i + 1 + d < n && s[i + 1 + d] == '/';
+}
+
 /* The bytes of the digits, spaces, dashes and brackets of a number at s. */
 static size_t phone_run(const char *s, size_t n, size_t *end_digit)
 {
 	size_t i = 0, k;
+	int open = 0;
 
 	if (s[0] == '+')
 		i++;
@@ -678,9 +763,12 @@ static size_t phone_run(const char *s, size_t n, size_t *end_digit)
 			*end_digit = ++i;
 		} else if (strchr("-()", s[i])) {
 			i++;
+		} else if (code_slash(s, n, i, open)) {
+			open = !open;
+			i++;
 		} else if ((k = space_at(s + i, n - i)) != 0 &&
 			   i + k < n && (is_digit((unsigned char)s[i + k]) ||
-					 strchr("(-", s[i + k]))) {
+					 strchr("(-", s[i + k]) || code_slash(s, n, i + k, open))) {
 			i += k;
 		} else if (n - i >= 3 && !memcmp(s + i, "\xe2\x80\x93", 3)) {
 			i += 3;
@@ -778,15 +866,15 @@ static int glued_after(const char *s, size_t n)
 struct found {
 	const char *s;
 	size_t n;
-	int fax;
 };
 
-/* The phones of one line, in order; the last two kinds are kept. */
-static void phones_in_line(const struct line *l, struct found *ph,
-			   struct found *fax)
+/* The phones of one line: the last one a label names and the last one
+ * without a label; faxes are never taken, nor numbers of an address. */
+static void phones_in_line(const struct line *l, struct found *labelled,
+			   struct found *plain)
 {
 	size_t i = 0, run, end, ext, open;
-	int ctx;
+	int ctx, address = address_line(l->f, l->n);
 
 	while (i < l->n) {
 		if (!phone_start(l->s, l->n, i)) {
@@ -799,11 +887,14 @@ static void phones_in_line(const struct line *l, struct found *ph,
 			continue;
 		}
 		ext = phone_ext(l->f + i + end, l->n - i - end);
-		ctx = phone_shape(l->s + i, end) ? phone_context(l->f, i) : 0;
+		ctx = phone_shape(l->s + i, end) ? phone_context(l->f, i) : NOT_PHONE;
+		if (ctx == PLAIN && ((address && l->s[i] != '+') || zip_like(l->s + i, end)))
+			ctx = NOT_PHONE;
 		/* "(+34 96) 123 4567": the bracket belongs to the number */
 		open = l->s[i] == '+' && i > 0 && l->s[i - 1] == '(';
-		if (ctx && phone_ok(l->s + i - open, end + ext + open)) {
-			struct found *to = ctx == 2 ? fax : ph;
+		if ((ctx == PLAIN || ctx == LABELLED) &&
+		    phone_ok(l->s + i - open, end + ext + open)) {
+			struct found *to = ctx == LABELLED ? labelled : plain;
 
 			to->s = l->s + i - open;
 			to->n = end + ext + open;
@@ -812,26 +903,26 @@ static void phones_in_line(const struct line *l, struct found *ph,
 	}
 }
 
-/* The last phone of the lines [from, to) not marked skip (a fax only when
- * there is nothing else), read from the end. */
+/* The phone of the lines [from, to) not marked skip: the last one a label
+ * names, else the last one. */
 static int find_phone(const struct doc *d, size_t from, size_t to,
 		      const int *pick, char **dst)
 {
-	struct found ph = { 0 }, fax = { 0 }, lf;
+	struct found ph = { 0 }, plain = { 0 }, lp;
 	size_t i;
 
 	for (i = to; i-- > from && !ph.s;) {
 		if (d->l[i].skip || (pick && !pick[i]))
 			continue;
-		lf.s = NULL;
-		phones_in_line(&d->l[i], &ph, &lf);
-		if (!fax.s)
-			fax = lf;
+		lp.s = NULL;
+		phones_in_line(&d->l[i], &ph, &lp);
+		if (!plain.s)
+			plain = lp;
 	}
 	if (ph.s)
 		return set_value(dst, ph.s, ph.n);
-	if (fax.s)
-		return set_value(dst, fax.s, fax.n);
+	if (plain.s)
+		return set_value(dst, plain.s, plain.n);
 	return 0;
 }
 

@@ -445,3 +445,22 @@ fcntl.lockf(f, fcntl.LOCK_UN)
 	[ "$(tsv_get "$output" message_id)" = "<dl@ex.ru>" ]
 	[ ! -e "$mbox.lock" ]
 }
+
+@test "the phone of a signature is the T: line, not the fax after it nor the ZIP of the address" {
+	letter sig1@gulf.ae 'Ahmed <ahmed@gulfflow.ae>' 'Pumps' \
+		$'Please quote.\r\n\r\nAhmed Al Mansouri\r\nGulf Flow Trading LLC\r\n46555 Santa Monica Blvd, Suite 46555\r\nLos Angeles, CA 46555-46555\r\nT: +971 4 33 508 34\r\nF: +971 4 42 5359 61' | deliver 1.s
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = "new-lead" ]
+	# his colleague writes from another address: known by the phone
+	letter sig2@gulf.ae 'Omar <omar@gulf-flow.com>' 'Pumps again' \
+		$'Any news?\r\n\r\nOmar\r\nTel: +971 4 33 508 34' | deliver 2.s
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = "history" ]
+	# and a third, whose office is the fax number and the ZIP, is not him
+	letter sig3@gulf.ae 'Sara <sara@other-flow.com>' 'Pumps' \
+		$'Hello.\r\n\r\nSara\r\n+971 4 42 5359 61' | deliver 3.s
+	letter sig4@gulf.ae 'Li <li@third-flow.com>' 'Pumps' \
+		$'Hello.\r\n\r\nLi\r\nTel: 8 (465) 554-65-55' | deliver 4.s
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(printf '%s\n' "$output" | cut -f2 | sed 1d | sort | uniq -c | tr -s ' ')" = " 2 new-lead" ]
+}
