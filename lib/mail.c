@@ -274,7 +274,7 @@ static int to_request(struct pull *p, const struct crm_message *m, const char *r
 
 	if (!r->parser)
 		r->parser = crm_mailrules_match(p->rules, m);
-	if ((rc = crm_mailparse(r->parser, m, &s)))
+	if ((rc = crm_mailparse_rules(r->parser, p->rules, m, &s)))
 		return rc;
 	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
 		crm_sender_clear(&s);
@@ -443,7 +443,7 @@ static int update_request(struct pull *p, int64_t request, const struct crm_mess
 	int rc;
 
 	r->parser = crm_mailrules_match(p->rules, m);
-	if ((rc = crm_mailparse(r->parser, m, &s)))
+	if ((rc = crm_mailparse_rules(r->parser, p->rules, m, &s)))
 		return rc;
 	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
 		crm_sender_clear(&s);

@@ -104,9 +104,6 @@ struct table {
 };
 
 #define TABLE(a) { a, sizeof a / sizeof a[0] }
-static const struct table form_tables[] = { TABLE(form_labels) };
-static const struct table jivo_tables[] = { TABLE(jivo_labels),
-					    TABLE(form_labels) };
 
 /* One line of the text, as written and folded (same offsets). */
 struct line {
@@ -1027,14 +1024,16 @@ static int form_text_phone(struct crm_sender *o)
 	return rc;
 }
 
-static int parse_form(const struct crm_message *m, struct crm_sender *o)
+static int parse_form(const struct crm_message *m, const struct table *user,
+		      struct crm_sender *o)
 {
+	const struct table t[] = { *user, TABLE(form_labels) };
 	struct doc d;
 	int rc = doc_open(&d, m->text);
 
 	if (rc != 0)
 		return rc;
-	rc = read_labels(&d, 0, d.n, form_tables, 1, o);
+	rc = read_labels(&d, 0, d.n, t, 2, o);
 	if (rc == 0 && !o->phone && o->text)
 		rc = form_text_phone(o);
 	if (rc == 0 && !o->page)
@@ -1145,8 +1144,10 @@ static int chat_text(const struct doc *d, const struct chat *c, char **dst)
 	return buf_to_value(&b, dst);
 }
 
-static int parse_jivo(const struct crm_message *m, struct crm_sender *o)
+static int parse_jivo(const struct crm_message *m, const struct table *user,
+		      struct crm_sender *o)
 {
+	const struct table jivo_tables[] = { *user, TABLE(jivo_labels), TABLE(form_labels) };
 	struct chat c = { 0 };
 	struct doc d;
 	int rc = doc_open(&d, m->text);
@@ -1155,9 +1156,9 @@ static int parse_jivo(const struct crm_message *m, struct crm_sender *o)
 		return rc;
 	rc = chat_find(&d, &c);
 	if (rc == 0)
-		rc = read_labels(&d, 0, c.from, jivo_tables, 2, o);
+		rc = read_labels(&d, 0, c.from, jivo_tables, 3, o);
 	if (rc == 0 && c.to < d.n)
-		rc = read_labels(&d, c.to, d.n, jivo_tables, 2, o);
+		rc = read_labels(&d, c.to, d.n, jivo_tables, 3, o);
 	if (rc == 0 && c.from < c.to) {
 		free(o->text); /* the conversation, not an offline message field */
 		o->text = NULL;
@@ -1680,24 +1681,61 @@ void crm_sender_clear(struct crm_sender *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The label lines of rules as a table (its words live as long as rules). */
+static int user_labels(const struct crm_mailrules *rules, struct table *t)
+{
+	static const struct { const char *name; enum field f; } fields[] = {
+		{ "name", F_NAME }, { "phone", F_PHONE }, { "email", F_EMAIL },
+		{ "company", F_COMPANY }, { "text", F_TEXT }, { "page", F_PAGE },
+		{ "ignore", F_STOP },
+	};
+	struct label *l;
+	const char *field;
+	size_t n = 0, i, k;
+
+	t->l = NULL, t->n = 0;
+	while (crm_mailrules_label(rules, n, &field))
+		n++;
+	if (n == 0)
+		return 0;
+	if (!(l = calloc(n, sizeof *l)))
+		return oom();
+	for (i = 0; i < n; i++) {
+		l[i].word = crm_mailrules_label(rules, i, &field);
+		for (k = 0; k < sizeof fields / sizeof *fields; k++)
+			if (strcmp(field, fields[k].name) == 0)
+				l[i].field = fields[k].f;
+	}
+	t->l = l, t->n = n;
+	return 0;
+}
+
 int crm_mailparse(const char *parser, const struct crm_message *m,
 		  struct crm_sender *out)
 {
+	return crm_mailparse_rules(parser, NULL, m, out);
+}
+
+int crm_mailparse_rules(const char *parser, const struct crm_mailrules *rules,
+			const struct crm_message *m, struct crm_sender *out)
+{
+	struct table user;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (!m)
 		return crm_error_set(CRM_USAGE, "no message to parse");
-	if (parser && strcmp(parser, "form") == 0)
-		rc = parse_form(m, out);
-	else if (parser && strcmp(parser, "jivo") == 0)
-		rc = parse_jivo(m, out);
-	else if (parser && strcmp(parser, "free") == 0)
+	if (parser && strcmp(parser, "free") == 0)
 		rc = parse_free(m, out);
-	else
+	else if (!parser || (strcmp(parser, "form") != 0 && strcmp(parser, "jivo") != 0))
 		return crm_error_set(CRM_USAGE,
 				     "unknown mail parser \"%s\" (form, jivo or free)",
 				     parser ? parser : "");
+	else if ((rc = user_labels(rules, &user)) == 0) {
+		rc = strcmp(parser, "form") == 0 ? parse_form(m, &user, out)
+						 : parse_jivo(m, &user, out);
+		free((void *)user.l);
+	}
 	if (rc != 0)
 		crm_sender_clear(out);
 	return rc;

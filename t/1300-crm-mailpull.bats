@@ -464,3 +464,47 @@ fcntl.lockf(f, fcntl.LOCK_UN)
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$(printf '%s\n' "$output" | cut -f2 | sed 1d | sort | uniq -c | tr -s ' ')" = " 2 new-lead" ]
 }
+
+# form ID LABELS...: a website form's notice whose fields carry the labels
+# given (name, phone, e-mail, text), each "Label: value".
+form() {
+	printf 'From: Сайт <noreply@pumps.example>\r\nTo: sales@pumps.example\r\nSubject: Заявка с сайта\r\nMessage-ID: <%s>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0300\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s: Пётр Смирнов\r\n%s: +7 916 555-00-0%s\r\n%s: petr%s@zavod.ru\r\n%s: Нужен насос К 80-50-200.\r\n' \
+		"$1" "$2" "$3" "${1%%@*}" "$4" "${1%%@*}" "$5"
+}
+
+@test "a form whose field labels change still gives name, phone, e-mail and text" {
+	form 1@f 'Имя' 'Телефон' 'E-mail' 'Сообщение' | deliver 1.f
+	form 2@f 'Ваше имя' 'Phone' 'Email' 'Комментарий' | deliver 2.f
+	form 3@f 'Name' 'Tel' 'Your e-mail' 'Message' | deliver 3.f
+	form 4@f 'ФИО' 'Тел.' 'Почта' 'Вопрос' | deliver 4.f
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | cut -f2,5 | sed 1d | sort -u)" = "$(printf 'new-lead\tform')" ]
+	for i in 1 2 3 4; do
+		[ "$(sql "SELECT name || '|' || phone || '|' || email || '|' || body FROM request WHERE source_ref = '<$i@f>'")" = \
+		  "Пётр Смирнов|+7916555000$i|petr$i@zavod.ru|Нужен насос К 80-50-200." ]
+	done
+}
+
+@test "a label added in the user's mailrules file is picked up" {
+	form 5@f 'Как к Вам обращаться?' 'Номер для обратной связи' 'Куда ответить' 'Опишите задачу' | deliver 5.f
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	{
+		echo '# the new site of 2026'
+		echo 'label name   Как к Вам обращаться?|Представьтесь'
+		echo 'label phone  Номер для обратной связи'
+		echo 'label email  Куда ответить'
+		echo 'label text   Опишите задачу | Задача'
+	} > "$XDG_CONFIG_HOME/crm/mailrules"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = "new-lead" ]
+	[ "$(tsv_get "$output" parser)" = "form" ]
+	[ "$(sql "SELECT name || '|' || phone || '|' || email || '|' || body FROM request")" = \
+	  "Пётр Смирнов|+79165550005|petr5@zavod.ru|Нужен насос К 80-50-200." ]
+	# a bad field is a configuration error naming the line
+	echo 'label fax Факс' >> "$XDG_CONFIG_HOME/crm/mailrules"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"mailrules:6: unknown label field \"fax\""* ]]
+}

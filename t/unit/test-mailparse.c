@@ -761,6 +761,77 @@ static void rm_tree(const char *dir)
 	}
 }
 
+/* ---- label lines of the rules file */
+
+static void test_label_lines(void)
+{
+	char path[600];
+	struct crm_mailrules *r = NULL;
+	struct crm_message m;
+	struct crm_sender s;
+	const char *field, *w;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/labels.rules", tmp);
+	write_file(path, "# a new site\n"
+			 "label name   Как к Вам обращаться?|Представьтесь\n"
+			 "label phone  Номер для обратной связи\n"
+			 "label e-mail Куда ответить\n"
+			 "label text   Опишите задачу | Задача\n"
+			 "label ignore Город доставки\n"
+			 "form * \n");
+	rc = crm_mailrules_load(path, &r);
+	if (rc)
+		printf("# %s\n", crm_error_message());
+	tap_ok(rc == 0, "label lines load");
+	if (rc)
+		return;
+	w = crm_mailrules_label(r, 0, &field);
+	tap_is(w, "как к вам обращаться?", "a label is kept folded");
+	tap_is(field, "name", "with its field");
+	w = crm_mailrules_label(r, 5, &field);
+	tap_is(w, "задача", "alternatives are split at | and trimmed");
+	tap_is(field, "text", "e-mail is email; text is text");
+	tap_ok(crm_mailrules_label(r, 7, &field) == NULL, "no more labels than written");
+
+	fake(&m, "Сайт", "noreply@site.ru", NULL, NULL,
+	     "ПРЕДСТАВЬТЕСЬ: Ольга Ким\nНомер для обратной связи: 8 (812) 600-10-20\n"
+	     "Куда ответить - olga.kim@lenflow.ru\nОпишите задачу:\nНасос для ГВС,\n40 м3/ч.\n"
+	     "Город доставки: Санкт-Петербург\n");
+	rc = crm_mailparse_rules("form", r, &m, &s);
+	tap_ok(rc == 0, "a form with the labels of label lines parses");
+	if (rc == 0)
+		check_sender("label lines (form)", &s, &(struct want){ "Ольга Ким",
+			     "8 (812) 600-10-20", "olga.kim@lenflow.ru", NULL,
+			     "Насос для ГВС,\n40 м3/ч.", NULL });
+	crm_sender_clear(&s);
+	rc = crm_mailparse("form", &m, &s);
+	tap_ok(rc == 0 && !s.name && !s.email, "without the rules those labels are unknown");
+	crm_sender_clear(&s);
+
+	fake(&m, "Jivo", "no-reply@jivo.ru", NULL, NULL,
+	     "Посетитель оставил сообщение.\n\nПредставьтесь: Ольга\n"
+	     "Номер для обратной связи: +7 921 000-11-22\nEmail: olga@mail.ru\n"
+	     "Задача: Нужен дренажный насос.\n");
+	rc = crm_mailparse_rules("jivo", r, &m, &s);
+	tap_ok(rc == 0, "a JivoSite message with the labels of label lines parses");
+	if (rc == 0)
+		check_sender("label lines (jivo)", &s, &(struct want){ "Ольга",
+			     "+7 921 000-11-22", "olga@mail.ru", NULL,
+			     "Нужен дренажный насос.", NULL });
+	crm_sender_clear(&s);
+	crm_mailrules_free(r);
+
+	write_file(path, "label\n");
+	tap_ok(crm_mailrules_load(path, &r) == CRM_CONFIG, "a label line without a field is refused");
+	write_file(path, "label phone\n");
+	tap_ok(crm_mailrules_load(path, &r) == CRM_CONFIG, "a label line without labels is refused");
+	write_file(path, "label fax Факс\n");
+	tap_ok(crm_mailrules_load(path, &r) == CRM_CONFIG, "an unknown label field is refused");
+	tap_ok(strstr(crm_error_message(), "labels.rules:1: unknown label field \"fax\"") != NULL,
+	       "naming the file, the line and the field");
+}
+
 /* ---- phones in signatures: labels first, never a fax, never an address */
 
 /* The phone the free parser takes from a letter with this signature. */
@@ -872,6 +943,7 @@ int main(void)
 	test_form_labels();
 	test_free_layout();
 	test_signature_phones();
+	test_label_lines();
 	test_freemail();
 	copyright("\xc2\xa9" "2001 PROVANTAGE Corporation", "PROVANTAGE Corporation");
 	copyright("Copyright (c) 1998-2026 Acme Pumps Inc. All rights reserved.", "Acme Pumps Inc.");
