@@ -366,8 +366,8 @@ const char *crm_mailrules_match(const struct crm_mailrules *r, const struct crm_
 const char *crm_mailrules_pick(const struct crm_mailrules *r, const struct crm_message *m,
 			       const char **rule);
 /* The i-th word of the rules' label lines, folded (NULL past the last),
- * and *field the field it names: name, phone, email, company, text, page or
- * ignore; both live as long as r. */
+ * and *field the field it names: name, phone, email, company, text, page,
+ * ignore or visitor (a chat speaker); both live as long as r. */
 const char *crm_mailrules_label(const struct crm_mailrules *r, size_t i, const char **field);
 void crm_mailrules_free(struct crm_mailrules *r);
 

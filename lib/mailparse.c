@@ -29,7 +29,7 @@
 #define SIG_LINE 200    /* a longer line is no signature line */
 
 enum field { F_NONE, F_NAME, F_PHONE, F_EMAIL, F_COMPANY, F_TEXT, F_PAGE,
-	     F_FROM, F_STOP };
+	     F_FROM, F_STOP, F_VISITOR /* a chat speaker who is the visitor */ };
 
 /* A label as written in a form, folded; a space stands for any run of
  * spaces, or none ("эл. почта" also matches "Эл.почта"). */
@@ -441,6 +441,8 @@ static enum field match_label(const struct line *l, const struct table *t,
 
 	for (j = 0; j < nt; j++) {
 		for (k = 0; k < t[j].n; k++) {
+			if (t[j].l[k].field == F_VISITOR)
+				continue;
 			i = start;
 			i += match_word(l->f + i, l->n - i, t[j].l[k].word);
 			if (i == start)
@@ -1073,14 +1075,21 @@ static size_t chat_line(const struct line *l, size_t *who)
 }
 
 /* Whether a speaker is the visitor: "Посетитель", "Visitor", "Клиент",
- * "Гость", or the name given in the visitor's details. */
+ * "Гость", a speaker of the label lines, or the name given in the
+ * visitor's details. */
 static int is_visitor(const struct line *l, size_t who, size_t n,
-		      const char *name)
+		      const char *name, const struct table *user)
 {
 	static const char *const words[] = { "посетитель", "visitor", "клиент",
 					     "client", "гость", "guest" };
 	size_t i, k;
 
+	for (i = 0; i < user->n; i++) {
+		k = strlen(user->l[i].word);
+		if (user->l[i].field == F_VISITOR && n >= k &&
+		    memcmp(l->f + who, user->l[i].word, k) == 0)
+			return 1;
+	}
 	for (i = 0; i < sizeof words / sizeof *words; i++) {
 		k = strlen(words[i]);
 		if (n >= k && memcmp(l->f + who, words[i], k) == 0)
@@ -1115,7 +1124,8 @@ static int chat_find(const struct doc *d, struct chat *c)
 }
 
 /* Mark the lines the visitor wrote (a chat line and the lines under it). */
-static void chat_mark(const struct doc *d, struct chat *c, const char *name)
+static void chat_mark(const struct doc *d, struct chat *c, const char *name,
+		      const struct table *user)
 {
 	size_t i, who, n;
 	int visitor = 0;
@@ -1123,7 +1133,7 @@ static void chat_mark(const struct doc *d, struct chat *c, const char *name)
 	for (i = c->from; i < c->to; i++) {
 		n = chat_line(&d->l[i], &who);
 		if (n)
-			visitor = is_visitor(&d->l[i], who, n, name);
+			visitor = is_visitor(&d->l[i], who, n, name, user);
 		c->visitor[i] = visitor;
 	}
 }
@@ -1163,7 +1173,7 @@ static int parse_jivo(const struct crm_message *m, const struct table *user,
 		free(o->text); /* the conversation, not an offline message field */
 		o->text = NULL;
 		rc = chat_text(&d, &c, &o->text);
-		chat_mark(&d, &c, o->name);
+		chat_mark(&d, &c, o->name, user);
 	}
 	if (rc == 0)
 		rc = find_phone(&d, c.from, c.to, c.visitor, &o->phone);
@@ -1687,7 +1697,7 @@ static int user_labels(const struct crm_mailrules *rules, struct table *t)
 	static const struct { const char *name; enum field f; } fields[] = {
 		{ "name", F_NAME }, { "phone", F_PHONE }, { "email", F_EMAIL },
 		{ "company", F_COMPANY }, { "text", F_TEXT }, { "page", F_PAGE },
-		{ "ignore", F_STOP },
+		{ "ignore", F_STOP }, { "visitor", F_VISITOR },
 	};
 	struct label *l;
 	const char *field;

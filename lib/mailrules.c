@@ -48,7 +48,7 @@ struct crm_mailrules {
 };
 
 static const char *const label_fields[] = { "name", "phone", "email", "company", "text",
-					    "page", "ignore" };
+					    "page", "ignore", "visitor" };
 
 static const char *const parsers[] = { "form", "jivo", "free", "skip" };
 
@@ -228,7 +228,7 @@ static int parse_label(struct crm_mailrules *rs, char *p, const char *file,
 		return bad(file, line, "no field after \"label\"");
 	if (!field)
 		return bad(file, line, "unknown label field \"%s\" (name, phone, email,"
-			   " company, text, page or ignore)", name);
+			   " company, text, page, ignore or visitor)", name);
 	p += strspn(p, " \t");
 	if (!*p)
 		return bad(file, line, "no labels after \"%s\"", name);

@@ -779,6 +779,7 @@ static void test_label_lines(void)
 			 "label e-mail Куда ответить\n"
 			 "label text   Опишите задачу | Задача\n"
 			 "label ignore Город доставки\n"
+			 "label visitor Покупатель\n"
 			 "form * \n");
 	rc = crm_mailrules_load(path, &r);
 	if (rc)
@@ -792,7 +793,7 @@ static void test_label_lines(void)
 	w = crm_mailrules_label(r, 5, &field);
 	tap_is(w, "задача", "alternatives are split at | and trimmed");
 	tap_is(field, "text", "e-mail is email; text is text");
-	tap_ok(crm_mailrules_label(r, 7, &field) == NULL, "no more labels than written");
+	tap_ok(crm_mailrules_label(r, 8, &field) == NULL, "no more labels than written");
 
 	fake(&m, "Сайт", "noreply@site.ru", NULL, NULL,
 	     "ПРЕДСТАВЬТЕСЬ: Ольга Ким\nНомер для обратной связи: 8 (812) 600-10-20\n"
@@ -819,6 +820,19 @@ static void test_label_lines(void)
 		check_sender("label lines (jivo)", &s, &(struct want){ "Ольга",
 			     "+7 921 000-11-22", "olga@mail.ru", NULL,
 			     "Нужен дренажный насос.", NULL });
+	crm_sender_clear(&s);
+
+	fake(&m, "Jivo", "no-reply@jivo.ru", NULL, NULL,
+	     "Диалог с посетителем\n\n"
+	     "[10:00:01] Оператор Анна: Здравствуйте! Наш телефон 8 800 555-35-35.\n"
+	     "[10:00:30] Покупатель: Перезвоните мне: 8 926 111-22-33, ivan@zavod.ru\n"
+	     "----\n");
+	rc = crm_mailparse_rules("jivo", r, &m, &s);
+	tap_ok(rc == 0 && s.phone && strcmp(s.phone, "8 926 111-22-33") == 0,
+	       "a chat speaker of a visitor label line is the visitor");
+	crm_sender_clear(&s);
+	rc = crm_mailparse("jivo", &m, &s);
+	tap_ok(rc == 0 && !s.phone, "without the rules that speaker is not the visitor");
 	crm_sender_clear(&s);
 	crm_mailrules_free(r);
 
