@@ -424,7 +424,7 @@ static int stored_copy(struct pull *p, const char *ref, int64_t *request, char *
 	if ((rc = crm_stmt_row(p->db, st)) == 1) {
 		*request = sqlite3_column_int64(st, 0);
 		*len = sqlite3_column_bytes(st, 1);
-		if ((*raw = malloc(*len + 1)))
+		if ((*raw = malloc(*len + 1)) && *len)
 			memcpy(*raw, sqlite3_column_blob(st, 1), *len);
 	}
 	sqlite3_reset(st);

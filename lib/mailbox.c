@@ -192,10 +192,9 @@ static int dotlock_take(const char *lock, double until, int timeout, int *held)
 			return CRM_OK;
 		if (errno != EEXIST)
 			return crm_error_set(CRM_IOERR, "cannot create %s: %s", lock, strerror(errno));
-		if (stat(lock, &sb) == 0 && time(NULL) - sb.st_mtime > DOTLOCK_STALE) {
-			unlink(lock);
-			continue;
-		}
+		if (stat(lock, &sb) == 0 && time(NULL) - sb.st_mtime > DOTLOCK_STALE &&
+		    unlink(lock) == 0)
+			continue; /* one we may not remove is waited for as a fresh one */
 		if (now_mono() >= until)
 			return crm_error_set(CRM_TEMPFAIL, "%s: held by another program for %d s; try again",
 					     lock, timeout);
