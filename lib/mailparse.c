@@ -597,7 +597,7 @@ static const char *const not_phone[] = {
 static const char *const is_phone[] = {
 	"тел", "phone", "моб", "mob", "сот", "tel", "whatsapp", "viber",
 	"telegram", "звоните", "call", "номер", "cell", "t:", "т:", "m:", "м:",
-	"p:", "ph:", "ph.", "c:", "w:",
+	"p:", "ph:", "ph.", "c:",
 };
 static const char *const is_fax[] = { "факс", "fax", "f:", "ф:", "f.", "ф." };
 

@@ -920,6 +920,16 @@ static void test_signature_phones(void)
 		  "+49 89 998877 0");
 	sig_phone("a Russian six-digit index alone on its line",
 		  "С уважением,\nМ. Соколова\n119049, Москва\n", NULL);
+	sig_phone("W: is the web site, M: the mobile",
+		  "Regards,\nAnna Berg\nW: www.nordicflow.se\nM: +46 70 123 45 67\n"
+		  "Box 1234, 111 22 Stockholm\n",
+		  "+46 70 123 45 67");
+	sig_phone("a phone on the address line with a label",
+		  "С уважением,\nООО «Гидро»\n644010, г. Омск, ул. Ленина, д. 10, тел. (3812) 21-43-65\n",
+		  "(3812) 21-43-65");
+	sig_phone("ИНН and КПП on the line are no phone, the mobile is",
+		  "С уважением,\nИП Сидоров А. В.\nИНН 550123456789\nСот. 8-913-600-70-80\n",
+		  "8-913-600-70-80");
 	sig_phone("P.O. Box and a US phone labelled P:",
 		  "Regards,\nTom\nP.O. Box 12345, Houston, TX 77002-1234\nP: +1 713 555 0199\n",
 		  "+1 713 555 0199");
