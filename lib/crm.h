@@ -389,9 +389,13 @@ struct crm_sender {
  * message) or "free" (a letter: From/Reply-To, a phone in the signature,
  * the company from the signature or the domain). */
 int crm_mailparse(const char *parser, const struct crm_message *m, struct crm_sender *out);
+struct crm_mailrules;
+/* The same, with the label lines of rules (may be NULL) looked at before
+ * the parsers' own labels. */
+int crm_mailparse_rules(const char *parser, const struct crm_mailrules *rules,
+			const struct crm_message *m, struct crm_sender *out);
 void crm_sender_clear(struct crm_sender *s);
 
-struct crm_mailrules;
 /* Load the rules of crm-mailrules(5) from path; NULL loads the built-in file
  * (CRM_DATADIR/mailrules) and then the user's ($XDG_CONFIG_HOME/crm/mailrules)
  * if it exists, whose rules come first. A bad line fails naming it. */
@@ -403,6 +407,10 @@ const char *crm_mailrules_match(const struct crm_mailrules *r, const struct crm_
  * when none matched), which lives as long as r. */
 const char *crm_mailrules_pick(const struct crm_mailrules *r, const struct crm_message *m,
 			       const char **rule);
+/* The i-th word of the rules' label lines, folded (NULL past the last),
+ * and *field the field it names: name, phone, email, company, text, page,
+ * ignore or visitor (a chat speaker); both live as long as r. */
+const char *crm_mailrules_label(const struct crm_mailrules *r, size_t i, const char **field);
 void crm_mailrules_free(struct crm_mailrules *r);
 
 /* ---- mail.c: e-mail intake (crm-mailpull) */

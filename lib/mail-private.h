@@ -29,12 +29,17 @@ struct pull {
 	void *arg;
 	struct crm_mail_stats *stats;
 	unsigned long emitted; /* rows reported */
+	char *last_ref;        /* the ref of the last message taken */
 };
 
 /* Take one message in its own transaction; *done says it may now be
  * marked on the server (it is recorded, and this is no dry run). uid is the
  * message's id in its mailbox, or NULL. */
 int crm_mail_take(struct pull *p, const char *uid, const char *raw, size_t len, int *done);
+/* A message taken before as ref, read again now that it is longer (its
+ * writer had not finished it): when it begins with the copy stored, that
+ * copy's request gets the whole message; else it is taken as a new one. */
+int crm_mail_retake(struct pull *p, const char *ref, const char *raw, size_t len, int *done);
 /* Has a message with this id in its mailbox been taken before? */
 int crm_mail_seen_uid(struct pull *p, const char *uid);
 /* Has the run taken as many messages as --limit allows? */

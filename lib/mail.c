@@ -280,7 +280,7 @@ static int to_request(struct pull *p, const struct crm_message *m, const char *r
 
 	if (!r->parser)
 		r->parser = crm_mailrules_match(p->rules, m);
-	if ((rc = crm_mailparse(r->parser, m, &s)))
+	if ((rc = crm_mailparse_rules(r->parser, p->rules, m, &s)))
 		return rc;
 	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
 		crm_sender_clear(&s);
@@ -408,7 +408,154 @@ int crm_mail_take(struct pull *p, const char *uid, const char *raw, size_t len,
 			p->stats->quarantined++;
 		rc = emit(p, &r);
 	}
-	free(r.ref);
+	free(p->last_ref);
+	p->last_ref = r.ref;
+	return rc;
+}
+
+/* The stored copy of a message taken as ref: its request and raw bytes. */
+static int stored_copy(struct pull *p, const char *ref, int64_t *request, char **raw,
+		       size_t *len)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, "SELECT s.request_id, coalesce(r.raw, q.raw)"
+					  " FROM mail_seen s LEFT JOIN request r ON r.id = s.request_id"
+					  " LEFT JOIN quarantine q ON q.id = s.quarantine_id"
+					  " WHERE s.ref = ?");
+	int rc;
+
+	*raw = NULL, *len = 0, *request = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, ref);
+	if ((rc = crm_stmt_row(p->db, st)) == 1) {
+		*request = sqlite3_column_int64(st, 0);
+		*len = sqlite3_column_bytes(st, 1);
+		if ((*raw = malloc(*len + 1)) && *len)
+			memcpy(*raw, sqlite3_column_blob(st, 1), *len);
+	}
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -rc;
+	return rc == 1 && !*raw ? crm_error_set(CRM_SOFTWARE, "out of memory") : CRM_OK;
+}
+
+/* Give request the whole message m, which is longer than its first copy. */
+static int update_request(struct pull *p, int64_t request, const struct crm_message *m,
+			  const char *raw, size_t len, struct outcome *r)
+{
+	struct crm_sender s = { NULL };
+	sqlite3_stmt *st;
+	char *body;
+	int rc;
+
+	r->parser = crm_mailrules_match(p->rules, m);
+	if ((rc = crm_mailparse_rules(r->parser, p->rules, m, &s)))
+		return rc;
+	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
+		crm_sender_clear(&s);
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	st = crm_stmt(p->db, "UPDATE request SET source_ref = ?, subject = ?, body = ?, raw = ?,"
+			     " name = coalesce(name, ?), company = coalesce(company, ?),"
+			     " phone = coalesce(phone, ?), email = coalesce(email, ?), updated = crm_now()"
+			     " WHERE id = ? RETURNING party_id");
+	if (!st) {
+		rc = CRM_SOFTWARE;
+	} else {
+		crm_bind_text(st, 1, r->ref);
+		crm_bind_text(st, 2, m->subject);
+		crm_bind_text(st, 3, body);
+		sqlite3_bind_blob(st, 4, raw, (int)len, SQLITE_STATIC);
+		crm_bind_text(st, 5, s.name);
+		crm_bind_text(st, 6, s.company);
+		crm_bind_text(st, 7, s.phone);
+		crm_bind_text(st, 8, s.email);
+		crm_bind_id(st, 9, request);
+		rc = crm_query_id(p->db, st, &r->party);
+	}
+	crm_sender_clear(&s);
+	free(body);
+	r->request = request;
+	r->action = "updated";
+	return rc;
+}
+
+/* Run sql with up to three texts bound. */
+static int run_sql(struct pull *p, const char *sql, const char *a, const char *b,
+		  const char *c)
+{
+	sqlite3_stmt *st = crm_stmt(p->db, sql);
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_bind_text(st, 1, a);
+	if (b)
+		crm_bind_text(st, 2, b);
+	if (c)
+		crm_bind_text(st, 3, c);
+	return crm_stmt_done(p->db, st);
+}
+
+/* The retake inside its transaction: *fresh says the old copy had no
+ * request or is not the start of this one, so the message is new. */
+static int retake(struct pull *p, const char *old, const char *raw, size_t len,
+		  struct outcome *r, int *fresh)
+{
+	struct crm_message *m = NULL;
+	int64_t request;
+	char *copy;
+	size_t n;
+	int rc = stored_copy(p, old, &request, &copy, &n);
+
+	*fresh = 1;
+	if (rc)
+		return rc;
+	while (n > 0 && (copy[n - 1] == '\n' || copy[n - 1] == '\r'))
+		n--;
+	if (copy && n <= len && memcmp(copy, raw, n) == 0 && !request) {
+		rc = run_sql(p, "DELETE FROM mail_seen WHERE ref = ?", old, NULL, NULL);
+	} else if (copy && n <= len && memcmp(copy, raw, n) == 0) {
+		*fresh = 0;
+		if ((rc = crm_message_parse(raw, len, &m)) == CRM_OK) {
+			r->ref = m->message_id ? NULL : crm_message_hash_id(raw, len);
+			if (m->message_id && asprintf(&r->ref, "<%s>", m->message_id) < 0)
+				r->ref = NULL;
+			rc = !r->ref ? crm_error_set(CRM_SOFTWARE, "out of memory")
+				     : update_request(p, request, m, raw, len, r);
+		}
+		if (rc == CRM_OK)
+			rc = run_sql(p, "UPDATE mail_seen SET ref = ?, parser = ? WHERE ref = ?",
+				    r->ref, r->parser, old);
+	}
+	crm_message_free(m);
+	free(copy);
+	return rc;
+}
+
+int crm_mail_retake(struct pull *p, const char *old, const char *raw, size_t len, int *done)
+{
+	struct outcome r = { NULL };
+	int rc, fresh = 1;
+
+	*done = 0;
+	if ((rc = crm_db_begin(p->db)))
+		return rc;
+	rc = retake(p, old, raw, len, &r, &fresh);
+	if (rc == CRM_OK && fresh)
+		rc = take(p, NULL, raw, len, &r);
+	if (rc == CRM_OK && !p->o->dry_run)
+		rc = crm_db_commit(p->db);
+	if (rc != CRM_OK || p->o->dry_run)
+		crm_db_rollback(p->db);
+	if (rc == CRM_OK) {
+		*done = !p->o->dry_run;
+		p->stats->messages++;
+		if (strcmp(r.action, "quarantined") == 0)
+			p->stats->quarantined++;
+		rc = emit(p, &r);
+	}
+	free(p->last_ref);
+	p->last_ref = r.ref;
 	return rc;
 }
 
@@ -474,6 +621,7 @@ int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *
 		break;
 	}
 	close(lock);
+	free(p.last_ref);
 	if (rc == CRM_OK && !p.emitted && fn) /* nothing new: the header alone */
 		rc = fn(arg, 6, row_names, NULL);
 out:

@@ -1,16 +1,19 @@
 /*
  * mailbox.c: the local mailboxes of e-mail intake. A maildir is read from
  * cur/ and new/ in name order; a taken message moves to cur/ with the S
- * (seen) flag. An mbox is read from where the last run stopped, if it is
- * still the same file (device and inode), else from its start.
+ * (seen) flag. An mbox is read, under the locks its writers take, from where
+ * the last run stopped if it is still the same file (its inode), else from
+ * its start; its last message is read again by the next run.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mail-private.h"
@@ -147,60 +150,240 @@ static char *mbox_message(const char *b, size_t start, size_t end, size_t *len)
 	return out;
 }
 
-int crm_mail_mbox(struct pull *p)
+/* ---- mbox locking: the dotlock and the fcntl lock mail delivery agents
+ * take, each waited for at most --timeout seconds */
+
+#define DOTLOCK_STALE 300 /* seconds: an older dotlock was left by a dead program */
+
+static double now_mono(void)
 {
-	char state[128], next[128];
-	unsigned long long ino = 0, off = 0;
-	struct stat sb;
-	size_t start, end;
-	char *map;
-	int fd, rc = CRM_OK, done;
+	struct timespec ts;
 
-	fd = open(p->src.path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		rc = crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", p->src.path,
-				   strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return rc;
-	}
-	if ((rc = crm_mail_cursor_get(p, state, sizeof state)) ||
-	    sscanf(state, "%llu %llu", &ino, &off) != 2 || ino != (unsigned long long)sb.st_ino ||
-	    off > (unsigned long long)sb.st_size)
-		off = 0; /* another file, or one cut short: read it all (dedupe keeps it once) */
-	if (rc || sb.st_size == 0) {
-		close(fd);
-		return rc;
-	}
-	/* The delivery agent's lock (dotlock and fcntl): no half-appended letter. */
-	if (maillock_read_lock(p->src.path, fd) != 0) {
-		close(fd);
-		return crm_error_set(CRM_TEMPFAIL, "%s is locked by another program; try again",
-				     p->src.path);
-	}
-	map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	maillock_read_unlock(p->src.path, fd);
-	close(fd);
-	if (map == MAP_FAILED)
-		return crm_error_set(CRM_IOERR, "%s: %s", p->src.path, strerror(errno));
-	start = next_from(map, sb.st_size, off);
-	while (rc == CRM_OK && start < (size_t)sb.st_size && !crm_mail_limit_reached(p)) {
-		size_t len;
-		char *msg;
-
-		end = next_from(map, sb.st_size, start + 1);
-		if (!(msg = mbox_message(map, start, end, &len))) {
-			rc = crm_error_set(CRM_SOFTWARE, "out of memory");
-			break;
-		}
-		rc = crm_mail_take(p, NULL, msg, len, &done);
-		free(msg);
-		crm_mail_progress(p, end, sb.st_size);
-		start = end;
-	}
-	munmap(map, sb.st_size);
-	snprintf(next, sizeof next, "%llu %llu", (unsigned long long)sb.st_ino,
-		 (unsigned long long)start);
-	return rc ? rc : crm_mail_cursor_set(p, next);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void pause_a_little(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Make PATH.lock; *held says whether we made it (a directory we may not
+ * write to has no dotlock: the fcntl lock alone protects it). */
+static int dotlock_take(const char *lock, double until, int timeout, int *held)
+{
+	struct stat sb;
+	char pid[32];
+	int fd, n;
+
+	*held = 0;
+	for (;;) {
+		fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+			if (write(fd, pid, n) != n) { /* the lock holds all the same */ }
+			close(fd);
+			*held = 1;
+			return CRM_OK;
+		}
+		if (errno == EACCES || errno == EPERM || errno == EROFS)
+			return CRM_OK;
+		if (errno != EEXIST)
+			return crm_error_set(CRM_IOERR, "cannot create %s: %s", lock, strerror(errno));
+		if (stat(lock, &sb) == 0 && time(NULL) - sb.st_mtime > DOTLOCK_STALE &&
+		    unlink(lock) == 0)
+			continue; /* one we may not remove is waited for as a fresh one */
+		if (now_mono() >= until)
+			return crm_error_set(CRM_TEMPFAIL, "%s: held by another program for %d s; try again",
+					     lock, timeout);
+		pause_a_little();
+	}
+}
+
+/* A read lock on the whole file, beside the writer's write lock. */
+static int fcntl_take(int fd, const char *path, double until, int timeout)
+{
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+
+	while (fcntl(fd, F_SETLK, &fl) != 0) {
+		if (errno != EAGAIN && errno != EACCES)
+			return CRM_OK; /* no locks on this file system: the dotlock alone */
+		if (now_mono() >= until)
+			return crm_error_set(CRM_TEMPFAIL, "%s: fcntl lock held by another program for"
+					     " %d s; try again", path, timeout);
+		pause_a_little();
+	}
+	return CRM_OK;
+}
+
+static int mbox_lock(struct pull *p, int fd, char *lock, size_t size, int *held)
+{
+	int timeout = p->o->timeout > 0 ? p->o->timeout : 30;
+	double until = now_mono() + timeout;
+	int rc;
+
+	snprintf(lock, size, "%s.lock", p->src.path);
+	if ((rc = dotlock_take(lock, until, timeout, held)))
+		return rc;
+	if ((rc = fcntl_take(fd, p->src.path, until, timeout)) && *held) {
+		unlink(lock);
+		*held = 0;
+	}
+	return rc;
+}
+
+static void mbox_unlock(int fd, const char *lock, int held)
+{
+	struct flock fl = { .l_type = F_UNLCK, .l_whence = SEEK_SET };
+
+	fcntl(fd, F_SETLK, &fl);
+	if (held)
+		unlink(lock);
+}
+
+/* ---- mbox reading. The cursor is "INODE OFFSET LAST LENGTH REF": where
+ * the next run starts, and the last message taken (its start, its length
+ * without the blank lines after it, its ref), which the next run reads
+ * again: a message a writer had not finished then is longer now. */
+
+struct mbox_cursor {
+	unsigned long long ino, off, last, len;
+	char ref[1024];
+};
+
+static void cursor_read(struct pull *p, const struct stat *sb, struct mbox_cursor *c)
+{
+	char state[1200];
+
+	memset(c, 0, sizeof *c);
+	c->last = ULLONG_MAX;
+	if (crm_mail_cursor_get(p, state, sizeof state) != CRM_OK)
+		state[0] = '\0';
+	if (sscanf(state, "%llu %llu %llu %llu %1023s", &c->ino, &c->off, &c->last, &c->len,
+		   c->ref) != 5) {
+		c->last = ULLONG_MAX;
+		c->ref[0] = '\0';
+		if (sscanf(state, "%llu %llu", &c->ino, &c->off) != 2)
+			c->ino = 0;
+	}
+	if (c->ino != (unsigned long long)sb->st_ino || c->off > (unsigned long long)sb->st_size ||
+	    (c->last != ULLONG_MAX && c->last > c->off)) {
+		c->off = 0; /* another file, or one cut short: read it all (dedupe keeps it once) */
+		c->last = ULLONG_MAX;
+	}
+}
+
+/* The length of a message without the blank lines that end it. */
+static size_t trimmed(const char *b, size_t start, size_t end)
+{
+	while (end > start && (b[end - 1] == '\n' || b[end - 1] == '\r'))
+		end--;
+	return end - start;
+}
+
+/* Read the file from `from` on, under the delivery lock; *size is what it
+ * held then. */
+static int mbox_read(struct pull *p, unsigned long long from, char **buf, size_t *size)
+{
+	char lock[4200];
+	struct stat sb;
+	size_t got = 0;
+	ssize_t r;
+	int fd, held, rc;
+
+	if ((fd = open(p->src.path, O_RDONLY | O_CLOEXEC)) < 0)
+		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", p->src.path,
+				     strerror(errno));
+	if ((rc = mbox_lock(p, fd, lock, sizeof lock, &held))) {
+		close(fd);
+		return rc;
+	}
+	if (fstat(fd, &sb) != 0 || (unsigned long long)sb.st_size < from) {
+		rc = crm_error_set(CRM_TEMPFAIL, "%s changed while it was opened; try again",
+				   p->src.path);
+	} else if (!(*buf = malloc(sb.st_size - from + 1))) {
+		rc = crm_error_set(CRM_SOFTWARE, "out of memory");
+	} else {
+		while (got < sb.st_size - from &&
+		       (r = pread(fd, *buf + got, sb.st_size - from - got, from + got)) > 0)
+			got += r;
+		*size = got;
+	}
+	mbox_unlock(fd, lock, held);
+	close(fd);
+	return rc;
+}
+
+/* Take the messages of b[start, n); off is where b begins in the file. */
+static int mbox_messages(struct pull *p, const char *b, size_t n, unsigned long long off,
+			 struct mbox_cursor *c)
+{
+	size_t start = 0, end, len;
+	int rc = CRM_OK, done;
+	char *msg;
+
+	if (c->last != ULLONG_MAX) { /* the last message of the last run, again */
+		end = next_from(b, n, 1);
+		len = trimmed(b, 0, end);
+		if (len > c->len && (msg = mbox_message(b, 0, end, &len))) {
+			rc = crm_mail_retake(p, c->ref, msg, len, &done);
+			free(msg);
+		}
+		c->len = trimmed(b, 0, end);
+		start = end;
+	}
+	while (rc == CRM_OK && start < n && !crm_mail_limit_reached(p)) {
+		end = next_from(b, n, start + 1);
+		if (!(msg = mbox_message(b, start, end, &len)))
+			return crm_error_set(CRM_SOFTWARE, "out of memory");
+		rc = crm_mail_take(p, NULL, msg, len, &done);
+		free(msg);
+		if (rc == CRM_OK && p->last_ref) {
+			c->last = off + start;
+			c->len = trimmed(b, start, end);
+			snprintf(c->ref, sizeof c->ref, "%s", p->last_ref);
+		}
+		crm_mail_progress(p, off + end, off + n);
+		start = end;
+	}
+	c->off = off + start;
+	return rc;
+}
+
+int crm_mail_mbox(struct pull *p)
+{
+	struct mbox_cursor c;
+	char state[1200];
+	struct stat sb;
+	unsigned long long from;
+	size_t n = 0;
+	char *b = NULL;
+	int rc;
+
+	if (stat(p->src.path, &sb) != 0)
+		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", p->src.path,
+				     strerror(errno));
+	cursor_read(p, &sb, &c);
+	from = c.last != ULLONG_MAX ? c.last : c.off;
+	if ((rc = mbox_read(p, from, &b, &n)))
+		return rc;
+	if (from > 0 && (n < 5 || memcmp(b, "From ", 5) != 0)) {
+		free(b); /* no message starts there now: the file was rewritten */
+		b = NULL;
+		c.off = 0, c.last = ULLONG_MAX, from = 0;
+		if ((rc = mbox_read(p, 0, &b, &n)))
+			return rc;
+	}
+	if (c.last == ULLONG_MAX)
+		c.ref[0] = '\0';
+	rc = mbox_messages(p, b, n, from, &c);
+	free(b);
+	if (c.last == ULLONG_MAX)
+		snprintf(state, sizeof state, "%llu %llu", (unsigned long long)sb.st_ino, c.off);
+	else
+		snprintf(state, sizeof state, "%llu %llu %llu %llu %s", (unsigned long long)sb.st_ino,
+			 c.off, c.last, c.len, c.ref);
+	return rc ? rc : crm_mail_cursor_set(p, state);
+}

@@ -29,7 +29,7 @@
 #define SIG_LINE 200    /* a longer line is no signature line */
 
 enum field { F_NONE, F_NAME, F_PHONE, F_EMAIL, F_COMPANY, F_TEXT, F_PAGE,
-	     F_FROM, F_STOP };
+	     F_FROM, F_STOP, F_VISITOR /* a chat speaker who is the visitor */ };
 
 /* A label as written in a form, folded; a space stands for any run of
  * spaces, or none ("эл. почта" also matches "Эл.почта"). */
@@ -104,9 +104,6 @@ struct table {
 };
 
 #define TABLE(a) { a, sizeof a / sizeof a[0] }
-static const struct table form_tables[] = { TABLE(form_labels) };
-static const struct table jivo_tables[] = { TABLE(jivo_labels),
-					    TABLE(form_labels) };
 
 /* One line of the text, as written and folded (same offsets). */
 struct line {
@@ -444,6 +441,8 @@ static enum field match_label(const struct line *l, const struct table *t,
 
 	for (j = 0; j < nt; j++) {
 		for (k = 0; k < t[j].n; k++) {
+			if (t[j].l[k].field == F_VISITOR)
+				continue;
 			i = start;
 			i += match_word(l->f + i, l->n - i, t[j].l[k].word);
 			if (i == start)
@@ -596,37 +595,72 @@ static const char *const not_phone[] = {
 	"inn", "bic", "iban", "swift", "vat",
 };
 static const char *const is_phone[] = {
-	"тел", "phone", "моб", "mob", "сот", "tel", "факс", "fax", "whatsapp",
-	"viber", "telegram", "звоните", "call", "номер",
+	"тел", "phone", "моб", "mob", "сот", "tel", "whatsapp", "viber",
+	"telegram", "звоните", "call", "номер", "cell", "t:", "т:", "m:", "м:",
+	"p:", "ph:", "ph.", "c:",
+};
+static const char *const is_fax[] = { "факс", "fax", "f:", "ф:", "f.", "ф." };
+
+/* Words of a postal address: a number on their line that no phone label
+ * names is a house, a suite, a ZIP code or a postcode. */
+static const char *const address_words[] = {
+	"ул.", "ул", "улица", "пр-т", "проспект", "пр.", "пер.", "переулок",
+	"шоссе", "бульвар", "б-р", "наб.", "набережная", "пл.", "площадь", "д.",
+	"дом", "корп.", "корпус", "стр.", "строение", "офис", "оф.", "кв.",
+	"помещение", "пом.", "индекс", "мкр", "мкр.", "микрорайон", "а/я",
+	"street", "st.", "str.", "avenue", "ave", "ave.", "blvd", "blvd.",
+	"boulevard", "road", "rd.", "suite", "ste.", "floor", "fl.", "building",
+	"bldg", "bldg.", "p.o. box", "po box", "zip", "postcode", "postal code",
+	"drive", "dr.", "lane", "highway", "hwy",
 };
 
-static long last_of(const char *f, size_t n, const char *const *w, size_t nw)
+/* The last place one of the words starts a word in f[0, n), or -1; *len
+ * its length. */
+static long last_of(const char *f, size_t n, const char *const *w, size_t nw, size_t *len)
 {
 	long at = -1, k;
 	size_t i;
 
 	for (i = 0; i < nw; i++)
-		if ((k = last_word(f, n, w[i])) > at)
+		if ((k = last_word(f, n, w[i])) > at) {
 			at = k;
+			if (len)
+				*len = strlen(w[i]);
+		}
 	return at;
 }
 
-static int context_words(const char *f, size_t start)
+/* A fax label that follows a phone label with only marks between
+ * ("тел./факс:", "Tel/Fax") names a number that is both. */
+static int both(const char *f, long ph, size_t len, long fax)
 {
-	long bad = last_of(f, start, not_phone, sizeof not_phone / sizeof *not_phone);
-	long good = last_of(f, start, is_phone, sizeof is_phone / sizeof *is_phone);
-	long fax = last_word(f, start, "факс");
+	long i;
 
-	if (last_word(f, start, "fax") > fax)
-		fax = last_word(f, start, "fax");
-	if (bad > good)
-		return 0;
-	return fax >= 0 && fax == good ? 2 : 1;
+	for (i = ph + (long)len; i < fax; i++)
+		if (!strchr(" ./,-:\\&", f[i]))
+			return 0;
+	return 1;
 }
 
-/* 0 when the words before the number on its line say it is no phone,
- * 2 when the nearest says it is a fax, else 1. Only the last CONTEXT
- * bytes count: the word that names a number stands close to it. */
+enum { NOT_PHONE, PLAIN, FAX, LABELLED };
+
+static int context_words(const char *f, size_t start)
+{
+	size_t len = 0, flen = 0;
+	long bad = last_of(f, start, not_phone, sizeof not_phone / sizeof *not_phone, NULL);
+	long good = last_of(f, start, is_phone, sizeof is_phone / sizeof *is_phone, &len);
+	long fax = last_of(f, start, is_fax, sizeof is_fax / sizeof *is_fax, &flen);
+
+	if (bad > good && bad > fax)
+		return NOT_PHONE;
+	if (fax > good)
+		return good >= 0 && both(f, good, len, fax) ? LABELLED : FAX;
+	return good >= 0 ? LABELLED : PLAIN;
+}
+
+/* What the words before the number on its line say it is (the enum
+ * above). Only the last CONTEXT bytes count: the word that names a number
+ * stands close to it. */
 static int phone_context(const char *f, size_t start)
 {
 	size_t from = start > CONTEXT ? start - CONTEXT : 0;
@@ -634,6 +668,40 @@ static int phone_context(const char *f, size_t start)
 	while (from < start && ((unsigned char)f[from] & 0xc0) == 0x80)
 		from++;
 	return context_words(f + from, start - from);
+}
+
+/* The folded line holds a word of a postal address. */
+static int address_line(const char *f, size_t n)
+{
+	size_t i, k, j;
+
+	for (j = 0; j < sizeof address_words / sizeof *address_words; j++) {
+		k = strlen(address_words[j]);
+		for (i = 0; k <= n && i <= n - k; i++)
+			if (memcmp(f + i, address_words[j], k) == 0 && !letter_before(f, i) &&
+			    (address_words[j][k - 1] == '.' || !letter_at(f + i + k, n - i - k)))
+				return 1;
+	}
+	return 0;
+}
+
+/* Digit groups shaped as a postal code: one or two groups, the first of
+ * five or six digits ("46555-46555", "90210-1234", "119049"). */
+static int zip_like(const char *s, size_t n)
+{
+	size_t i = 0, groups = 0, first = 0, len;
+
+	if (n && (s[0] == '+' || s[0] == '('))
+		return 0;
+	while (i < n) {
+		for (len = 0; i < n && is_digit((unsigned char)s[i]); i++)
+			len++;
+		if (len && groups++ == 0)
+			first = len;
+		while (i < n && !is_digit((unsigned char)s[i]))
+			i++;
+	}
+	return groups <= 2 && (first == 5 || first == 6);
 }
 
 /* A number cannot start right after a digit, a letter or parts of URLs,
@@ -665,10 +733,26 @@ static int phone_start(const char *s, size_t n, size_t i)
 	return !glued_before(s, i);
 }
 
+/* A slash that brackets an area code ("+38 /044/ 237 90 05"): an opening
+ * one before two to five digits and a slash, or the closing one. */
+static int code_slash(const char *s, size_t n, size_t i, int open)
+{
+	size_t d = 0;
+
+	if (i >= n || s[i] != '/')
+		return 0;
+	if (open)
+		return 1;
+	while (i + 1 + d < n && is_digit((unsigned char)s[i + 1 + d]))
+		d++;
+	return d >= 2 && d <= 5 && i + 1 + d < n && s[i + 1 + d] == '/';
+}
+
 /* The bytes of the digits, spaces, dashes and brackets of a number at s. */
 static size_t phone_run(const char *s, size_t n, size_t *end_digit)
 {
 	size_t i = 0, k;
+	int open = 0;
 
 	if (s[0] == '+')
 		i++;
@@ -678,9 +762,12 @@ static size_t phone_run(const char *s, size_t n, size_t *end_digit)
 			*end_digit = ++i;
 		} else if (strchr("-()", s[i])) {
 			i++;
+		} else if (code_slash(s, n, i, open)) {
+			open = !open;
+			i++;
 		} else if ((k = space_at(s + i, n - i)) != 0 &&
 			   i + k < n && (is_digit((unsigned char)s[i + k]) ||
-					 strchr("(-", s[i + k]))) {
+					 strchr("(-", s[i + k]) || code_slash(s, n, i + k, open))) {
 			i += k;
 		} else if (n - i >= 3 && !memcmp(s + i, "\xe2\x80\x93", 3)) {
 			i += 3;
@@ -778,15 +865,15 @@ static int glued_after(const char *s, size_t n)
 struct found {
 	const char *s;
 	size_t n;
-	int fax;
 };
 
-/* The phones of one line, in order; the last two kinds are kept. */
-static void phones_in_line(const struct line *l, struct found *ph,
-			   struct found *fax)
+/* The phones of one line: the last one a label names and the last one
+ * without a label; faxes are never taken, nor numbers of an address. */
+static void phones_in_line(const struct line *l, struct found *labelled,
+			   struct found *plain)
 {
 	size_t i = 0, run, end, ext, open;
-	int ctx;
+	int ctx, address = address_line(l->f, l->n);
 
 	while (i < l->n) {
 		if (!phone_start(l->s, l->n, i)) {
@@ -799,11 +886,14 @@ static void phones_in_line(const struct line *l, struct found *ph,
 			continue;
 		}
 		ext = phone_ext(l->f + i + end, l->n - i - end);
-		ctx = phone_shape(l->s + i, end) ? phone_context(l->f, i) : 0;
+		ctx = phone_shape(l->s + i, end) ? phone_context(l->f, i) : NOT_PHONE;
+		if (ctx == PLAIN && ((address && l->s[i] != '+') || zip_like(l->s + i, end)))
+			ctx = NOT_PHONE;
 		/* "(+34 96) 123 4567": the bracket belongs to the number */
 		open = l->s[i] == '+' && i > 0 && l->s[i - 1] == '(';
-		if (ctx && phone_ok(l->s + i - open, end + ext + open)) {
-			struct found *to = ctx == 2 ? fax : ph;
+		if ((ctx == PLAIN || ctx == LABELLED) &&
+		    phone_ok(l->s + i - open, end + ext + open)) {
+			struct found *to = ctx == LABELLED ? labelled : plain;
 
 			to->s = l->s + i - open;
 			to->n = end + ext + open;
@@ -812,26 +902,26 @@ static void phones_in_line(const struct line *l, struct found *ph,
 	}
 }
 
-/* The last phone of the lines [from, to) not marked skip (a fax only when
- * there is nothing else), read from the end. */
+/* The phone of the lines [from, to) not marked skip: the last one a label
+ * names, else the last one. */
 static int find_phone(const struct doc *d, size_t from, size_t to,
 		      const int *pick, char **dst)
 {
-	struct found ph = { 0 }, fax = { 0 }, lf;
+	struct found ph = { 0 }, plain = { 0 }, lp;
 	size_t i;
 
 	for (i = to; i-- > from && !ph.s;) {
 		if (d->l[i].skip || (pick && !pick[i]))
 			continue;
-		lf.s = NULL;
-		phones_in_line(&d->l[i], &ph, &lf);
-		if (!fax.s)
-			fax = lf;
+		lp.s = NULL;
+		phones_in_line(&d->l[i], &ph, &lp);
+		if (!plain.s)
+			plain = lp;
 	}
 	if (ph.s)
 		return set_value(dst, ph.s, ph.n);
-	if (fax.s)
-		return set_value(dst, fax.s, fax.n);
+	if (plain.s)
+		return set_value(dst, plain.s, plain.n);
 	return 0;
 }
 
@@ -936,14 +1026,16 @@ static int form_text_phone(struct crm_sender *o)
 	return rc;
 }
 
-static int parse_form(const struct crm_message *m, struct crm_sender *o)
+static int parse_form(const struct crm_message *m, const struct table *user,
+		      struct crm_sender *o)
 {
+	const struct table t[] = { *user, TABLE(form_labels) };
 	struct doc d;
 	int rc = doc_open(&d, m->text);
 
 	if (rc != 0)
 		return rc;
-	rc = read_labels(&d, 0, d.n, form_tables, 1, o);
+	rc = read_labels(&d, 0, d.n, t, 2, o);
 	if (rc == 0 && !o->phone && o->text)
 		rc = form_text_phone(o);
 	if (rc == 0 && !o->page)
@@ -983,14 +1075,21 @@ static size_t chat_line(const struct line *l, size_t *who)
 }
 
 /* Whether a speaker is the visitor: "Посетитель", "Visitor", "Клиент",
- * "Гость", or the name given in the visitor's details. */
+ * "Гость", a speaker of the label lines, or the name given in the
+ * visitor's details. */
 static int is_visitor(const struct line *l, size_t who, size_t n,
-		      const char *name)
+		      const char *name, const struct table *user)
 {
 	static const char *const words[] = { "посетитель", "visitor", "клиент",
 					     "client", "гость", "guest" };
 	size_t i, k;
 
+	for (i = 0; i < user->n; i++) {
+		k = strlen(user->l[i].word);
+		if (user->l[i].field == F_VISITOR && n >= k &&
+		    memcmp(l->f + who, user->l[i].word, k) == 0)
+			return 1;
+	}
 	for (i = 0; i < sizeof words / sizeof *words; i++) {
 		k = strlen(words[i]);
 		if (n >= k && memcmp(l->f + who, words[i], k) == 0)
@@ -1025,7 +1124,8 @@ static int chat_find(const struct doc *d, struct chat *c)
 }
 
 /* Mark the lines the visitor wrote (a chat line and the lines under it). */
-static void chat_mark(const struct doc *d, struct chat *c, const char *name)
+static void chat_mark(const struct doc *d, struct chat *c, const char *name,
+		      const struct table *user)
 {
 	size_t i, who, n;
 	int visitor = 0;
@@ -1033,7 +1133,7 @@ static void chat_mark(const struct doc *d, struct chat *c, const char *name)
 	for (i = c->from; i < c->to; i++) {
 		n = chat_line(&d->l[i], &who);
 		if (n)
-			visitor = is_visitor(&d->l[i], who, n, name);
+			visitor = is_visitor(&d->l[i], who, n, name, user);
 		c->visitor[i] = visitor;
 	}
 }
@@ -1054,8 +1154,10 @@ static int chat_text(const struct doc *d, const struct chat *c, char **dst)
 	return buf_to_value(&b, dst);
 }
 
-static int parse_jivo(const struct crm_message *m, struct crm_sender *o)
+static int parse_jivo(const struct crm_message *m, const struct table *user,
+		      struct crm_sender *o)
 {
+	const struct table jivo_tables[] = { *user, TABLE(jivo_labels), TABLE(form_labels) };
 	struct chat c = { 0 };
 	struct doc d;
 	int rc = doc_open(&d, m->text);
@@ -1064,14 +1166,14 @@ static int parse_jivo(const struct crm_message *m, struct crm_sender *o)
 		return rc;
 	rc = chat_find(&d, &c);
 	if (rc == 0)
-		rc = read_labels(&d, 0, c.from, jivo_tables, 2, o);
+		rc = read_labels(&d, 0, c.from, jivo_tables, 3, o);
 	if (rc == 0 && c.to < d.n)
-		rc = read_labels(&d, c.to, d.n, jivo_tables, 2, o);
+		rc = read_labels(&d, c.to, d.n, jivo_tables, 3, o);
 	if (rc == 0 && c.from < c.to) {
 		free(o->text); /* the conversation, not an offline message field */
 		o->text = NULL;
 		rc = chat_text(&d, &c, &o->text);
-		chat_mark(&d, &c, o->name);
+		chat_mark(&d, &c, o->name, user);
 	}
 	if (rc == 0)
 		rc = find_phone(&d, c.from, c.to, c.visitor, &o->phone);
@@ -1589,24 +1691,61 @@ void crm_sender_clear(struct crm_sender *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* The label lines of rules as a table (its words live as long as rules). */
+static int user_labels(const struct crm_mailrules *rules, struct table *t)
+{
+	static const struct { const char *name; enum field f; } fields[] = {
+		{ "name", F_NAME }, { "phone", F_PHONE }, { "email", F_EMAIL },
+		{ "company", F_COMPANY }, { "text", F_TEXT }, { "page", F_PAGE },
+		{ "ignore", F_STOP }, { "visitor", F_VISITOR },
+	};
+	struct label *l;
+	const char *field;
+	size_t n = 0, i, k;
+
+	t->l = NULL, t->n = 0;
+	while (crm_mailrules_label(rules, n, &field))
+		n++;
+	if (n == 0)
+		return 0;
+	if (!(l = calloc(n, sizeof *l)))
+		return oom();
+	for (i = 0; i < n; i++) {
+		l[i].word = crm_mailrules_label(rules, i, &field);
+		for (k = 0; k < sizeof fields / sizeof *fields; k++)
+			if (strcmp(field, fields[k].name) == 0)
+				l[i].field = fields[k].f;
+	}
+	t->l = l, t->n = n;
+	return 0;
+}
+
 int crm_mailparse(const char *parser, const struct crm_message *m,
 		  struct crm_sender *out)
 {
+	return crm_mailparse_rules(parser, NULL, m, out);
+}
+
+int crm_mailparse_rules(const char *parser, const struct crm_mailrules *rules,
+			const struct crm_message *m, struct crm_sender *out)
+{
+	struct table user;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (!m)
 		return crm_error_set(CRM_USAGE, "no message to parse");
-	if (parser && strcmp(parser, "form") == 0)
-		rc = parse_form(m, out);
-	else if (parser && strcmp(parser, "jivo") == 0)
-		rc = parse_jivo(m, out);
-	else if (parser && strcmp(parser, "free") == 0)
+	if (parser && strcmp(parser, "free") == 0)
 		rc = parse_free(m, out);
-	else
+	else if (!parser || (strcmp(parser, "form") != 0 && strcmp(parser, "jivo") != 0))
 		return crm_error_set(CRM_USAGE,
 				     "unknown mail parser \"%s\" (form, jivo or free)",
 				     parser ? parser : "");
+	else if ((rc = user_labels(rules, &user)) == 0) {
+		rc = strcmp(parser, "form") == 0 ? parse_form(m, &user, out)
+						 : parse_jivo(m, &user, out);
+		free((void *)user.l);
+	}
 	if (rc != 0)
 		crm_sender_clear(out);
 	return rc;

@@ -7,6 +7,8 @@
  * Case is ignored by folding both the pattern and the text (ASCII and
  * Cyrillic) before matching, so that it does not depend on the locale.
  * The user's rules come before the built-in ones; the first match wins.
+ * "label FIELD WORD|WORD..." lines name more labels of a form's (and a
+ * JivoSite message's) fields for the parsers, looked at before their own.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -32,10 +34,21 @@ struct rule {
 	regex_t re;
 };
 
+/* A label line's word, folded, and the field it names. */
+struct label_rule {
+	const char *field; /* one of label_fields[] */
+	char *word;
+};
+
 struct crm_mailrules {
 	struct rule *r;
 	size_t n, cap;
+	struct label_rule *l;
+	size_t nl, capl;
 };
+
+static const char *const label_fields[] = { "name", "phone", "email", "company", "text",
+					    "page", "ignore", "visitor" };
 
 static const char *const parsers[] = { "form", "jivo", "free", "skip" };
 
@@ -163,7 +176,80 @@ static int parse_field(struct rule *r, const char *field, const char *file,
 	return 0;
 }
 
-/* One line of a file (without its line end): a rule, a comment or blank. */
+static const char *label_field(const char *s)
+{
+	size_t i;
+
+	if (strcmp(s, "e-mail") == 0)
+		s = "email";
+	for (i = 0; i < sizeof label_fields / sizeof *label_fields; i++)
+		if (strcmp(s, label_fields[i]) == 0)
+			return label_fields[i];
+	return NULL;
+}
+
+static int add_label(struct crm_mailrules *rs, const char *field, const char *w, size_t n)
+{
+	struct label_rule *l;
+	char *word;
+
+	while (n > 0 && (w[n - 1] == ' ' || w[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return 0;
+	if (rs->nl == rs->capl) {
+		size_t cap = rs->capl ? rs->capl * 2 : 16;
+
+		if (!(l = realloc(rs->l, cap * sizeof *l)))
+			return oom();
+		rs->l = l;
+		rs->capl = cap;
+	}
+	if (!(word = strndup(w, n)))
+		return oom();
+	rs->l[rs->nl].word = crm_utf8_fold(word);
+	free(word);
+	if (!rs->l[rs->nl].word)
+		return oom();
+	rs->l[rs->nl++].field = field;
+	return 0;
+}
+
+/* "label FIELD WORD|WORD...": the words are labels of FIELD. */
+static int parse_label(struct crm_mailrules *rs, char *p, const char *file,
+		       unsigned long line)
+{
+	char *name = next_word(&p), *w;
+	const char *field = name ? label_field(name) : NULL;
+	int rc = 0;
+	size_t n;
+
+	if (!name)
+		return bad(file, line, "no field after \"label\"");
+	if (!field)
+		return bad(file, line, "unknown label field \"%s\" (name, phone, email,"
+			   " company, text, page, ignore or visitor)", name);
+	p += strspn(p, " \t");
+	if (!*p)
+		return bad(file, line, "no labels after \"%s\"", name);
+	for (w = p; rc == 0 && *w; w += n + (w[n] == '|')) {
+		w += strspn(w, " \t");
+		n = strcspn(w, "|");
+		rc = add_label(rs, field, w, n);
+	}
+	return rc;
+}
+
+const char *crm_mailrules_label(const struct crm_mailrules *rs, size_t i, const char **field)
+{
+	if (!rs || i >= rs->nl)
+		return NULL;
+	*field = rs->l[i].field;
+	return rs->l[i].word;
+}
+
+/* One line of a file (without its line end): a rule, a label line, a
+ * comment or blank. */
 static int parse_line(struct crm_mailrules *rs, char *s, const char *file,
 		      unsigned long line)
 {
@@ -174,6 +260,8 @@ static int parse_line(struct crm_mailrules *rs, char *s, const char *file,
 	word = next_word(&p);
 	if (!word || word[0] == '#')
 		return 0;
+	if (strcmp(word, "label") == 0)
+		return parse_label(rs, p, file, line);
 	r.parser = parser_name(word);
 	if (!r.parser)
 		return bad(file, line, "unknown parser \"%s\" (form, jivo, free or skip)",
@@ -393,6 +481,9 @@ void crm_mailrules_free(struct crm_mailrules *rs)
 		free(rs->r[i].header);
 		free(rs->r[i].text);
 	}
+	for (i = 0; i < rs->nl; i++)
+		free(rs->l[i].word);
 	free(rs->r);
+	free(rs->l);
 	free(rs);
 }

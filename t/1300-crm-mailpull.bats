@@ -393,3 +393,139 @@ deliver() {
 	[[ "$(tsv_get "$output" reason)" == *"subject: 1399 characters, more than the 1000 a subject may hold"* ]]
 	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
 }
+
+# half_letter / rest_letter: one letter from an mbox writer, cut inside an
+# encoded subject as a slow delivery leaves it.
+half_letter() {
+	printf 'From ivan@zavod.ru Wed Nov 25 10:00:00 2026\nFrom: ivan@zavod.ru\nTo: sales@pumps.example\nMessage-ID: <half@zavod.ru>\nSubject: =?windo'
+}
+rest_letter() {
+	printf 'ws-1251?B?x+D/4urg?=\nDate: Wed, 25 Nov 2026 10:00:00 +0300\nContent-Type: text/plain; charset=utf-8\n\nНужен насос на 40 кубов.\nИван\n\n'
+}
+
+@test "an mbox appended under an fcntl lock alone is read only when the writer is done" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	: > "$mbox"
+	# a writer as a delivery agent without dotlocks: lockf, half, a pause, the rest
+	python3 -c '
+import fcntl, sys, time
+f = open(sys.argv[1], "ab")
+fcntl.lockf(f, fcntl.LOCK_EX)
+f.write(sys.argv[2].encode()); f.flush()
+open(sys.argv[1] + ".half", "w").close()
+time.sleep(2)
+f.write(sys.argv[3].encode()); f.flush()
+fcntl.lockf(f, fcntl.LOCK_UN)
+' "$mbox" "$(half_letter)" "$(rest_letter)" &
+	writer=$!
+	for _ in $(seq 1 100); do [ -e "$mbox.half" ] && break; sleep 0.05; done
+	run --separate-stderr crm-mailpull --timeout 20 "mbox:$mbox"
+	wait "$writer"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" message_id)" = "<half@zavod.ru>" ]
+	[ "$(sql "SELECT subject FROM request")" = "Заявка" ]
+	[[ "$(sql "SELECT body FROM request")" == *"40 кубов"* ]]
+}
+
+@test "an mbox letter read half-written is read again, whole, by the next run" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	half_letter > "$mbox" # a writer that takes no lock at all
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	rest_letter >> "$mbox"
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" action)" = "updated" ]
+	[ "$(tsv_get "$output" message_id)" = "<half@zavod.ru>" ]
+	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(sql "SELECT subject FROM request")" = "Заявка" ]
+	[[ "$(sql "SELECT body FROM request")" == *"40 кубов"* ]]
+	run --separate-stderr crm-mailpull "mbox:$mbox" # nothing more
+	[ "$(tsv_count "$output")" -eq 0 ]
+	{ printf 'From b@ex.ru Wed Nov 25 11:00:00 2026\n'; letter mb2@ex.ru 'b@ex.ru' 'Два' 'текст' | tr -d '\r'; } >> "$mbox"
+	run --separate-stderr crm-mailpull "mbox:$mbox"
+	[ "$(tsv_count "$output")" -eq 1 ]
+	[ "$(tsv_get "$output" message_id)" = "<mb2@ex.ru>" ]
+}
+
+@test "a held, fresh dotlock is waited for --timeout seconds, then exit 75 naming it" {
+	mbox="$BATS_TEST_TMPDIR/in.mbox"
+	{ printf 'From a@ex.ru Wed Nov 25 10:00:00 2026\n'; letter dl@ex.ru 'a@ex.ru' 'Один' 'т' | tr -d '\r'; } > "$mbox"
+	touch "$mbox.lock"
+	SECONDS=0
+	run --separate-stderr timeout 30 crm-mailpull --timeout 2 "mbox:$mbox"
+	[ "$status" -eq 75 ]
+	[ "$SECONDS" -lt 10 ]
+	[[ "$stderr" == *"$mbox.lock"* ]]
+	[ -e "$mbox.lock" ] # not ours to remove
+	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	touch -d '-10 minutes' "$mbox.lock" # one a dead program left
+	run --separate-stderr timeout 30 crm-mailpull --timeout 2 "mbox:$mbox"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" message_id)" = "<dl@ex.ru>" ]
+	[ ! -e "$mbox.lock" ]
+}
+
+@test "the phone of a signature is the T: line, not the fax after it nor the ZIP of the address" {
+	letter sig1@gulf.ae 'Ahmed <ahmed@gulfflow.ae>' 'Pumps' \
+		$'Please quote.\r\n\r\nAhmed Al Mansouri\r\nGulf Flow Trading LLC\r\n46555 Santa Monica Blvd, Suite 46555\r\nLos Angeles, CA 46555-46555\r\nT: +971 4 33 508 34\r\nF: +971 4 42 5359 61' | deliver 1.s
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = "new-lead" ]
+	# his colleague writes from another address: known by the phone
+	letter sig2@gulf.ae 'Omar <omar@gulf-flow.com>' 'Pumps again' \
+		$'Any news?\r\n\r\nOmar\r\nTel: +971 4 33 508 34' | deliver 2.s
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(tsv_get "$output" action)" = "history" ]
+	# and a third, whose office is the fax number and the ZIP, is not him
+	letter sig3@gulf.ae 'Sara <sara@other-flow.com>' 'Pumps' \
+		$'Hello.\r\n\r\nSara\r\n+971 4 42 5359 61' | deliver 3.s
+	letter sig4@gulf.ae 'Li <li@third-flow.com>' 'Pumps' \
+		$'Hello.\r\n\r\nLi\r\nTel: 8 (465) 554-65-55' | deliver 4.s
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$(printf '%s\n' "$output" | cut -f2 | sed 1d | sort | uniq -c | tr -s ' ')" = " 2 new-lead" ]
+}
+
+# form ID LABELS...: a website form's notice whose fields carry the labels
+# given (name, phone, e-mail, text), each "Label: value".
+form() {
+	printf 'From: Сайт <noreply@pumps.example>\r\nTo: sales@pumps.example\r\nSubject: Заявка с сайта\r\nMessage-ID: <%s>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0300\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s: Пётр Смирнов\r\n%s: +7 916 555-00-0%s\r\n%s: petr%s@zavod.ru\r\n%s: Нужен насос К 80-50-200.\r\n' \
+		"$1" "$2" "$3" "${1%%@*}" "$4" "${1%%@*}" "$5"
+}
+
+@test "a form whose field labels change still gives name, phone, e-mail and text" {
+	form 1@f 'Имя' 'Телефон' 'E-mail' 'Сообщение' | deliver 1.f
+	form 2@f 'Ваше имя' 'Phone' 'Email' 'Комментарий' | deliver 2.f
+	form 3@f 'Name' 'Tel' 'Your e-mail' 'Message' | deliver 3.f
+	form 4@f 'ФИО' 'Тел.' 'Почта' 'Вопрос' | deliver 4.f
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | cut -f2,5 | sed 1d | sort -u)" = "$(printf 'new-lead\tform')" ]
+	for i in 1 2 3 4; do
+		[ "$(sql "SELECT name || '|' || phone || '|' || email || '|' || body FROM request WHERE source_ref = '<$i@f>'")" = \
+		  "Пётр Смирнов|+7916555000$i|petr$i@zavod.ru|Нужен насос К 80-50-200." ]
+	done
+}
+
+@test "a label added in the user's mailrules file is picked up" {
+	form 5@f 'Как к Вам обращаться?' 'Номер для обратной связи' 'Куда ответить' 'Опишите задачу' | deliver 5.f
+	mkdir -p "$XDG_CONFIG_HOME/crm"
+	{
+		echo '# the new site of 2026'
+		echo 'label name   Как к Вам обращаться?|Представьтесь'
+		echo 'label phone  Номер для обратной связи'
+		echo 'label email  Куда ответить'
+		echo 'label text   Опишите задачу | Задача'
+	} > "$XDG_CONFIG_HOME/crm/mailrules"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 0 ]
+	[ "$(tsv_get "$output" action)" = "new-lead" ]
+	[ "$(tsv_get "$output" parser)" = "form" ]
+	[ "$(sql "SELECT name || '|' || phone || '|' || email || '|' || body FROM request")" = \
+	  "Пётр Смирнов|+79165550005|petr5@zavod.ru|Нужен насос К 80-50-200." ]
+	# a bad field is a configuration error naming the line
+	echo 'label fax Факс' >> "$XDG_CONFIG_HOME/crm/mailrules"
+	run --separate-stderr crm-mailpull "maildir:$MD"
+	[ "$status" -eq 78 ]
+	[[ "$stderr" == *"mailrules:6: unknown label field \"fax\""* ]]
+}

@@ -761,6 +761,180 @@ static void rm_tree(const char *dir)
 	}
 }
 
+/* ---- label lines of the rules file */
+
+static void test_label_lines(void)
+{
+	char path[600];
+	struct crm_mailrules *r = NULL;
+	struct crm_message m;
+	struct crm_sender s;
+	const char *field, *w;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/labels.rules", tmp);
+	write_file(path, "# a new site\n"
+			 "label name   Как к Вам обращаться?|Представьтесь\n"
+			 "label phone  Номер для обратной связи\n"
+			 "label e-mail Куда ответить\n"
+			 "label text   Опишите задачу | Задача\n"
+			 "label ignore Город доставки\n"
+			 "label visitor Покупатель\n"
+			 "form * \n");
+	rc = crm_mailrules_load(path, &r);
+	if (rc)
+		printf("# %s\n", crm_error_message());
+	tap_ok(rc == 0, "label lines load");
+	if (rc)
+		return;
+	w = crm_mailrules_label(r, 0, &field);
+	tap_is(w, "как к вам обращаться?", "a label is kept folded");
+	tap_is(field, "name", "with its field");
+	w = crm_mailrules_label(r, 5, &field);
+	tap_is(w, "задача", "alternatives are split at | and trimmed");
+	tap_is(field, "text", "e-mail is email; text is text");
+	tap_ok(crm_mailrules_label(r, 8, &field) == NULL, "no more labels than written");
+
+	fake(&m, "Сайт", "noreply@site.ru", NULL, NULL,
+	     "ПРЕДСТАВЬТЕСЬ: Ольга Ким\nНомер для обратной связи: 8 (812) 600-10-20\n"
+	     "Куда ответить - olga.kim@lenflow.ru\nОпишите задачу:\nНасос для ГВС,\n40 м3/ч.\n"
+	     "Город доставки: Санкт-Петербург\n");
+	rc = crm_mailparse_rules("form", r, &m, &s);
+	tap_ok(rc == 0, "a form with the labels of label lines parses");
+	if (rc == 0)
+		check_sender("label lines (form)", &s, &(struct want){ "Ольга Ким",
+			     "8 (812) 600-10-20", "olga.kim@lenflow.ru", NULL,
+			     "Насос для ГВС,\n40 м3/ч.", NULL });
+	crm_sender_clear(&s);
+	rc = crm_mailparse("form", &m, &s);
+	tap_ok(rc == 0 && !s.name && !s.email, "without the rules those labels are unknown");
+	crm_sender_clear(&s);
+
+	fake(&m, "Jivo", "no-reply@jivo.ru", NULL, NULL,
+	     "Посетитель оставил сообщение.\n\nПредставьтесь: Ольга\n"
+	     "Номер для обратной связи: +7 921 000-11-22\nEmail: olga@mail.ru\n"
+	     "Задача: Нужен дренажный насос.\n");
+	rc = crm_mailparse_rules("jivo", r, &m, &s);
+	tap_ok(rc == 0, "a JivoSite message with the labels of label lines parses");
+	if (rc == 0)
+		check_sender("label lines (jivo)", &s, &(struct want){ "Ольга",
+			     "+7 921 000-11-22", "olga@mail.ru", NULL,
+			     "Нужен дренажный насос.", NULL });
+	crm_sender_clear(&s);
+
+	fake(&m, "Jivo", "no-reply@jivo.ru", NULL, NULL,
+	     "Диалог с посетителем\n\n"
+	     "[10:00:01] Оператор Анна: Здравствуйте! Наш телефон 8 800 555-35-35.\n"
+	     "[10:00:30] Покупатель: Перезвоните мне: 8 926 111-22-33, ivan@zavod.ru\n"
+	     "----\n");
+	rc = crm_mailparse_rules("jivo", r, &m, &s);
+	tap_ok(rc == 0 && s.phone && strcmp(s.phone, "8 926 111-22-33") == 0,
+	       "a chat speaker of a visitor label line is the visitor");
+	crm_sender_clear(&s);
+	rc = crm_mailparse("jivo", &m, &s);
+	tap_ok(rc == 0 && !s.phone, "without the rules that speaker is not the visitor");
+	crm_sender_clear(&s);
+	crm_mailrules_free(r);
+
+	write_file(path, "label\n");
+	tap_ok(crm_mailrules_load(path, &r) == CRM_CONFIG, "a label line without a field is refused");
+	write_file(path, "label phone\n");
+	tap_ok(crm_mailrules_load(path, &r) == CRM_CONFIG, "a label line without labels is refused");
+	write_file(path, "label fax Факс\n");
+	tap_ok(crm_mailrules_load(path, &r) == CRM_CONFIG, "an unknown label field is refused");
+	tap_ok(strstr(crm_error_message(), "labels.rules:1: unknown label field \"fax\"") != NULL,
+	       "naming the file, the line and the field");
+}
+
+/* ---- phones in signatures: labels first, never a fax, never an address */
+
+/* The phone the free parser takes from a letter with this signature. */
+static void sig_phone(const char *what, const char *sig, const char *want)
+{
+	struct crm_message m;
+	struct crm_sender s;
+	char text[2048], name[256];
+
+	snprintf(text, sizeof text, "Добрый день. Прошу счёт на насос.\n\n%s", sig);
+	fake(&m, "Sender", "sender@zavod.ru", NULL, NULL, text);
+	snprintf(name, sizeof name, "signature phone: %s", what);
+	if (crm_mailparse("free", &m, &s) != 0) {
+		tap_ok(0, name);
+		return;
+	}
+	tap_is(s.phone, want, name);
+	crm_sender_clear(&s);
+}
+
+static void test_signature_phones(void)
+{
+	sig_phone("a US street address and ZIP+5 are no phone",
+		  "--\nJohn Miller\nPacific Pumps LLC\n"
+		  "46555 Santa Monica Blvd, Suite 46555\nLos Angeles, CA 46555-46555\n",
+		  NULL);
+	sig_phone("the address, then T: and F: (Dubai)",
+		  "Best regards,\nAhmed Al Mansouri\nGulf Flow Trading LLC\n"
+		  "Office 1204, Bay Square 11, Business Bay, Dubai\n"
+		  "T: +971 4 33 508 34\nF: +971 4 42 5359 61\n",
+		  "+971 4 33 508 34");
+	sig_phone("F: after T: on one line",
+		  "Regards,\nPiotr\nT: +48 22 123 45 67  F: +48 22 123 45 68\n",
+		  "+48 22 123 45 67");
+	sig_phone("a fax alone is no phone",
+		  "С уважением,\nОтдел снабжения\nФакс: (495) 123-45-67\n", NULL);
+	sig_phone("Fax: last, Phone: before it",
+		  "Thanks,\nMary Jones\nPhone: +44 20 7946 0958\nFax: +44 20 7946 0959\n",
+		  "+44 20 7946 0958");
+	sig_phone("тел./факс is a phone",
+		  "С уважением,\nИ. Петров\nТел./факс: 8 (3452) 55-66-77\n",
+		  "8 (3452) 55-66-77");
+	sig_phone("Тел., then факс on the same line",
+		  "С уважением,\nООО «Теплосервис»\nТел.: +7 (495) 123-45-67, факс: +7 (495) 123-45-68\n",
+		  "+7 (495) 123-45-67");
+	sig_phone("Russian address with индекс, ул., д. and a labelled phone",
+		  "С уважением,\nСергей Иванов\nООО «Завод Насосов»\n"
+		  "Адрес: 620014, г. Екатеринбург, ул. Малышева, д. 51, оф. 3401\n"
+		  "Телефон: +7 (343) 355-12-34\n",
+		  "+7 (343) 355-12-34");
+	sig_phone("an address line's numbers without a label",
+		  "С уважением,\nАнна\n"
+		  "Почтовый адрес: 443080, г. Самара, Московское шоссе, д. 4, корп. 15, 4-й этаж\n",
+		  NULL);
+	sig_phone("a labelled mobile beats an unlabelled office number",
+		  "С уважением,\nДмитрий\n8 (812) 600-11-22\nмоб. 8 921 900-11-22\n",
+		  "8 921 900-11-22");
+	sig_phone("Mobile: and WhatsApp:",
+		  "Kind regards,\nLi Wei\nMobile/WhatsApp: +86 138 0013 8000\nFax: +86 21 5555 0000\n",
+		  "+86 138 0013 8000");
+	sig_phone("slashes around the area code",
+		  "З повагою,\nОлег Коваль\nТОВ «Гідромаш»\nтел. +38 /044/ 237 90 05\n",
+		  "+38 /044/ 237 90 05");
+	sig_phone("Tel with an extension, Fax after",
+		  "Regards,\nHans Becker\nTel +49 89 1234 5678 ext. 12\nFax +49 89 1234 5679\n",
+		  "+49 89 1234 5678 ext. 12");
+	sig_phone("an unlabelled number still counts",
+		  "Иван Петров\n+7 916 123-45-67\n", "+7 916 123-45-67");
+	sig_phone("a German street and postcode, then Tel.:",
+		  "Mit freundlichen Grüßen\nKlaus Weber\nPumpen GmbH\nHauptstraße 12, 80331 München\n"
+		  "Tel.: +49 89 998877 0\n",
+		  "+49 89 998877 0");
+	sig_phone("a Russian six-digit index alone on its line",
+		  "С уважением,\nМ. Соколова\n119049, Москва\n", NULL);
+	sig_phone("W: is the web site, M: the mobile",
+		  "Regards,\nAnna Berg\nW: www.nordicflow.se\nM: +46 70 123 45 67\n"
+		  "Box 1234, 111 22 Stockholm\n",
+		  "+46 70 123 45 67");
+	sig_phone("a phone on the address line with a label",
+		  "С уважением,\nООО «Гидро»\n644010, г. Омск, ул. Ленина, д. 10, тел. (3812) 21-43-65\n",
+		  "(3812) 21-43-65");
+	sig_phone("ИНН and КПП on the line are no phone, the mobile is",
+		  "С уважением,\nИП Сидоров А. В.\nИНН 550123456789\nСот. 8-913-600-70-80\n",
+		  "8-913-600-70-80");
+	sig_phone("P.O. Box and a US phone labelled P:",
+		  "Regards,\nTom\nP.O. Box 12345, Houston, TX 77002-1234\nP: +1 713 555 0199\n",
+		  "+1 713 555 0199");
+}
+
 int main(void)
 {
 	const char *src = getenv("CRM_SRCDIR"), *t = getenv("TMPDIR");
@@ -792,6 +966,8 @@ int main(void)
 	crm_mailrules_free(rules);
 	test_form_labels();
 	test_free_layout();
+	test_signature_phones();
+	test_label_lines();
 	test_freemail();
 	copyright("\xc2\xa9" "2001 PROVANTAGE Corporation", "PROVANTAGE Corporation");
 	copyright("Copyright (c) 1998-2026 Acme Pumps Inc. All rights reserved.", "Acme Pumps Inc.");
