@@ -268,6 +268,22 @@ static const char *channel_of(const char *parser)
 	return strcmp(parser, "form") == 0 ? "web" : strcmp(parser, "jivo") == 0 ? "chat" : "mail";
 }
 
+/* What the parser of the rules makes of m: the sender, and the text with
+ * its attachments named (*body, for the caller to free). */
+static int read_sender(struct pull *p, const struct crm_message *m, const char *parser,
+		       struct crm_sender *s, char **body)
+{
+	int rc;
+
+	if ((rc = crm_mailparse_rules(parser, p->rules, m, s)))
+		return rc;
+	if (!(*body = body_with_attachments(s->text ? s->text : m->text, m))) {
+		crm_sender_clear(s);
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	}
+	return CRM_OK;
+}
+
 /* Make the request; data the foundation refuses goes to quarantine instead. */
 static int to_request(struct pull *p, const struct crm_message *m, const char *raw, size_t len,
 		      struct outcome *r)
@@ -280,12 +296,8 @@ static int to_request(struct pull *p, const struct crm_message *m, const char *r
 
 	if (!r->parser)
 		r->parser = crm_mailrules_match(p->rules, m);
-	if ((rc = crm_mailparse_rules(r->parser, p->rules, m, &s)))
+	if ((rc = read_sender(p, m, r->parser, &s, &body)))
 		return rc;
-	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
-		crm_sender_clear(&s);
-		return crm_error_set(CRM_SOFTWARE, "out of memory");
-	}
 	in.channel = channel_of(r->parser);
 	in.received = m->date;
 	in.name = s.name;
@@ -381,6 +393,26 @@ static int take(struct pull *p, const char *uid, const char *raw, size_t len, st
 		      q);
 }
 
+/* The end of one message's transaction, begun by the caller and rc so far:
+ * commit (not on a dry run) or roll back, count, print, remember its ref. */
+static int end_one(struct pull *p, int rc, struct outcome *r, int *done)
+{
+	if (rc == CRM_OK && !p->o->dry_run)
+		rc = crm_db_commit(p->db);
+	if (rc != CRM_OK || p->o->dry_run)
+		crm_db_rollback(p->db);
+	if (rc == CRM_OK) {
+		*done = !p->o->dry_run;
+		p->stats->messages++;
+		if (strcmp(r->action, "quarantined") == 0)
+			p->stats->quarantined++;
+		rc = emit(p, r);
+	}
+	free(p->last_ref);
+	p->last_ref = r->ref;
+	return rc;
+}
+
 /* One message in its own transaction; *commit tells whether it may now be
  * marked on the server (not on a dry run). */
 int crm_mail_take(struct pull *p, const char *uid, const char *raw, size_t len,
@@ -397,20 +429,7 @@ int crm_mail_take(struct pull *p, const char *uid, const char *raw, size_t len,
 	if ((rc = crm_db_begin(p->db)))
 		return rc;
 	rc = take(p, uid, raw, len, &r);
-	if (rc == CRM_OK && !p->o->dry_run)
-		rc = crm_db_commit(p->db);
-	if (rc != CRM_OK || p->o->dry_run)
-		crm_db_rollback(p->db);
-	if (rc == CRM_OK) {
-		*done = !p->o->dry_run;
-		p->stats->messages++;
-		if (strcmp(r.action, "quarantined") == 0)
-			p->stats->quarantined++;
-		rc = emit(p, &r);
-	}
-	free(p->last_ref);
-	p->last_ref = r.ref;
-	return rc;
+	return end_one(p, rc, &r, done);
 }
 
 /* The stored copy of a message taken as ref: its request and raw bytes. */
@@ -449,12 +468,8 @@ static int update_request(struct pull *p, int64_t request, const struct crm_mess
 	int rc;
 
 	r->parser = crm_mailrules_match(p->rules, m);
-	if ((rc = crm_mailparse_rules(r->parser, p->rules, m, &s)))
+	if ((rc = read_sender(p, m, r->parser, &s, &body)))
 		return rc;
-	if (!(body = body_with_attachments(s.text ? s.text : m->text, m))) {
-		crm_sender_clear(&s);
-		return crm_error_set(CRM_SOFTWARE, "out of memory");
-	}
 	st = crm_stmt(p->db, "UPDATE request SET source_ref = ?, subject = ?, body = ?, raw = ?,"
 			     " name = coalesce(name, ?), company = coalesce(company, ?),"
 			     " phone = coalesce(phone, ?), email = coalesce(email, ?), updated = crm_now()"
@@ -543,20 +558,7 @@ int crm_mail_retake(struct pull *p, const char *old, const char *raw, size_t len
 	rc = retake(p, old, raw, len, &r, &fresh);
 	if (rc == CRM_OK && fresh)
 		rc = take(p, NULL, raw, len, &r);
-	if (rc == CRM_OK && !p->o->dry_run)
-		rc = crm_db_commit(p->db);
-	if (rc != CRM_OK || p->o->dry_run)
-		crm_db_rollback(p->db);
-	if (rc == CRM_OK) {
-		*done = !p->o->dry_run;
-		p->stats->messages++;
-		if (strcmp(r.action, "quarantined") == 0)
-			p->stats->quarantined++;
-		rc = emit(p, &r);
-	}
-	free(p->last_ref);
-	p->last_ref = r.ref;
-	return rc;
+	return end_one(p, rc, &r, done);
 }
 
 int crm_mail_limit_reached(struct pull *p)
