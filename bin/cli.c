@@ -200,7 +200,7 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 							 i - optind + 1));
 	if (v->flags & CLI_OPERANDS && optind == argc)
 		return cli_usage(c, "missing operand");
-	c->readonly = v->flags & CLI_READ;
+	c->notxn = v->flags & CLI_NOTXN;
 	if (!(v->flags & CLI_NODB) && (rc = cli_open(c, v->flags & CLI_CREATE)))
 		return cli_finish(c, rc);
 	rc = v->run(c, argc - optind, argv + optind);
@@ -270,21 +270,19 @@ static int batch_begin(struct cli *c, struct batch *b)
 
 	memset(b, 0, sizeof *b);
 	b->tty = isatty(STDERR_FILENO);
-	if (c->readonly)
+	if (c->notxn)
 		return CRM_OK; /* reads stream straight out, without a write lock */
 	if ((rc = crm_db_begin(c->db)))
 		return cli_fail(c, rc);
-	if (!(c->mem = open_memstream(&c->buf, &c->buflen))) {
-		crm_db_rollback(c->db);
-		return cli_fail(c, crm_error_set(CRM_SOFTWARE, "out of memory"));
-	}
+	if (!(c->mem = open_memstream(&c->buf, &c->buflen)))
+		return cli_fail(c, crm_db_end(c->db, crm_error_set(CRM_SOFTWARE, "out of memory"), 0));
 	return CRM_OK;
 }
 
 /* Before a record. */
 static int batch_pre(struct cli *c)
 {
-	return c->keep_going && !c->readonly ? crm_db_savepoint(c->db) : CRM_OK;
+	return c->keep_going && !c->notxn ? crm_db_savepoint(c->db) : CRM_OK;
 }
 
 /* After a record: 0 to go on, else the status to stop with. */
@@ -292,7 +290,7 @@ static int batch_post(struct cli *c, struct batch *b, const char *label, int rc)
 {
 	if (rc == CRM_OK) {
 		c->done++;
-		if (c->keep_going && !c->readonly && (rc = crm_db_release(c->db)))
+		if (c->keep_going && !c->notxn && (rc = crm_db_release(c->db)))
 			return cli_fail(c, rc);
 		if (b->tty && c->done % 1000 == 0)
 			fprintf(stderr, "\r%s: %lu done", c->prog, c->done);
@@ -308,7 +306,7 @@ static int batch_post(struct cli *c, struct batch *b, const char *label, int rc)
 		b->first = rc;
 	if (!c->keep_going || rc == CRM_TEMPFAIL || rc == CRM_IOERR || rc == CRM_SOFTWARE)
 		return rc;
-	if (c->readonly)
+	if (c->notxn)
 		return CRM_OK;
 	if ((rc = crm_db_rollback_savepoint(c->db)))
 		return cli_fail(c, rc);
@@ -318,20 +316,18 @@ static int batch_post(struct cli *c, struct batch *b, const char *label, int rc)
 /* Commit (or roll back on failure or --dry-run) and release the held output. */
 static int batch_end(struct cli *c, struct batch *b, int rc)
 {
-	int keep;
+	int failed, keep;
 
 	if (b->tty && c->done >= 1000)
 		fprintf(stderr, "\r%s: %lu done\n", c->prog, c->done);
-	if (c->readonly)
+	if (c->notxn)
 		return rc ? rc : b->first;
-	if (rc || c->dry_run) {
-		crm_db_rollback(c->db);
-		if (rc && !c->keep_going && c->done)
-			fprintf(stderr, "%s: nothing was written (use --keep-going to keep the good records)\n",
-				c->prog);
-	} else if ((rc = crm_db_commit(c->db))) {
-		cli_fail(c, rc);
-	}
+	failed = rc != CRM_OK;
+	if (failed && !c->keep_going && c->done)
+		fprintf(stderr, "%s: nothing was written (use --keep-going to keep the good records)\n",
+			c->prog);
+	if ((rc = crm_db_end(c->db, rc, c->dry_run)) && !failed)
+		cli_fail(c, rc); /* the commit failed */
 	keep = rc == CRM_OK || c->dry_run;
 	if (c->out) {
 		int wrc = crm_tsv_writer_free(c->out);
@@ -368,7 +364,7 @@ static int each_reader(struct cli *c, struct crm_tsv_reader *r, cli_rec_fn *fn, 
 			break;
 		rc = crm_tsv_read(r, &fields);
 		if (rc == CRM_NOMATCH) {
-			rc = c->keep_going && !c->readonly ? crm_db_release(c->db) : CRM_OK;
+			rc = c->keep_going && !c->notxn ? crm_db_release(c->db) : CRM_OK;
 			break;
 		}
 		snprintf(label, sizeof label, "line %lu", crm_tsv_line(r));

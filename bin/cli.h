@@ -17,7 +17,7 @@
 struct cli {
 	const char *prog, *usage;
 	const char *opt[CLI_NOPT]; /* the command's own options, by their enum */
-	int readonly;
+	int notxn;      /* cli.c opens no transaction: see CLI_NOTXN */
 	const char *db_path, *columns, *key;
 	int header, dry_run, keep_going, verbose;
 	struct crm_db *db;
@@ -46,9 +46,13 @@ struct cli {
  * (a 0-terminated list of the command's enum values), and how it opens the
  * database. The entry named "" runs when no verb is given (a command
  * without verbs has only that one). */
-/* CLI_OPERANDS: the verb needs an operand; without one, the usage, before
+/* CLI_NOTXN: cli.c opens no transaction and output streams straight out:
+ * the verb only reads, or brackets each of its own units of work with
+ * crm_db_begin/crm_db_end (a mailbox, a call log, a scan). Without it the
+ * whole run is one transaction, its output held back until it commits.
+ * CLI_OPERANDS: the verb needs an operand; without one, the usage, before
  * any database is looked for. */
-enum { CLI_WRITE = 0, CLI_READ = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8, CLI_OPERANDS = 16 };
+enum { CLI_BATCH = 0, CLI_NOTXN = 1, CLI_NODB = 2, CLI_CREATE = 4, CLI_NODRY = 8, CLI_OPERANDS = 16 };
 struct cli_verb {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);

@@ -111,7 +111,7 @@ static int do_user(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		c->readonly = 1;
+		c->notxn = 1;
 		return cli_fail(c, crm_user_list(c->db, cli_row, c));
 	}
 	if (argc != 2 || (strcmp(argv[0], "add") && strcmp(argv[0], "set")))
@@ -144,7 +144,7 @@ static int dept_add(struct cli *c, void *arg)
 static int do_dept(struct cli *c, int argc, char **argv)
 {
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		c->readonly = 1;
+		c->notxn = 1;
 		return cli_fail(c, crm_dept_list(c->db, cli_row, c));
 	}
 	if (argc != 2 || strcmp(argv[0], "add"))
@@ -167,7 +167,7 @@ static int do_config(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc >= 1 && strcmp(argv[0], "get") == 0 && argc <= 2) {
-		c->readonly = 1;
+		c->notxn = 1;
 		if (argc == 1 && (rc = crm_user_require(c->db, CRM_ROLE_ANY, "reading settings")) == 0)
 			rc = crm_config_list(c->db, cli_row, c);
 		else if (argc == 2 &&
@@ -219,11 +219,11 @@ static int do_check(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "init", do_init, CLI_CREATE | CLI_NODRY, { 0 } },
-	{ "user", do_user, CLI_WRITE, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_HANDOVER } },
-	{ "dept", do_dept, CLI_WRITE, { O_TITLE } },
-	{ "config", do_config, CLI_WRITE, { 0 } },
-	{ "backup", do_backup, CLI_READ | CLI_NODRY, { 0 } },
-	{ "check", do_check, CLI_READ, { 0 } },
+	{ "user", do_user, CLI_BATCH, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_HANDOVER } },
+	{ "dept", do_dept, CLI_BATCH, { O_TITLE } },
+	{ "config", do_config, CLI_BATCH, { 0 } },
+	{ "backup", do_backup, CLI_NOTXN | CLI_NODRY, { 0 } },
+	{ "check", do_check, CLI_NOTXN, { 0 } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

@@ -78,7 +78,7 @@ static int run(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "", run, CLI_READ | CLI_OPERANDS, { O_LAYOUT, O_UTC, O_BATCH } },
+	{ "", run, CLI_NOTXN | CLI_OPERANDS, { O_LAYOUT, O_UTC, O_BATCH } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

@@ -161,7 +161,7 @@ static int do_segment(struct cli *c, int argc, char **argv)
 	struct saving sv;
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		c->readonly = 1;
+		c->notxn = 1;
 		return cli_fail(c, crm_segment_list(c->db, cli_row, c));
 	}
 	if (argc == 2 && strcmp(argv[0], "save") == 0) {
@@ -214,10 +214,10 @@ static int do_unsubscribes(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "segment", do_segment, CLI_WRITE, { O_KIND, O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
+	{ "segment", do_segment, CLI_BATCH, { O_KIND, O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
 					       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
-	{ "unsubscribes", do_unsubscribes, CLI_WRITE, { O_SOURCE } },
-	{ "", do_export, CLI_READ | CLI_NODRY, { O_PROFILE, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND,
+	{ "unsubscribes", do_unsubscribes, CLI_BATCH, { O_SOURCE } },
+	{ "", do_export, CLI_NOTXN | CLI_NODRY, { O_PROFILE, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND,
 						  O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
 						  O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_WITH_JUNK } },
 	{ NULL, NULL, 0, { 0 } }

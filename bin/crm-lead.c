@@ -352,20 +352,20 @@ static int do_note(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "add", do_add, CLI_WRITE, { O_CHANNEL, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY,
+	{ "add", do_add, CLI_BATCH, { O_CHANNEL, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY,
 			   O_RECEIVED, O_SOURCE_REF, O_DEPT } },
-	{ "list", do_list, CLI_READ, { O_STATUS, O_DEPT, O_ASSIGNEE, O_MINE, O_CHANNEL, O_OLDER, O_SINCE,
+	{ "list", do_list, CLI_NOTXN, { O_STATUS, O_DEPT, O_ASSIGNEE, O_MINE, O_CHANNEL, O_OLDER, O_SINCE,
 				O_PARTY } },
-	{ "show", do_show, CLI_READ, { 0 } },
-	{ "find", do_find, CLI_READ, { O_PHONE, O_EMAIL, O_NAME } },
-	{ "route", do_route, CLI_WRITE, { O_DEPT } },
-	{ "assign", do_assign, CLI_WRITE, { O_TO, O_FORCE } },
-	{ "qualify", do_qualify, CLI_WRITE, { O_COMPANY, O_NAME, O_PHONE, O_EMAIL, O_NEEDS, O_LEGAL, O_INN,
+	{ "show", do_show, CLI_NOTXN, { 0 } },
+	{ "find", do_find, CLI_NOTXN, { O_PHONE, O_EMAIL, O_NAME } },
+	{ "route", do_route, CLI_BATCH, { O_DEPT } },
+	{ "assign", do_assign, CLI_BATCH, { O_TO, O_FORCE } },
+	{ "qualify", do_qualify, CLI_BATCH, { O_COMPANY, O_NAME, O_PHONE, O_EMAIL, O_NEEDS, O_LEGAL, O_INN,
 				   O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS } },
-	{ "junk", do_junk, CLI_WRITE, { O_REASON } },
-	{ "merge", do_merge, CLI_WRITE, { O_INTO } },
-	{ "history", do_history, CLI_READ, { 0 } },
-	{ "note", do_note, CLI_WRITE, { O_TEXT, O_REQUEST } },
+	{ "junk", do_junk, CLI_BATCH, { O_REASON } },
+	{ "merge", do_merge, CLI_BATCH, { O_INTO } },
+	{ "history", do_history, CLI_NOTXN, { 0 } },
+	{ "note", do_note, CLI_BATCH, { O_TEXT, O_REQUEST } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

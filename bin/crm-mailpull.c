@@ -152,7 +152,7 @@ static int run(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "", run, CLI_READ | CLI_OPERANDS, { O_LIMIT, O_MOVE_TO, O_DELETE, O_STARTTLS, O_CAFILE, O_INSECURE,
+	{ "", run, CLI_NOTXN | CLI_OPERANDS, { O_LIMIT, O_MOVE_TO, O_DELETE, O_STARTTLS, O_CAFILE, O_INSECURE,
 			       O_TIMEOUT, O_PASSFILE, O_PASSCMD, O_ACCOUNTS, O_RULES } },
 	{ NULL, NULL, 0, { 0 } }
 };

@@ -134,11 +134,11 @@ static int do_item(struct cli *c, int argc, char **argv)
 	struct crm_item_in in;
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		c->readonly = 1;
+		c->notxn = 1;
 		return cli_fail(c, crm_item_list(c->db, cli_row, c));
 	}
 	if (argc == 2 && strcmp(argv[0], "show") == 0) {
-		c->readonly = 1;
+		c->notxn = 1;
 		return cli_fail(c, crm_item_show(c->db, argv[1], cli_row, c));
 	}
 	if (argc == 1 && strcmp(argv[0], "import") == 0)
@@ -157,7 +157,7 @@ static int warehouse_add(struct cli *c, void *arg)
 static int do_warehouse(struct cli *c, int argc, char **argv)
 {
 	if (argc == 1 && strcmp(argv[0], "list") == 0) {
-		c->readonly = 1;
+		c->notxn = 1;
 		return cli_fail(c, crm_warehouse_list(c->db, cli_row, c));
 	}
 	if (argc == 2 && strcmp(argv[0], "add") == 0)
@@ -393,15 +393,6 @@ static int scan_line(struct cli *c, const char *mode, const struct crm_scan *s, 
 	return CRM_OK;
 }
 
-/* End the transaction of one scan: commit, or roll back on failure or a dry run. */
-static int end_txn(struct cli *c, int rc)
-{
-	if (rc == CRM_OK && !c->dry_run)
-		return crm_db_commit(c->db);
-	crm_db_rollback(c->db);
-	return rc;
-}
-
 static int apply_counts(struct cli *c, struct counted *counts, size_t n)
 {
 	struct crm_stock_in in;
@@ -419,7 +410,7 @@ static int apply_counts(struct cli *c, struct counted *counts, size_t n)
 		crm_qty_format(counts[i].qty, q);
 		in.qty = q;
 		if ((r = crm_db_begin(c->db)) == CRM_OK)
-			r = end_txn(c, crm_stock_adjust(c->db, &in, cli_row, c));
+			r = crm_db_end(c->db, crm_stock_adjust(c->db, &in, cli_row, c), c->dry_run);
 		if (r) {
 			fprintf(stderr, "%s: count of %s lot %s: %s\n", c->prog, counts[i].gtin,
 				in.lot ? in.lot : "-", crm_error_message());
@@ -447,7 +438,7 @@ static int one_scan(struct cli *c, const char *mode, const char *text, int64_t q
 		return scan_line(c, mode, &s, qty, counts, n);
 	if ((rc = crm_db_begin(c->db)))
 		return rc;
-	return end_txn(c, scan_line(c, mode, &s, qty, counts, n));
+	return crm_db_end(c->db, scan_line(c, mode, &s, qty, counts, n), c->dry_run);
 }
 
 static int do_scan(struct cli *c, int argc, char **argv)
@@ -564,7 +555,7 @@ static int do_production(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc == 1 && !strcmp(argv[0], "list")) {
-		c->readonly = 1;
+		c->notxn = 1;
 		rc = crm_production_list(c->db, c->opt[O_STATUS], cli_row, c);
 		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 	}
@@ -576,7 +567,7 @@ static int do_supplier_order(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc == 1 && !strcmp(argv[0], "list")) {
-		c->readonly = 1;
+		c->notxn = 1;
 		rc = crm_supplier_order_list(c->db, c->opt[O_STATUS], cli_row, c);
 		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 	}
@@ -607,32 +598,32 @@ static int do_supplier(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "item", do_item, CLI_WRITE, { O_NAME, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF,
+	{ "item", do_item, CLI_BATCH, { O_NAME, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF,
 					O_TRACKED, O_BARCODE } },
-	{ "warehouse", do_warehouse, CLI_WRITE, { O_NAME } },
-	{ "receive", do_receive, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
+	{ "warehouse", do_warehouse, CLI_BATCH, { O_NAME } },
+	{ "receive", do_receive, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
 					      O_WAREHOUSE, O_DOC, O_REASON } },
-	{ "produce", do_produce, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
+	{ "produce", do_produce, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
 					      O_WAREHOUSE, O_DOC, O_REASON } },
-	{ "ship", do_ship, CLI_WRITE, { O_REF, O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_DOC, O_REASON } },
-	{ "transfer", do_transfer, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_TO, O_DOC,
+	{ "ship", do_ship, CLI_BATCH, { O_REF, O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_DOC, O_REASON } },
+	{ "transfer", do_transfer, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_TO, O_DOC,
 						O_REASON } },
-	{ "adjust", do_adjust, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
-	{ "writeoff", do_writeoff, CLI_WRITE, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
-	{ "balance", do_balance, CLI_READ, { O_ITEM, O_BYLOT, O_WAREHOUSE, O_AT } },
-	{ "expiring", do_expiring, CLI_READ, { O_WITHIN, O_WAREHOUSE } },
-	{ "expired", do_expired, CLI_READ, { O_WAREHOUSE } },
-	{ "moves", do_moves, CLI_READ, { O_ITEM, O_WAREHOUSE, O_KIND, O_SINCE, O_DOC } },
-	{ "reserve", do_reserve, CLI_WRITE, { O_REF, O_ITEM, O_QTY, O_WAREHOUSE } },
-	{ "release", do_release, CLI_WRITE, { O_REF } },
-	{ "pick", do_pick, CLI_READ, { O_REF } },
-	{ "check", do_check, CLI_READ, { 0 } },
-	{ "scan", do_scan, CLI_READ, { O_REF, O_QTY, O_WAREHOUSE } },
-	{ "production", do_production, CLI_WRITE, { O_ITEM, O_QTY, O_PLANNED, O_REF, O_PROGRESS,
+	{ "adjust", do_adjust, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
+	{ "writeoff", do_writeoff, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
+	{ "balance", do_balance, CLI_NOTXN, { O_ITEM, O_BYLOT, O_WAREHOUSE, O_AT } },
+	{ "expiring", do_expiring, CLI_NOTXN, { O_WITHIN, O_WAREHOUSE } },
+	{ "expired", do_expired, CLI_NOTXN, { O_WAREHOUSE } },
+	{ "moves", do_moves, CLI_NOTXN, { O_ITEM, O_WAREHOUSE, O_KIND, O_SINCE, O_DOC } },
+	{ "reserve", do_reserve, CLI_BATCH, { O_REF, O_ITEM, O_QTY, O_WAREHOUSE } },
+	{ "release", do_release, CLI_BATCH, { O_REF } },
+	{ "pick", do_pick, CLI_NOTXN, { O_REF } },
+	{ "check", do_check, CLI_NOTXN, { 0 } },
+	{ "scan", do_scan, CLI_NOTXN, { O_REF, O_QTY, O_WAREHOUSE } },
+	{ "production", do_production, CLI_BATCH, { O_ITEM, O_QTY, O_PLANNED, O_REF, O_PROGRESS,
 						    O_STATUS, O_LOT, O_EXPIRES, O_PRODUCED,
 						    O_WAREHOUSE } },
-	{ "supplier", do_supplier, CLI_WRITE, { O_INN, O_PHONE, O_EMAIL } },
-	{ "supplier-order", do_supplier_order, CLI_WRITE, { O_SUPPLIER, O_ORDER, O_ITEM, O_QTY,
+	{ "supplier", do_supplier, CLI_BATCH, { O_INN, O_PHONE, O_EMAIL } },
+	{ "supplier-order", do_supplier_order, CLI_BATCH, { O_SUPPLIER, O_ORDER, O_ITEM, O_QTY,
 							    O_EXPECTED, O_REF, O_LOT, O_EXPIRES,
 							    O_PRODUCED, O_WAREHOUSE, O_STATUS } },
 	{ NULL, NULL, 0, { 0 } }

@@ -151,11 +151,11 @@ static int do_reassign(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "add", do_add, CLI_WRITE, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_NOPARTY } },
-	{ "list", do_list, CLI_READ, { O_ASSIGNEE, O_MINE, O_OVERDUE, O_KIND, O_TO, O_STATUS,
+	{ "add", do_add, CLI_BATCH, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_NOPARTY } },
+	{ "list", do_list, CLI_NOTXN, { O_ASSIGNEE, O_MINE, O_OVERDUE, O_KIND, O_TO, O_STATUS,
 				O_PARTY, O_REQUEST } },
-	{ "done", do_done, CLI_WRITE, { 0 } },
-	{ "reassign", do_reassign, CLI_WRITE, { O_TO } },
+	{ "done", do_done, CLI_BATCH, { 0 } },
+	{ "reassign", do_reassign, CLI_BATCH, { O_TO } },
 	{ NULL, NULL, 0, { 0 } }
 };
 

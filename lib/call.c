@@ -768,12 +768,9 @@ static int run_reader(struct callpull *p, struct crm_cdr_reader *rd,
 			rc = CRM_OK;
 		if (rc == CRM_OK && save && !p->o->dry_run)
 			rc = save(p, rd, arg);
-		if (rc == CRM_OK && !p->o->dry_run)
-			rc = crm_db_commit(p->db);
-		if (rc != CRM_OK || p->o->dry_run) {
-			crm_db_rollback(p->db);
+		rc = crm_db_end(p->db, rc, p->o->dry_run);
+		if (rc != CRM_OK || p->o->dry_run)
 			memo_forget(p); /* it learnt what is no longer so */
-		}
 		if (rc == CRM_OK)
 			rc = report(p);
 		if (p->o->progress)

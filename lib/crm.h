@@ -163,11 +163,18 @@ int crm_db_open(const char *path, int flags, struct crm_db **out);
 void crm_db_close(struct crm_db *db);
 /* The file name in use. */
 const char *crm_db_path(const struct crm_db *db);
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; savepoints for one row of a batch. */
+/* A unit of work is bracketed by one pair: crm_db_begin (BEGIN IMMEDIATE)
+ * and crm_db_end, which commits when rc is CRM_OK and this is no dry run,
+ * else rolls back; it returns rc, or the commit's own failure. */
 int crm_db_begin(struct crm_db *db);
+int crm_db_end(struct crm_db *db, int rc, int dry_run);
+/* The same pair for one record inside a batch's transaction: a savepoint,
+ * released when rc is CRM_OK, else rolled back to. */
+int crm_db_savepoint(struct crm_db *db);
+int crm_db_end_savepoint(struct crm_db *db, int rc);
+/* The parts, for the batch loop that owns a transaction across records. */
 int crm_db_commit(struct crm_db *db);
 int crm_db_rollback(struct crm_db *db);
-int crm_db_savepoint(struct crm_db *db);
 int crm_db_release(struct crm_db *db);
 int crm_db_rollback_savepoint(struct crm_db *db);
 /* The schema version the file is at, and the one this library writes. */

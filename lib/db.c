@@ -295,19 +295,15 @@ static int migrate(struct crm_db *db)
 		return rc;
 	v = crm_db_version(db); /* another process may have migrated meanwhile */
 	for (; v >= 0 && v < latest; v++) {
-		rc = crm_exec(db, crm_migrations[v]);
-		if (rc != CRM_OK) {
+		if ((rc = crm_exec(db, crm_migrations[v])) != CRM_OK) {
 			crm_error_prefix("migration %04d", v + 1);
-			crm_db_rollback(db);
-			return rc;
+			return crm_db_end(db, rc, 0);
 		}
 	}
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
-	if ((rc = crm_exec(db, sql)) != CRM_OK || (rc = crm_audit_install(db)) != CRM_OK) {
-		crm_db_rollback(db);
-		return rc;
-	}
-	return crm_db_commit(db);
+	if ((rc = crm_exec(db, sql)) == CRM_OK)
+		rc = crm_audit_install(db);
+	return crm_db_end(db, rc, 0);
 }
 
 static int busy_timeout(void)
@@ -439,6 +435,22 @@ int crm_db_rollback_savepoint(struct crm_db *db)
 	int rc = crm_exec(db, "ROLLBACK TO row");
 
 	return rc == CRM_OK ? crm_exec(db, "RELEASE row") : rc;
+}
+
+int crm_db_end(struct crm_db *db, int rc, int dry_run)
+{
+	if (rc == CRM_OK && !dry_run && (rc = crm_db_commit(db)) == CRM_OK)
+		return CRM_OK;
+	crm_db_rollback(db);
+	return rc;
+}
+
+int crm_db_end_savepoint(struct crm_db *db, int rc)
+{
+	if (rc == CRM_OK)
+		return crm_db_release(db);
+	crm_db_rollback_savepoint(db);
+	return rc;
 }
 
 int crm_db_backup(struct crm_db *db, const char *path)

@@ -329,11 +329,7 @@ static int to_request_once(struct pull *p, const struct crm_message *m, const ch
 
 	if (rc)
 		return rc;
-	rc = to_request(p, m, raw, len, r);
-	if (rc == CRM_OK)
-		return crm_db_release(p->db);
-	crm_db_rollback_savepoint(p->db);
-	return rc;
+	return crm_db_end_savepoint(p->db, to_request(p, m, raw, len, r));
 }
 
 /* Why the rules say a machine sent m (a "skip" rule matched), or NULL;
@@ -397,11 +393,7 @@ static int take(struct pull *p, const char *uid, const char *raw, size_t len, st
  * commit (not on a dry run) or roll back, count, print, remember its ref. */
 static int end_one(struct pull *p, int rc, struct outcome *r, int *done)
 {
-	if (rc == CRM_OK && !p->o->dry_run)
-		rc = crm_db_commit(p->db);
-	if (rc != CRM_OK || p->o->dry_run)
-		crm_db_rollback(p->db);
-	if (rc == CRM_OK) {
+	if ((rc = crm_db_end(p->db, rc, p->o->dry_run)) == CRM_OK) {
 		*done = !p->o->dry_run;
 		p->stats->messages++;
 		if (strcmp(r->action, "quarantined") == 0)
@@ -585,11 +577,7 @@ int crm_mail_cursor_set(struct pull *p, const char *state)
 		return CRM_OK;
 	if ((rc = crm_db_begin(p->db)))
 		return rc;
-	if ((rc = crm_cursor_put(p->db, p->src.label, state))) {
-		crm_db_rollback(p->db);
-		return rc;
-	}
-	return crm_db_commit(p->db);
+	return crm_db_end(p->db, crm_cursor_put(p->db, p->src.label, state), 0);
 }
 
 int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
