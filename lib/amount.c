@@ -2,15 +2,14 @@
  * amount.c: quantities and money as integers, never floating point:
  * quantities in thousandths of a unit ("2.5" is 2500), money in kopecks
  * ("1234.50" is 123450). Printed without trailing zeros for quantities,
- * with two decimals for money. Also the SQL functions crm_qty() and
- * crm_money() that print them inside queries.
+ * with two decimals for money (sqlfunc.c offers the same to queries).
  */
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "crm-private.h"
+#include "crm.h"
 
 /* A decimal with at most places decimals into an integer of that scale. */
 static int parse_scaled(const char *what, const char *s, int places, int64_t *out)
@@ -75,38 +74,4 @@ void crm_money_format(int64_t m, char buf[32])
 
 	snprintf(buf, 32, "%s%llu.%02u", m < 0 ? "-" : "", (unsigned long long)(a / 100),
 		 (unsigned)(a % 100));
-}
-
-static void sql_format(sqlite3_context *ctx, sqlite3_value *v, void (*fmt)(int64_t, char[32]))
-{
-	char buf[32];
-
-	if (sqlite3_value_type(v) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	fmt(sqlite3_value_int64(v), buf);
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-static void sql_qty(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	sql_format(ctx, argv[0], crm_qty_format);
-}
-
-static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	sql_format(ctx, argv[0], crm_money_format);
-}
-
-int crm_amount_register(struct crm_db *db)
-{
-	int rc = sqlite3_create_function(db->h, "crm_qty", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-					 NULL, sql_qty, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "crm_money", 1,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_money,
-					     NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_sql_error(db, rc);
 }

@@ -1,6 +1,5 @@
 /*
- * audit.c: the SQL functions every connection registers (crm_user, crm_now,
- * crm_fold), and the audit log: every change is in the audit_log view (who,
+ * audit.c: the audit log: every change is in the audit_log view (who,
  * when, table, row, action, before, after). Triggers do the writing, so no
  * code path can forget it; they are rebuilt from each table's columns after
  * every migration, so a new column is audited without anyone listing it.
@@ -16,49 +15,6 @@ static const char *const audited[] = {
 	"request", "interaction", "task", "call", "warehouse", "item", "barcode", "lot",
 	"reservation", "production_order", "supplier_order", "supplier_line", NULL
 };
-
-static void sql_user(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	sqlite3_result_text(ctx, crm_user_login(), -1, SQLITE_TRANSIENT);
-}
-
-static void sql_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	char buf[CRM_TIME_LEN];
-
-	if (crm_now(buf) != CRM_OK) {
-		sqlite3_result_error(ctx, crm_error_message(), -1);
-		return;
-	}
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-/* crm_fold(): lower case for Cyrillic too, for case-insensitive search. */
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, crm_utf8_fold(s), -1, free);
-}
-
-int crm_audit_register(struct crm_db *db)
-{
-	int rc = sqlite3_create_function(db->h, "crm_user", 0, SQLITE_UTF8, NULL,
-					 sql_user, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "crm_fold", 1,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold,
-					     NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db->h, "crm_now", 0, SQLITE_UTF8, NULL,
-					     sql_now, NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_sql_error(db, rc);
-}
 
 /* Append s to the growing buffer *b (length *n); abort-free: NULL on OOM. */
 static int append(char **b, size_t *n, const char *s)

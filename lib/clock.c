@@ -79,6 +79,23 @@ void crm_time_format(time_t t, char buf[CRM_TIME_LEN])
 	*p = '\0';
 }
 
+int crm_time_now(char buf[CRM_TIME_LEN])
+{
+	static time_t last = -1;
+	static char text[CRM_TIME_LEN];
+	time_t t;
+	int rc = crm_clock_now(&t);
+
+	if (rc != CRM_OK)
+		return rc;
+	if (t != last) { /* a batch asks many times a second */
+		crm_time_format(t, text);
+		last = t;
+	}
+	memcpy(buf, text, CRM_TIME_LEN);
+	return CRM_OK;
+}
+
 /* Read exactly n ASCII digits (not isdigit(): it follows the locale). */
 static int get_digits(const char **p, int n, int *v)
 {

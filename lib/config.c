@@ -205,3 +205,18 @@ int crm_config_list(struct crm_db *db, crm_row_fn *fn, void *arg)
 	}
 	return CRM_OK;
 }
+
+/* Read once per transaction: a batch normalises many numbers. */
+int crm_country(struct crm_db *db, char buf[8])
+{
+	char *cc = NULL;
+	int rc = CRM_OK;
+
+	if (!db->country[0] || sqlite3_get_autocommit(db->h)) {
+		if ((rc = crm_config_get(db, "country_code", &cc)) == CRM_OK)
+			snprintf(db->country, sizeof db->country, "%s", cc);
+		free(cc);
+	}
+	memcpy(buf, db->country, 8);
+	return rc;
+}

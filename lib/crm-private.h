@@ -45,13 +45,11 @@ int crm_exec(struct crm_db *db, const char *sql);
 /* Bind text (NULL and "" bind NULL) and ids (0 binds NULL). */
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);
-/* Now as an ISO string, honouring CRM_NOW. */
-int crm_now(char buf[CRM_TIME_LEN]);
 /* A single row's single integer; CRM_NOMATCH when no row. */
 int crm_query_id(struct crm_db *db, sqlite3_stmt *st, int64_t *out);
 
-/* user.c: the head of sales, who gets notices nobody else owns. */
-int crm_user_head(struct crm_db *db, int64_t *id);
+/* config.c: the default country calling code from the settings, into buf. */
+int crm_country(struct crm_db *db, char buf[8]);
 
 /* party.c: the pieces request intake builds a party from. */
 int crm_party_create(struct crm_db *db, const char *kind, const char *name, int64_t dept,
@@ -62,8 +60,6 @@ int crm_contact_new(struct crm_db *db, int64_t party, const char *name, int64_t 
 /* Attach a phone or e-mail to a party unless it is known already. */
 int crm_point_add(struct crm_db *db, int64_t party, int64_t contact, const char *kind,
 		  const char *value, const char *tail, const char *ext);
-/* The default country calling code from the settings, into buf. */
-int crm_country(struct crm_db *db, char buf[8]);
 /* May the acting user work on a request assigned to assignee (managers: own only)? */
 int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action);
 
@@ -97,6 +93,10 @@ int crm_task_follow_owner(struct crm_db *db, int64_t party);
 int crm_notify_owner(struct crm_db *db, int64_t party, int64_t *user);
 int crm_notify_who(struct crm_db *db, int64_t party, int64_t *user);
 int crm_notify_round_robin(struct crm_db *db, const char *dept, int64_t *user);
+/* The head of sales, who hears what nobody else owns: the head setting's
+ * user while active, else the first active head, else the first admin
+ * (CRM_CONFIG when there is none). */
+int crm_notify_head(struct crm_db *db, int64_t *user);
 
 /* names.c: first and last name of a full name (either may come back NULL). */
 int crm_name_split(const char *full, char **first, char **last);
@@ -114,9 +114,6 @@ size_t crm_map_count(const struct crm_map *m);
 void crm_map_clear(struct crm_map *m);
 void crm_map_free(struct crm_map *m);
 
-/* amount.c: the SQL functions crm_qty() and crm_money(). */
-int crm_amount_register(struct crm_db *db);
-
 /* stock.c: today as YYYY-MM-DD; on hand and free (not reserved) of a lot
  * in a warehouse. */
 int crm_today(char buf[11]);
@@ -127,9 +124,10 @@ int crm_stock_free(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *o
 int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,
 			  int64_t warehouse, int64_t qty);
 
-/* audit.c: the SQL functions crm_user() and crm_now(), and the triggers
- * that write every insert, update and delete to the audit table. */
-int crm_audit_register(struct crm_db *db);
+/* sqlfunc.c: register the application's SQL functions on a connection. */
+int crm_sqlfunc_register(struct crm_db *db);
+/* audit.c: (re)build the triggers that write every insert, update and
+ * delete to the audit table, inside the migration's transaction. */
 int crm_audit_install(struct crm_db *db);
 
 /* The compiled-in migrations, NULL-terminated (lib/migrations.c). */

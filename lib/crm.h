@@ -101,6 +101,8 @@ int crm_email_normalize(const char *raw, char **out);
 int crm_clock_now(time_t *out);
 /* Write t as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
 void crm_time_format(time_t t, char buf[CRM_TIME_LEN]);
+/* Now (crm_clock_now) in that form. */
+int crm_time_now(char buf[CRM_TIME_LEN]);
 /* Read "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]", "...T...Z" or with an offset "+03:00". */
 int crm_time_parse(const char *s, time_t *out);
 /* Read a duration "90m", "12h", "3d", "2w", "45s" (a bare number is seconds). */
@@ -153,17 +155,30 @@ unsigned long crm_tsv_writer_count(const struct crm_tsv_writer *w);
 /* Flush; fails with CRM_IOERR when the stream failed. */
 int crm_tsv_writer_free(struct crm_tsv_writer *w);
 
-/* ---- db.c: the database file */
+/* ---- dbfile.c: the database file */
 
 struct crm_db;
 enum { CRM_DB_CREATE = 1 };
 /* Open (or with CRM_DB_CREATE create) the file at path, NULL meaning
- * $CRM_DB or $XDG_DATA_HOME/crm/crm.db, and bring its schema up to date. */
+ * $CRM_DB or $XDG_DATA_HOME/crm/crm.db, and bring its schema up to date.
+ * CRM_NOINPUT: no such file (without CRM_DB_CREATE); CRM_CONFIG: not a crm
+ * database, or one newer than this crm. */
 int crm_db_open(const char *path, int flags, struct crm_db **out);
 void crm_db_close(struct crm_db *db);
 /* The file name in use. */
 const char *crm_db_path(const struct crm_db *db);
-/* A unit of work is bracketed by one pair: crm_db_begin (BEGIN IMMEDIATE)
+/* The schema version the file is at, and the one this library writes. */
+int crm_db_version(struct crm_db *db);
+int crm_db_latest_version(void);
+/* Copy the database to path with SQLite's online backup (safe while others write). */
+int crm_db_backup(struct crm_db *db, const char *path);
+/* Integrity and foreign-key check; each problem goes to fn; CRM_DATAERR if any. */
+int crm_db_check(struct crm_db *db, crm_row_fn *fn, void *arg);
+
+/* ---- db.c: transactions */
+
+/* A unit of work is bracketed by one pair: crm_db_begin (BEGIN IMMEDIATE;
+ * CRM_TEMPFAIL when another writer holds the file past the busy timeout)
  * and crm_db_end, which commits when rc is CRM_OK and this is no dry run,
  * else rolls back; it returns rc, or the commit's own failure. */
 int crm_db_begin(struct crm_db *db);
@@ -177,13 +192,6 @@ int crm_db_commit(struct crm_db *db);
 int crm_db_rollback(struct crm_db *db);
 int crm_db_release(struct crm_db *db);
 int crm_db_rollback_savepoint(struct crm_db *db);
-/* The schema version the file is at, and the one this library writes. */
-int crm_db_version(struct crm_db *db);
-int crm_db_latest_version(void);
-/* Copy the database to path with SQLite's online backup (safe while others write). */
-int crm_db_backup(struct crm_db *db, const char *path);
-/* Integrity and foreign-key check; each problem goes to fn; CRM_DATAERR if any. */
-int crm_db_check(struct crm_db *db, crm_row_fn *fn, void *arg);
 
 /* ---- config.c: settings kept in the database */
 
@@ -194,7 +202,7 @@ int crm_config_set(struct crm_db *db, const char *key, const char *value);
 /* Every known key with its value and whether it is the default. */
 int crm_config_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 
-/* ---- user.c: users, roles, departments */
+/* ---- actor.c: who is acting, and roles */
 
 enum crm_role {
 	CRM_ROLE_ADMIN = 1 << 0,
@@ -213,9 +221,15 @@ int crm_user_require(struct crm_db *db, int mask, const char *action);
 /* The acting user's id and role (after crm_user_require succeeded). */
 int64_t crm_user_id(struct crm_db *db);
 int crm_user_role(struct crm_db *db);
-/* The role bit for a name ("head"), or 0. */
+/* The role bit for a name ("head"), or 0; and the name of a role bit. */
 int crm_role_parse(const char *name);
 const char *crm_role_name(int role);
+/* The id of an active user by login; CRM_DATAERR naming it when unknown
+ * or deactivated. crm_user_any also finds deactivated users (for lists). */
+int crm_user_find(struct crm_db *db, const char *login, int64_t *id);
+int crm_user_any(struct crm_db *db, const char *login, int64_t *id);
+
+/* ---- user.c: the users and departments an admin keeps */
 
 struct crm_user_in {
 	const char *login, *name, *role, *dept, *email, *phone, *active;
@@ -237,10 +251,6 @@ int crm_user_handover(struct crm_db *db, const char *login, const char *to,
 		      struct crm_user_work *w);
 /* Make the first admin when the database has no user yet. */
 int crm_user_bootstrap(struct crm_db *db, const char *login);
-/* The id of an active user by login; CRM_DATAERR naming it when unknown
- * or deactivated. crm_user_any also finds deactivated users (for lists). */
-int crm_user_find(struct crm_db *db, const char *login, int64_t *id);
-int crm_user_any(struct crm_db *db, const char *login, int64_t *id);
 
 int crm_dept_add(struct crm_db *db, const char *name, const char *title);
 int crm_dept_list(struct crm_db *db, crm_row_fn *fn, void *arg);
@@ -267,12 +277,7 @@ struct crm_party_in {
 int crm_party_update(struct crm_db *db, int64_t party, const struct crm_party_in *in);
 /* Move everything of other into keep, then delete other. */
 int crm_party_merge(struct crm_db *db, int64_t keep, int64_t other);
-/* The correspondence history of a party, newest last. */
-int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg);
-/* Add a note to a party's history. */
-int crm_party_note(struct crm_db *db, int64_t party, int64_t request,
-		   const char *text, int64_t *id);
-/* A party's owner (0 when none). */
+/* A party's owner (0 when none); CRM_DATAERR when there is no such party. */
 int crm_party_owner(struct crm_db *db, int64_t party, int64_t *owner);
 
 /* ---- request.c: requests (appeals) and their life */
@@ -317,6 +322,16 @@ int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in
 			crm_row_fn *fn, void *arg);
 int crm_request_junk(struct crm_db *db, int64_t id, const char *reason,
 		     crm_row_fn *fn, void *arg);
+
+/* ---- interaction.c: a party's history and notes */
+
+/* The correspondence history of a party, newest last; CRM_DATAERR when
+ * there is no such party. */
+int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg);
+/* Add a note to a party's history, about one of its requests when request
+ * is not 0 (CRM_DATAERR when the request is another party's). */
+int crm_party_note(struct crm_db *db, int64_t party, int64_t request,
+		   const char *text, int64_t *id);
 
 /* ---- task.c: tasks and notices */
 

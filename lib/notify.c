@@ -5,6 +5,7 @@
  * sales. Intake, callpull, task.c and the handover of a leaving user all
  * ask here, so the rule cannot drift apart between them.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm-private.h"
@@ -53,6 +54,41 @@ int crm_notify_round_robin(struct crm_db *db, const char *dept, int64_t *user)
 	return next_manager(db, dept_id, dept, user);
 }
 
+static int head_lookup(struct crm_db *db, int64_t *id)
+{
+	char *login = NULL;
+	sqlite3_stmt *st;
+	int rc = crm_config_get(db, "head", &login);
+
+	/* The head setting wins while that user is active; else the first head or admin. */
+	if (rc == CRM_OK && *login && crm_user_find(db, login, id) == CRM_OK) {
+		free(login);
+		return CRM_OK;
+	}
+	if (rc == CRM_OK) {
+		st = crm_stmt(db, "SELECT id FROM users WHERE active = 1 AND role IN ('head', 'admin')"
+				  " ORDER BY role = 'admin', id LIMIT 1");
+		rc = st ? crm_query_id(db, st, id) : CRM_SOFTWARE;
+		if (rc == CRM_NOMATCH)
+			rc = crm_error_set(CRM_CONFIG, "no active head of sales or admin to notify");
+	}
+	free(login);
+	return rc;
+}
+
+int crm_notify_head(struct crm_db *db, int64_t *id)
+{
+	int rc;
+
+	if (db->head && !sqlite3_get_autocommit(db->h)) { /* known in this transaction */
+		*id = db->head;
+		return CRM_OK;
+	}
+	if ((rc = head_lookup(db, id)) == CRM_OK)
+		db->head = *id;
+	return rc;
+}
+
 int crm_notify_who(struct crm_db *db, int64_t party, int64_t *user)
 {
 	sqlite3_stmt *st;
@@ -68,6 +104,6 @@ int crm_notify_who(struct crm_db *db, int64_t party, int64_t *user)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, party);
 	if ((rc = crm_query_id(db, st, &dept)) == CRM_NOMATCH)
-		return crm_user_head(db, user);
+		return crm_notify_head(db, user);
 	return rc ? rc : next_manager(db, dept, "", user);
 }

@@ -9,20 +9,6 @@
 
 #include "crm-private.h"
 
-int crm_country(struct crm_db *db, char buf[8])
-{
-	char *cc = NULL;
-	int rc = CRM_OK;
-
-	if (!db->country[0] || sqlite3_get_autocommit(db->h)) {
-		if ((rc = crm_config_get(db, "country_code", &cc)) == CRM_OK)
-			snprintf(db->country, sizeof db->country, "%s", cc);
-		free(cc);
-	}
-	memcpy(buf, db->country, 8);
-	return rc;
-}
-
 int crm_party_by_phone(struct crm_db *db, const struct crm_phone *p, int64_t *party)
 {
 	/* Every exact match shares the tail, so one look-up on it does both. */
@@ -313,54 +299,4 @@ int crm_party_merge(struct crm_db *db, int64_t keep, int64_t other)
 			return rc;
 	}
 	return crm_task_follow_owner(db, keep); /* the other's callbacks too */
-}
-
-int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg)
-{
-	sqlite3_stmt *st;
-	int64_t owner;
-	int rc;
-
-	if ((rc = crm_user_require(db, CRM_ROLE_ANY & ~CRM_ROLE_WAREHOUSE, "reading history")) ||
-	    (rc = crm_party_owner(db, party, &owner)))
-		return rc;
-	st = crm_stmt(db, "SELECT party, at, kind, request, note, author, summary FROM history"
-			  " WHERE party = ? ORDER BY at, request, note");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, party);
-	return crm_stmt_emit(db, st, fn, arg, NULL);
-}
-
-int crm_party_note(struct crm_db *db, int64_t party, int64_t request, const char *text,
-		   int64_t *id)
-{
-	sqlite3_stmt *st;
-	int64_t owner;
-	int rc;
-
-	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MANAGER,
-				   "adding notes")) ||
-	    (rc = crm_party_owner(db, party, &owner)))
-		return rc;
-	if (!text || !*text)
-		return crm_error_set(CRM_USAGE, "the note is empty");
-	if (request && (rc = crm_request_party(db, request, &owner)))
-		return rc;
-	if (request && owner != party)
-		return crm_error_set(CRM_DATAERR, "request %lld belongs to party %lld, not %lld",
-				     (long long)request, (long long)owner, (long long)party);
-	st = crm_stmt(db, "INSERT INTO interaction (party_id, request_id, kind, at, summary, author_id)"
-			  " VALUES (?, ?, 'note', crm_now(), ?, ?)");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, party);
-	crm_bind_id(st, 2, request);
-	crm_bind_text(st, 3, text);
-	crm_bind_id(st, 4, crm_user_id(db));
-	if ((rc = crm_stmt_done(db, st)) == CRM_OK && id)
-		*id = sqlite3_last_insert_rowid(db->h);
-	if (rc == CRM_DATAERR)
-		rc = crm_error_set(CRM_DATAERR, "no request %lld", (long long)request);
-	return rc;
 }

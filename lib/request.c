@@ -218,7 +218,7 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		if ((rc = crm_time_parse(in.received, &t)))
 			return rc;
 		crm_time_format(t, received);
-	} else if ((rc = crm_now(received))) {
+	} else if ((rc = crm_time_now(received))) {
 		return rc;
 	}
 	if (is_set(in.dept) && (rc = crm_dept_find(db, in.dept, &dept)))
@@ -243,7 +243,7 @@ int crm_request_add(struct crm_db *db, const struct crm_request_in *in0,
 		goto out;
 	/* Unowned, the head hears of it rather than the department's turn
 	 * (notify.c): the head is who assigns it. */
-	if (!notify && (rc = crm_user_head(db, &notify)))
+	if (!notify && (rc = crm_notify_head(db, &notify)))
 		goto out;
 	summary(&in, sum, sizeof sum);
 	snprintf(title, sizeof title, "%s (%s, request %lld)%s%s",

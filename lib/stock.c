@@ -16,7 +16,7 @@
 int crm_today(char buf[11])
 {
 	char now[CRM_TIME_LEN];
-	int rc = crm_now(now);
+	int rc = crm_time_now(now);
 
 	if (rc == CRM_OK)
 		snprintf(buf, 11, "%.10s", now);

@@ -148,7 +148,7 @@ int crm_task_list(struct crm_db *db, const struct crm_task_filter *f, crm_row_fn
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "listing tasks")) || (rc = crm_now(now)))
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "listing tasks")) || (rc = crm_time_now(now)))
 		return rc;
 	if (strcmp(status, "open") && strcmp(status, "done") && strcmp(status, "all"))
 		return crm_error_set(CRM_USAGE, "status is open, done or all, not \"%s\"", status);

@@ -1,143 +1,13 @@
 /*
- * user.c: who is acting, what their role allows, and the users and
- * departments an admin keeps. The acting user is CRM_USER or the login
- * name, and must be registered in the database.
+ * user.c: the users and departments an admin keeps: adding and changing
+ * them, a leaving user's handover, the lists. Who is acting and what a role
+ * allows is actor.c's.
  */
 #include <ctype.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "crm-private.h"
-
-static const char *const role_names[] = { "admin", "head", "manager", "marketer",
-					  "warehouse" };
-
-const char *crm_user_login(void)
-{
-	static char login[256];
-	const char *env = getenv("CRM_USER");
-	struct passwd *pw;
-
-	if (env && *env)
-		return env;
-	if (!login[0]) {
-		pw = getpwuid(geteuid());
-		snprintf(login, sizeof login, "%s", pw ? pw->pw_name : "unknown");
-	}
-	return login;
-}
-
-int crm_role_parse(const char *name)
-{
-	size_t i;
-
-	for (i = 0; name && i < sizeof role_names / sizeof *role_names; i++)
-		if (strcmp(name, role_names[i]) == 0)
-			return 1 << i;
-	return 0;
-}
-
-const char *crm_role_name(int role)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof role_names / sizeof *role_names; i++)
-		if (role == 1 << i)
-			return role_names[i];
-	return "none";
-}
-
-/* "head or admin" for a mask. */
-static void mask_words(int mask, char *buf, size_t size)
-{
-	size_t i, n = 0;
-	int left = __builtin_popcount(mask);
-
-	buf[0] = '\0';
-	for (i = 0; i < sizeof role_names / sizeof *role_names; i++) {
-		if (!(mask & (1 << i)))
-			continue;
-		n += snprintf(buf + n, n < size ? size - n : 0, "%s%s", role_names[i],
-			      left > 2 ? ", " : left == 2 ? " or " : "");
-		left--;
-	}
-}
-
-int crm_user_require(struct crm_db *db, int mask, const char *action)
-{
-	const char *login = crm_user_login();
-	sqlite3_stmt *st;
-	char words[128];
-	int rc;
-
-	if (!db->user_id) {
-		st = crm_stmt(db, "SELECT id, role, active FROM users WHERE login = ?");
-		if (!st)
-			return CRM_SOFTWARE;
-		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-		if ((rc = crm_stmt_row(db, st)) < 0)
-			return -rc;
-		if (rc == 0)
-			return crm_error_set(CRM_NOPERM,
-					     "user \"%s\" is not registered in %s (an admin adds users with crm-admin user add)",
-					     login, db->path);
-		if (!sqlite3_column_int(st, 2)) {
-			sqlite3_reset(st);
-			return crm_error_set(CRM_NOPERM, "user \"%s\" is deactivated", login);
-		}
-		db->user_id = sqlite3_column_int64(st, 0);
-		db->role = crm_role_parse((const char *)sqlite3_column_text(st, 1));
-		sqlite3_reset(st);
-	}
-	if (db->role & mask)
-		return CRM_OK;
-	mask_words(mask, words, sizeof words);
-	return crm_error_set(CRM_NOPERM, "%s needs the role %s; %s is %s", action, words,
-			     login, crm_role_name(db->role));
-}
-
-int64_t crm_user_id(struct crm_db *db)
-{
-	return db->user_id;
-}
-
-int crm_user_role(struct crm_db *db)
-{
-	return db->role;
-}
-
-/* A user by login; inactive ones too unless active_only. */
-static int lookup(struct crm_db *db, const char *login, int active_only, int64_t *id)
-{
-	sqlite3_stmt *st = crm_stmt(db, "SELECT id, active FROM users WHERE login = ?");
-	int rc;
-
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	if ((rc = crm_stmt_row(db, st)) <= 0)
-		return rc < 0 ? -rc
-			      : crm_error_set(CRM_DATAERR,
-					      "unknown user \"%s\" (see crm-admin user list)", login);
-	*id = sqlite3_column_int64(st, 0);
-	rc = sqlite3_column_int(st, 1);
-	sqlite3_reset(st);
-	if (active_only && !rc)
-		return crm_error_set(CRM_DATAERR, "user \"%s\" is deactivated", login);
-	return CRM_OK;
-}
-
-int crm_user_find(struct crm_db *db, const char *login, int64_t *id)
-{
-	return lookup(db, login, 1, id);
-}
-
-int crm_user_any(struct crm_db *db, const char *login, int64_t *id)
-{
-	return lookup(db, login, 0, id);
-}
 
 int crm_dept_find(struct crm_db *db, const char *name, int64_t *id)
 {
@@ -211,17 +81,13 @@ static int check_active(const char *s)
 static int user_contacts(struct crm_db *db, const struct crm_user_in *in,
 			 struct crm_phone *ph, char **email)
 {
-	char *cc = NULL;
+	char cc[8];
 	int rc = CRM_OK;
 
 	*email = NULL;
-	if (in->phone && *in->phone) {
-		if ((rc = crm_config_get(db, "country_code", &cc)) == CRM_OK)
-			rc = crm_phone_normalize(in->phone, cc, ph);
-		free(cc);
-		if (rc != CRM_OK)
-			return rc;
-	}
+	if (in->phone && *in->phone &&
+	    ((rc = crm_country(db, cc)) || (rc = crm_phone_normalize(in->phone, cc, ph))))
+		return rc;
 	if (in->email && *in->email)
 		rc = crm_email_normalize(in->email, email);
 	return rc;
@@ -241,7 +107,7 @@ int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id)
 	    (rc = check_role(in->role)) != CRM_OK ||
 	    (in->active && (rc = check_active(in->active)) != CRM_OK) ||
 	    (in->dept && (rc = crm_dept_find(db, in->dept, &dept)) != CRM_OK) ||
-	    (rc = user_contacts(db, in, &ph, &email)) != CRM_OK || (rc = crm_now(now)) != CRM_OK)
+	    (rc = user_contacts(db, in, &ph, &email)) != CRM_OK || (rc = crm_time_now(now)) != CRM_OK)
 		goto out;
 	if (!(st = crm_stmt(db, "INSERT INTO users (login, name, role, dept_id, email, phone,"
 				" active, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))) {
@@ -401,42 +267,6 @@ int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg)
 	return st ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_SOFTWARE;
 }
 
-/* The head setting's user while active; else the first head or admin. */
-static int head_lookup(struct crm_db *db, int64_t *id)
-{
-	char *login = NULL;
-	sqlite3_stmt *st;
-	int rc = crm_config_get(db, "head", &login);
-
-	/* The head setting wins while that user is active; else the first head or admin. */
-	if (rc == CRM_OK && *login && crm_user_find(db, login, id) == CRM_OK) {
-		free(login);
-		return CRM_OK;
-	}
-	if (rc == CRM_OK) {
-		st = crm_stmt(db, "SELECT id FROM users WHERE active = 1 AND role IN ('head', 'admin')"
-				  " ORDER BY role = 'admin', id LIMIT 1");
-		rc = st ? crm_query_id(db, st, id) : CRM_SOFTWARE;
-		if (rc == CRM_NOMATCH)
-			rc = crm_error_set(CRM_CONFIG, "no active head of sales or admin to notify");
-	}
-	free(login);
-	return rc;
-}
-
-int crm_user_head(struct crm_db *db, int64_t *id)
-{
-	int rc;
-
-	if (db->head && !sqlite3_get_autocommit(db->h)) { /* known in this transaction */
-		*id = db->head;
-		return CRM_OK;
-	}
-	if ((rc = head_lookup(db, id)) == CRM_OK)
-		db->head = *id;
-	return rc;
-}
-
 int crm_user_bootstrap(struct crm_db *db, const char *login)
 {
 	char now[CRM_TIME_LEN];
@@ -451,7 +281,7 @@ int crm_user_bootstrap(struct crm_db *db, const char *login)
 		return st ? rc : CRM_SOFTWARE;
 	if (n > 0)
 		return crm_error_set(CRM_CONFIG, "%s has users already", db->path);
-	if ((rc = crm_now(now)) != CRM_OK)
+	if ((rc = crm_time_now(now)) != CRM_OK)
 		return rc;
 	if (!(st = crm_stmt(db, "INSERT INTO users (login, role, created) VALUES (?, 'admin', ?)")))
 		return CRM_SOFTWARE;
