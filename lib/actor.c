@@ -137,3 +137,19 @@ int crm_user_any(struct crm_db *db, const char *login, int64_t *id)
 {
 	return lookup(db, login, 0, id);
 }
+
+int crm_user_takes_requests(struct crm_db *db, int64_t user, const char *login)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT 1 FROM users WHERE id = ? AND role IN ('manager', 'head')");
+	int64_t one;
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, user);
+	rc = crm_query_id(db, st, &one);
+	return rc == CRM_NOMATCH ? crm_error_set(CRM_DATAERR,
+						 "%s is not a manager or head: requests and parties go to them",
+						 login)
+				 : rc;
+}

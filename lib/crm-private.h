@@ -48,6 +48,10 @@ int crm_bind_id(sqlite3_stmt *st, int i, int64_t id);
 /* A single row's single integer; CRM_NOMATCH when no row. */
 int crm_query_id(struct crm_db *db, sqlite3_stmt *st, int64_t *out);
 
+/* actor.c: CRM_DATAERR naming login unless user is a manager or head, who
+ * take requests and parties. */
+int crm_user_takes_requests(struct crm_db *db, int64_t user, const char *login);
+
 /* config.c: the default country calling code from the settings, into buf. */
 int crm_country(struct crm_db *db, char buf[8]);
 
@@ -60,8 +64,6 @@ int crm_contact_new(struct crm_db *db, int64_t party, const char *name, int64_t 
 /* Attach a phone or e-mail to a party unless it is known already. */
 int crm_point_add(struct crm_db *db, int64_t party, int64_t contact, const char *kind,
 		  const char *value, const char *tail, const char *ext);
-/* May the acting user work on a request assigned to assignee (managers: own only)? */
-int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action);
 
 /* intake.c: a source's cursor (read and written inside the caller's
  * transaction), and its lock (a byte of the one file DB.lock beside the

@@ -416,7 +416,9 @@ static int request_state(struct crm_db *db, int64_t id, const char *action, cons
 	return CRM_OK;
 }
 
-int crm_may_handle(struct crm_db *db, int64_t assignee, int64_t request, const char *action)
+/* A manager may act only on their own requests; the head and admin on any. */
+static int check_own_request(struct crm_db *db, int64_t assignee, int64_t request,
+			     const char *action)
 {
 	if (crm_user_role(db) != CRM_ROLE_MANAGER || assignee == crm_user_id(db))
 		return CRM_OK;
@@ -498,7 +500,6 @@ static int own_party(struct crm_db *db, int64_t id, int64_t user, int64_t *party
 int crm_request_assign(struct crm_db *db, int64_t id, const char *login, int force,
 		       crm_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st;
 	int64_t user, assignee, party, task;
 	char title[128];
 	int dup;
@@ -508,15 +509,10 @@ int crm_request_assign(struct crm_db *db, int64_t id, const char *login, int for
 	    (rc = crm_user_find(db, login, &user)) ||
 	    (rc = request_state(db, id, "assign it", "new routed assigned", &assignee)))
 		return rc;
-	st = crm_stmt(db, "SELECT 1 FROM users WHERE id = ? AND role IN ('manager', 'head')");
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, user);
-	if ((rc = crm_query_id(db, st, &task)) == CRM_NOMATCH)
-		return crm_error_set(CRM_DATAERR, "%s is not a manager or head: requests go to them",
-				     login);
-	if (rc || assignee == user)
-		return rc ? rc : emit_state(db, id, fn, arg);
+	if ((rc = crm_user_takes_requests(db, user, login)))
+		return rc;
+	if (assignee == user)
+		return emit_state(db, id, fn, arg);
 	if ((rc = check_dept(db, id, user, login, force)) ||
 	    (rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, status = 'assigned',"
 				  " dept_id = coalesce(dept_id, (SELECT dept_id FROM users WHERE id = ?2)),"
@@ -542,7 +538,7 @@ int crm_request_qualify(struct crm_db *db, int64_t id, const struct crm_party_in
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MANAGER,
 				   "qualifying requests")) ||
 	    (rc = request_state(db, id, "qualify it", "new routed assigned qualified", &assignee)) ||
-	    (rc = crm_may_handle(db, assignee, id, "qualify")) ||
+	    (rc = check_own_request(db, assignee, id, "qualify")) ||
 	    (rc = crm_request_party(db, id, &party)) || (rc = crm_party_update(db, party, in)))
 		return rc;
 	if ((rc = crm_exec_ids(db, "UPDATE request SET status = 'qualified',"
@@ -567,7 +563,7 @@ int crm_request_junk(struct crm_db *db, int64_t id, const char *reason, crm_row_
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MANAGER,
 				   "marking requests junk")) ||
 	    (rc = request_state(db, id, "mark it junk", "new routed assigned qualified", &assignee)) ||
-	    (rc = crm_may_handle(db, assignee, id, "mark junk")))
+	    (rc = check_own_request(db, assignee, id, "mark junk")))
 		return rc;
 	if (!is_set(reason))
 		return crm_error_set(CRM_USAGE, "junk needs a reason (--reason)");

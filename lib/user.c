@@ -211,23 +211,6 @@ int crm_user_work(struct crm_db *db, const char *login, struct crm_user_work *w)
 	return CRM_OK;
 }
 
-/* May user take requests and parties (a manager or head)? */
-static int takes_requests(struct crm_db *db, int64_t user, const char *login)
-{
-	sqlite3_stmt *st = crm_stmt(db, "SELECT 1 FROM users WHERE id = ? AND role IN ('manager', 'head')");
-	int64_t one;
-	int rc;
-
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, user);
-	rc = crm_query_id(db, st, &one);
-	return rc == CRM_NOMATCH ? crm_error_set(CRM_DATAERR,
-						 "%s is not a manager or head: requests and parties go to them",
-						 login)
-				 : rc;
-}
-
 int crm_user_handover(struct crm_db *db, const char *login, const char *to,
 		      struct crm_user_work *w)
 {
@@ -240,7 +223,7 @@ int crm_user_handover(struct crm_db *db, const char *login, const char *to,
 		return rc;
 	if (from == user)
 		return crm_error_set(CRM_DATAERR, "%s cannot hand over to %s", login, to);
-	if ((w->requests || w->parties) && (rc = takes_requests(db, user, to)))
+	if ((w->requests || w->parties) && (rc = crm_user_takes_requests(db, user, to)))
 		return rc;
 	/* The callbacks of the user's parties follow them, whoever has them. */
 	if ((rc = crm_exec_ids(db, "UPDATE request SET assignee_id = ?2, updated = crm_now()"
