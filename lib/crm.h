@@ -144,6 +144,7 @@ int crm_tsv_put_row(FILE *f, size_t n, const char *const *fields);
 /* A row sink for crm_row_fn: prints a header (unless suppressed) and the
  * chosen columns ("a,b,c", or NULL for all) of each row. */
 struct crm_tsv_writer;
+/* CRM_USAGE when columns has an empty name, or a name twice. */
 int crm_tsv_writer_new(FILE *f, const char *columns, int header,
 		       struct crm_tsv_writer **out);
 crm_row_fn crm_tsv_writer_row;
@@ -234,9 +235,13 @@ int crm_user_any(struct crm_db *db, const char *login, int64_t *id);
 struct crm_user_in {
 	const char *login, *name, *role, *dept, *email, *phone, *active;
 };
+/* Add a user (needs the role admin): login and role required, the other
+ * fields of in optional; CRM_DATAERR when the login is taken or a field is
+ * not valid. */
 int crm_user_add(struct crm_db *db, const struct crm_user_in *in, int64_t *id);
 /* Change the fields of in that are not NULL. */
 int crm_user_set(struct crm_db *db, const struct crm_user_in *in);
+/* Every user, active or not, with role, department and contacts. */
 int crm_user_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* A user's open requests (not junk or converted) and open tasks, and the
  * parties they own: what is left when they go. */
@@ -252,7 +257,10 @@ int crm_user_handover(struct crm_db *db, const char *login, const char *to,
 /* Make the first admin when the database has no user yet. */
 int crm_user_bootstrap(struct crm_db *db, const char *login);
 
+/* Add a department (needs the role admin); CRM_DATAERR when the name is
+ * taken or not a name (letters, digits, '.', '_', '-'). */
 int crm_dept_add(struct crm_db *db, const char *name, const char *title);
+/* Every department with its title. */
 int crm_dept_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* The id of a department by name; CRM_DATAERR listing the known ones. */
 int crm_dept_find(struct crm_db *db, const char *name, int64_t *id);
@@ -266,6 +274,8 @@ int crm_party_by_email(struct crm_db *db, const char *email, int64_t *party);
 struct crm_party_filter {
 	const char *phone, *email, *name; /* raw; name is a case-insensitive substring */
 };
+/* The parties matching every field of f that is set; CRM_NOMATCH when none
+ * does. */
 int crm_party_find(struct crm_db *db, const struct crm_party_filter *f,
 		   crm_row_fn *fn, void *arg);
 
@@ -303,11 +313,14 @@ struct crm_request_filter {
 	const char *older, *since; /* durations or times */
 	int64_t party;
 };
+/* The requests matching every field of f that is set, oldest first;
+ * CRM_NOMATCH when none does, CRM_DATAERR for an unknown status, department
+ * or user. */
 int crm_request_list(struct crm_db *db, const struct crm_request_filter *f,
 		     crm_row_fn *fn, void *arg);
 /* One request, its party, contacts and history as (section, key, value) rows. */
 int crm_request_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
-/* The party of a request. */
+/* The party of a request; CRM_DATAERR when there is no such request. */
 int crm_request_party(struct crm_db *db, int64_t id, int64_t *party);
 /* Actions on one request; each prints its result row through fn. */
 int crm_request_route(struct crm_db *db, int64_t id, const char *dept,
@@ -352,11 +365,16 @@ struct crm_task_filter {
 	int mine, overdue;
 	int64_t party, request;
 };
+/* The tasks matching every field of f that is set, soonest due first;
+ * CRM_NOMATCH when none does. */
 int crm_task_list(struct crm_db *db, const struct crm_task_filter *f,
 		  crm_row_fn *fn, void *arg);
 /* One task's id, kind, status, due, assignee, party, request and title. */
 int crm_task_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+/* Close a task (its assignee, a head or an admin; else CRM_NOPERM); a task
+ * done already stays as it was. Prints the task through fn. */
 int crm_task_done(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+/* Give a task to to (as crm_task_in's to; needs head or admin) and print it. */
 int crm_task_reassign(struct crm_db *db, int64_t id, const char *to,
 		      crm_row_fn *fn, void *arg);
 
