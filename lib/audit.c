@@ -13,7 +13,8 @@
 static const char *const audited[] = {
 	"config", "dept", "users", "party", "contact", "contact_point",
 	"request", "interaction", "task", "call", "warehouse", "item", "barcode", "lot",
-	"reservation", "production_order", "supplier_order", "supplier_line", NULL
+	"reservation", "production_order", "supplier_order", "supplier_line",
+	"deal_choice", "vat_rate", "deal", "deal_line", "document", "payment", NULL
 };
 
 /* Append s to the growing buffer *b (length *n); abort-free: NULL on OOM. */

@@ -674,6 +674,31 @@ int crm_money_parse(const char *s, int64_t *out); /* "1234.50" -> 123450 */
 void crm_qty_format(int64_t q, char buf[32]);      /* 2500 -> "2.5" */
 void crm_money_format(int64_t m, char buf[32]);    /* 123450 -> "1234.50" */
 
+/* ---- vat.c: the money of a deal's lines, VAT per line */
+
+struct crm_vat_in {
+	int64_t qty;       /* thousandths of a unit, > 0 */
+	int64_t price;     /* kopecks per unit */
+	int64_t discount;  /* kopecks off the line (when discount_pct is 0) */
+	int discount_pct;  /* hundredths of a percent off the line */
+	int rate;          /* hundredths of a percent (2200: 22%); -1: without VAT */
+	int price_has_vat; /* the price includes VAT (the default) */
+};
+struct crm_vat_line {
+	int64_t gross;     /* qty x price, rounded to the kopeck */
+	int64_t discount;  /* what the discount takes off gross */
+	int64_t net, vat, total; /* total = net + vat, what the customer pays */
+};
+/* One line, each amount rounded half away from zero; CRM_DATAERR when an
+ * input is out of range, the discount exceeds the line or an amount does
+ * not fit. */
+int crm_vat_line(const struct crm_vat_in *in, struct crm_vat_line *out);
+/* Add a line to a sum of lines (the only way a total is made). */
+int crm_vat_add(struct crm_vat_line *sum, const struct crm_vat_line *line);
+/* A rate: "22", "22%", "10.5%", or "none" (also "без НДС") for -1. */
+int crm_rate_parse(const char *s, int *out);
+void crm_rate_format(int rate, char buf[16]); /* 2200 -> "22%", -1 -> "none" */
+
 /* ---- item.c: items, their barcodes, warehouses */
 
 struct crm_item_in {
