@@ -324,3 +324,28 @@ int crm_time_or_ahead(const char *s, char buf[CRM_TIME_LEN])
 {
 	return time_or_duration(s, 1, buf);
 }
+
+int crm_date_today(char buf[11])
+{
+	char now[CRM_TIME_LEN];
+	int rc = crm_time_now(now);
+
+	if (rc == CRM_OK)
+		snprintf(buf, 11, "%.10s", now);
+	return rc;
+}
+
+int crm_date_parse(const char *what, const char *s, char out[11])
+{
+	char iso[CRM_TIME_LEN];
+	time_t t;
+
+	out[0] = '\0';
+	if (!s || !*s)
+		return CRM_OK;
+	if (crm_time_parse(s, &t) != CRM_OK)
+		return crm_error_set(CRM_DATAERR, "bad %s \"%s\": expected YYYY-MM-DD", what, s);
+	crm_time_format(t, iso);
+	snprintf(out, 11, "%.10s", iso);
+	return CRM_OK;
+}

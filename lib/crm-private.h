@@ -135,4 +135,18 @@ int crm_audit_install(struct crm_db *db);
 /* The compiled-in migrations, NULL-terminated (lib/migrations.c). */
 extern const char *const crm_migrations[];
 
+/* deal.c: what the deal modules need of one deal. access: CRM_NOPERM unless
+ * the acting user may read it (write 0) or change it (write 1: a manager
+ * only their own); CRM_DATAERR when there is no such deal. touch: the deal
+ * changed now. log: a move of its stage, into its history. */
+struct crm_deal_state {
+	int64_t id, party, manager;
+	char stage[16], invoiced[11], vat_code[33];
+	int ordered;
+};
+int crm_deal_access(struct crm_db *db, int64_t id, int write, struct crm_deal_state *s);
+int crm_deal_touch(struct crm_db *db, int64_t id);
+int crm_deal_log(struct crm_db *db, int64_t id, const char *from, const char *to, int forced,
+		 const char *reason);
+
 #endif

@@ -79,7 +79,7 @@ struct crm_phone {
 /* Normalise raw with the default country calling code (e.g. "7"). */
 int crm_phone_normalize(const char *raw, const char *country, struct crm_phone *out);
 
-/* ---- inn.c: Russian tax numbers */
+/* ---- inn.c: Russian tax numbers and bank details */
 
 /* CRM_DATAERR naming it unless inn is 10 or 12 digits with the right check
  * digits. */
@@ -87,6 +87,12 @@ int crm_inn_check(const char *inn);
 /* CRM_DATAERR naming it unless kpp is 4 digits, 2 digits or capital Latin
  * letters, and 3 digits. */
 int crm_kpp_check(const char *kpp);
+/* CRM_DATAERR naming it unless bik is 9 digits. */
+int crm_bik_check(const char *bik);
+/* CRM_DATAERR naming it unless the account is 20 digits whose control digit
+ * matches bik (not checked while bik is NULL or not a BIK). */
+int crm_account_check(const char *account, const char *bik);
+int crm_corr_account_check(const char *account, const char *bik);
 
 /* ---- email.c: e-mail addresses */
 
@@ -111,6 +117,11 @@ int crm_duration_parse(const char *s, long long *seconds);
 int crm_time_or_ago(const char *s, char buf[CRM_TIME_LEN]);
 /* A time or a duration ahead of now ("3d" = now + 3 days) into an ISO string. */
 int crm_time_or_ahead(const char *s, char buf[CRM_TIME_LEN]);
+/* Today (UTC, honouring CRM_NOW) as YYYY-MM-DD. */
+int crm_date_today(char buf[11]);
+/* A date (any time crm_time_parse reads) as YYYY-MM-DD into out, "" for NULL
+ * or ""; CRM_DATAERR naming what. */
+int crm_date_parse(const char *what, const char *s, char out[11]);
 
 /* ---- tsv.c: the crm-tsv(5) format */
 
@@ -282,6 +293,8 @@ int crm_party_find(struct crm_db *db, const struct crm_party_filter *f,
 struct crm_party_in {
 	const char *company, *name, *phone, *email, *needs, *legal_name, *inn,
 		*kpp, *address, *payment, *tags;
+	const char *bank, *bik, *account, *corr_account; /* bank details */
+	int is_private; /* 1: a private person, no legal entity; 0: unchanged */
 };
 /* Fill the fields of in that are not NULL; add the phone and e-mail as contact points. */
 int crm_party_update(struct crm_db *db, int64_t party, const struct crm_party_in *in);
@@ -345,6 +358,46 @@ int crm_party_history(struct crm_db *db, int64_t party, crm_row_fn *fn, void *ar
  * is not 0 (CRM_DATAERR when the request is another party's). */
 int crm_party_note(struct crm_db *db, int64_t party, int64_t request,
 		   const char *text, int64_t *id);
+
+/* ---- deal.c: deals */
+
+struct crm_deal_in {
+	int64_t request, party; /* crm_deal_new: from a qualified request, or for a party */
+	const char *title, *needs, *area, *equipment, *medium, *dept, *manager, *close_by;
+	const char *vat;        /* a VAT code (crm_vat_rate_add); default "standard" */
+	const struct crm_party_in *party_in; /* the party's fields to fill in first, or NULL */
+};
+/* Make a deal at stage selection: from a qualified request (which becomes
+ * converted, its lead party a client) or for a client. CRM_DATAERR naming
+ * every missing fact at once: the needs, the legal entity's name (or that
+ * the customer is a private person), a contact person with a phone or
+ * e-mail. The manager is in->manager, else the party's active owner, else
+ * the acting manager; a manager makes deals only for themselves. */
+int crm_deal_new(struct crm_db *db, const struct crm_deal_in *in, int64_t *id);
+/* Change the fields of in that are set (and the party's, in party_in). */
+int crm_deal_set(struct crm_db *db, int64_t id, const struct crm_deal_in *in);
+
+/* ---- choice.c: the lists deals take values from, and VAT rates */
+
+/* kind is area, equipment, medium or lost (a lost deal's reason); changing
+ * a list needs the role admin, and a value taken off stays on the deals
+ * that have it. CRM_DATAERR for a value already on, or not on, the list. */
+int crm_choice_add(struct crm_db *db, const char *kind, const char *value);
+int crm_choice_rm(struct crm_db *db, const char *kind, const char *value);
+/* The values of kind (NULL: of every list) as kind, value. */
+int crm_choice_list(struct crm_db *db, const char *kind, crm_row_fn *fn, void *arg);
+/* CRM_DATAERR listing the values unless value (NULL, "": none) is on kind's list. */
+int crm_choice_check(struct crm_db *db, const char *kind, const char *value);
+/* A rate of code from the day starts (rate as crm_rate_parse reads it);
+ * the same day again replaces it. Needs the role admin. */
+int crm_vat_rate_add(struct crm_db *db, const char *code, const char *starts, const char *rate);
+/* Every rate as code, from, rate. */
+int crm_vat_rate_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* The rate of code in force on day (YYYY-MM-DD), -1 for without VAT;
+ * CRM_DATAERR when none is. */
+int crm_vat_rate_on(struct crm_db *db, const char *code, const char *day, int *rate);
+/* CRM_DATAERR unless code has a rate. */
+int crm_vat_code_check(struct crm_db *db, const char *code);
 
 /* ---- task.c: tasks and notices */
 

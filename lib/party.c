@@ -210,21 +210,50 @@ static int add_point(struct crm_db *db, int64_t party, int64_t contact, const ch
 	return rc;
 }
 
+/* The accounts as stored now, against the BIK as stored now. */
+static int check_accounts(struct crm_db *db, int64_t party)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT bik, account, corr_account FROM party WHERE id = ?");
+	const char *bik, *account, *corr;
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	if ((rc = crm_stmt_row(db, st)) <= 0)
+		return rc < 0 ? -rc : crm_error_set(CRM_DATAERR, "no party %lld", (long long)party);
+	bik = (const char *)sqlite3_column_text(st, 0);
+	account = (const char *)sqlite3_column_text(st, 1);
+	corr = (const char *)sqlite3_column_text(st, 2);
+	rc = CRM_OK;
+	if (account)
+		rc = crm_account_check(account, bik);
+	if (rc == CRM_OK && corr)
+		rc = crm_corr_account_check(corr, bik);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int crm_party_update(struct crm_db *db, int64_t party, const struct crm_party_in *in)
 {
 	sqlite3_stmt *st;
 	int64_t contact = 0;
 	int rc;
 
-	/* Every INN and KPP comes in here (qualify, suppliers): checked once. */
+	/* Every INN, KPP and bank detail comes in here (qualify, deals,
+	 * suppliers): checked once. */
 	if ((in->inn && *in->inn && (rc = crm_inn_check(in->inn))) ||
-	    (in->kpp && *in->kpp && (rc = crm_kpp_check(in->kpp))))
+	    (in->kpp && *in->kpp && (rc = crm_kpp_check(in->kpp))) ||
+	    (in->bik && *in->bik && (rc = crm_bik_check(in->bik))))
 		return rc;
 	st = crm_stmt(db, "UPDATE party SET name = coalesce(?2, name),"
 			  " legal_name = coalesce(?3, legal_name), inn = coalesce(?4, inn),"
 			  " kpp = coalesce(?5, kpp), address = coalesce(?6, address),"
 			  " payment = coalesce(?7, payment), needs = coalesce(?8, needs),"
-			  " tags = coalesce(?9, tags), updated = crm_now() WHERE id = ?1");
+			  " tags = coalesce(?9, tags), bank = coalesce(?10, bank), bik = coalesce(?11, bik),"
+			  " account = coalesce(?12, account), corr_account = coalesce(?13, corr_account),"
+			  " private = CASE WHEN ?14 THEN 1 ELSE private END,"
+			  " updated = crm_now() WHERE id = ?1");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, party);
@@ -236,7 +265,13 @@ int crm_party_update(struct crm_db *db, int64_t party, const struct crm_party_in
 	crm_bind_text(st, 7, in->payment);
 	crm_bind_text(st, 8, in->needs);
 	crm_bind_text(st, 9, in->tags);
-	if ((rc = crm_stmt_done(db, st)))
+	crm_bind_text(st, 10, in->bank);
+	crm_bind_text(st, 11, in->bik);
+	crm_bind_text(st, 12, in->account);
+	crm_bind_text(st, 13, in->corr_account);
+	sqlite3_bind_int(st, 14, in->is_private);
+	if ((rc = crm_stmt_done(db, st)) ||
+	    ((in->bik || in->account || in->corr_account) && (rc = check_accounts(db, party))))
 		return rc;
 	if (in->name && *in->name && (rc = crm_contact_add(db, party, in->name, &contact)))
 		return rc;
