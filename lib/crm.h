@@ -395,12 +395,12 @@ struct crm_sender {
  * website form: labelled lines), "jivo" (a JivoSite transcript or offline
  * message) or "free" (a letter: From/Reply-To, a phone in the signature,
  * the company from the signature or the domain). */
-int crm_mailparse(const char *parser, const struct crm_message *m, struct crm_sender *out);
+int crm_sender_read(const char *parser, const struct crm_message *m, struct crm_sender *out);
 struct crm_mailrules;
 /* The same, with the label lines of rules (may be NULL) looked at before
  * the parsers' own labels. */
-int crm_mailparse_rules(const char *parser, const struct crm_mailrules *rules,
-			const struct crm_message *m, struct crm_sender *out);
+int crm_sender_read_rules(const char *parser, const struct crm_mailrules *rules,
+			  const struct crm_message *m, struct crm_sender *out);
 void crm_sender_clear(struct crm_sender *s);
 
 /* Load the rules of crm-mailrules(5) from path; NULL loads the built-in file
