@@ -107,23 +107,6 @@ static int record_uid(struct crm_mail_run *p, const char *uid, const char *ref)
 	return crm_stmt_done(p->db, st);
 }
 
-static int quarantine(struct crm_mail_run *p, const char *raw, size_t len, const char *reason,
-		      int64_t *id)
-{
-	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO quarantine (source, raw, reason, at)"
-					  " VALUES (?, ?, ?, crm_now())");
-	int rc;
-
-	if (!st)
-		return CRM_SOFTWARE;
-	crm_bind_text(st, 1, p->src.label);
-	sqlite3_bind_blob(st, 2, raw, (int)len, SQLITE_STATIC);
-	crm_bind_text(st, 3, reason);
-	if ((rc = crm_stmt_done(p->db, st)) == CRM_OK)
-		*id = sqlite3_last_insert_rowid(p->db->h);
-	return rc;
-}
-
 /* ---- one message */
 
 struct outcome {
@@ -298,7 +281,7 @@ static int take(struct crm_mail_run *p, const char *uid, const char *raw, size_t
 	if ((rc = record_uid(p, uid, r->ref)) || strcmp(r->action, "duplicate") == 0)
 		return rc;
 	if (strcmp(r->action, "quarantined") == 0 &&
-	    (rc = quarantine(p, raw, len, r->reason, &q)))
+	    (rc = crm_quarantine_add(p->db, p->src.label, raw, len, r->reason, &q)))
 		return rc;
 	return record(p, r->ref, r->action, r->parser, r->reason[0] ? r->reason : NULL, r->request,
 		      q);
