@@ -426,6 +426,9 @@ struct crm_mail_opts {
 	const char *source;   /* maildir:PATH, mbox:PATH, imap[s]://USER@HOST[:PORT]/FOLDER,
 			       * pop3[s]://USER@HOST[:PORT] */
 	const char *password; /* for IMAP and POP3 */
+	/* crm_mail_pull_account: the accounts file (NULL: the default one), and
+	 * where the password comes from, over the account's (both NULL: its own) */
+	const char *accounts, *passfile, *passcmd;
 	const char *cafile;   /* trust these CAs instead of the system's */
 	int insecure;         /* do not check the server's certificate */
 	int starttls;         /* imap:// and pop3://: switch to TLS before logging in */
@@ -433,7 +436,8 @@ struct crm_mail_opts {
 	int delete_after;     /* POP3: delete taken messages (after their commit) */
 	int dry_run;          /* parse and report; write and mark nothing */
 	long limit;           /* at most this many messages (0: all) */
-	int timeout;          /* seconds for connect and each command */
+	int timeout;          /* seconds for connect and each command (crm_mail_pull_account:
+			       * 0 is the account's, else 30) */
 	struct crm_mailrules *rules; /* NULL: crm_mailrules_load(NULL) */
 	void (*progress)(void *arg, unsigned long done, unsigned long total);
 	void *progress_arg;
@@ -444,15 +448,24 @@ struct crm_mail_opts {
 struct crm_mail_stats {
 	unsigned long messages, quarantined;
 };
+/* The names of the columns crm_mail_pull reports (n of them), to check
+ * --columns before anything is read. */
+const char *const *crm_mail_columns(size_t *n);
 /* Take every new message of the source, each in its own transaction, and
  * report each through fn (message_id, action, party, request, parser,
  * reason). Actions: new-lead, history, duplicate, skipped-autoreply,
  * quarantined. A second run on the same source at once: CRM_TEMPFAIL. */
-/* The names of the columns crm_mail_pull reports (n of them), to check
- * --columns before anything is read. */
-const char *const *crm_mail_columns(size_t *n);
 int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_mail_stats *stats);
+/* crm_mail_pull for name: a source, or the name of an account in
+ * o->accounts (crm-accounts(5)). What o sets wins over the account: its
+ * cafile and move_to, its flags that are set, a timeout not 0, a passfile
+ * or passcmd; o->source is not looked at. A mailbox on a server gets its
+ * password (passcmd, passfile) unless o has one; with insecure set, o->warn
+ * hears that the server's certificate is not checked. An account that
+ * cannot be read, or a password command that fails: CRM_CONFIG. */
+int crm_mail_pull_account(struct crm_db *db, const char *name, const struct crm_mail_opts *o,
+			  crm_row_fn *fn, void *arg, struct crm_mail_stats *stats);
 
 /* ---- account.c: named mail accounts (crm-accounts(5)) */
 

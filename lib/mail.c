@@ -57,43 +57,49 @@ static int parse_url(const char *spec, const char *rest, struct crm_mail_source 
 	return CRM_OK;
 }
 
+static const struct mail_kind {
+	const char *prefix;
+	enum crm_mailbox_kind kind;
+	int tls, port;
+} kinds[] = {
+	{ "maildir:", MAILBOX_MAILDIR, 0, 0 }, { "mbox:", MAILBOX_MBOX, 0, 0 },
+	{ "imap://", MAILBOX_IMAP, 0, 143 },   { "imaps://", MAILBOX_IMAP, 1, 993 },
+	{ "pop3://", MAILBOX_POP3, 0, 110 },   { "pop3s://", MAILBOX_POP3, 1, 995 },
+};
+
+/* The kind of source spec names by its prefix, or NULL. */
+static const struct mail_kind *kind_of(const char *spec)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (strncmp(spec, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
 static int parse_source(const char *spec, struct crm_mail_source *s)
 {
-	static const struct {
-		const char *prefix;
-		enum crm_mailbox_kind kind;
-		int tls, port;
-	} kinds[] = {
-		{ "maildir:", MAILBOX_MAILDIR, 0, 0 }, { "mbox:", MAILBOX_MBOX, 0, 0 },
-		{ "imap://", MAILBOX_IMAP, 0, 143 },   { "imaps://", MAILBOX_IMAP, 1, 993 },
-		{ "pop3://", MAILBOX_POP3, 0, 110 },   { "pop3s://", MAILBOX_POP3, 1, 995 },
-	};
-	size_t i, n;
+	const struct mail_kind *k = kind_of(spec);
+	const char *home = getenv("HOME"), *rest;
 
 	memset(s, 0, sizeof *s);
 	s->label = strdup(spec);
-	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
-		n = strlen(kinds[i].prefix);
-		if (strncmp(spec, kinds[i].prefix, n) != 0)
-			continue;
-		s->kind = kinds[i].kind;
-		s->tls = kinds[i].tls;
-		s->port = kinds[i].port;
-		if (s->kind == MAILBOX_MAILDIR || s->kind == MAILBOX_MBOX) {
-			const char *home = getenv("HOME");
-
-			if (!spec[n])
-				return bad_source(spec, "no path");
-			/* The shell leaves "maildir:~/Maildir" alone; do what it means. */
-			if (strncmp(spec + n, "~/", 2) == 0 && home &&
-			    asprintf(&s->path, "%s%s", home, spec + n + 1) >= 0)
-				return CRM_OK;
-			s->path = strdup(spec + n);
-			return CRM_OK;
-		}
-		return parse_url(spec, spec + n, s);
-	}
-	return bad_source(spec, "unknown kind");
+	if (!k)
+		return bad_source(spec, "unknown kind");
+	rest = spec + strlen(k->prefix);
+	s->kind = k->kind;
+	s->tls = k->tls;
+	s->port = k->port;
+	if (s->kind != MAILBOX_MAILDIR && s->kind != MAILBOX_MBOX)
+		return parse_url(spec, rest, s);
+	if (!*rest)
+		return bad_source(spec, "no path");
+	/* The shell leaves "maildir:~/Maildir" alone; do what it means. */
+	if (strncmp(rest, "~/", 2) == 0 && home && asprintf(&s->path, "%s%s", home, rest + 1) >= 0)
+		return CRM_OK;
+	s->path = strdup(rest);
+	return CRM_OK;
 }
 
 /* The mailbox drivers, by the kind of source they read. */
@@ -127,5 +133,77 @@ out:
 	if (!o->rules)
 		crm_mailrules_free(p.rules);
 	source_free(&p.src);
+	return rc;
+}
+
+/* ---- a source or a named account, with the command line's settings */
+
+#define TIMEOUT 30 /* seconds, when neither the options nor the account say */
+
+/* A mailbox on a server: it needs a password, and may have a certificate. */
+static int remote(const char *source)
+{
+	const struct mail_kind *k = kind_of(source);
+
+	return k && (k->kind == MAILBOX_IMAP || k->kind == MAILBOX_POP3);
+}
+
+/* The account name names: a source alone (it has a ':'), or an account of
+ * the accounts file; a passfile or passcmd in o replaces both of its own. */
+static int find_account(const char *name, const struct crm_mail_opts *o, struct crm_account *a)
+{
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	if (strchr(name, ':'))
+		a->source = strdup(name);
+	else if ((rc = crm_account_load(o->accounts, name, a)))
+		return rc;
+	if (o->passfile || o->passcmd) {
+		free(a->passfile);
+		free(a->passcmd);
+		a->passfile = o->passfile ? strdup(o->passfile) : NULL;
+		a->passcmd = o->passcmd ? strdup(o->passcmd) : NULL;
+	}
+	return a->source ? CRM_OK : crm_error_set(CRM_SOFTWARE, "out of memory");
+}
+
+/* o's settings where it has them, else the account's. */
+static void with_account(struct crm_mail_opts *o, const struct crm_account *a)
+{
+	o->source = a->source;
+	o->cafile = o->cafile ? o->cafile : a->cafile;
+	o->move_to = o->move_to ? o->move_to : a->move_to;
+	o->insecure |= a->insecure;
+	o->starttls |= a->starttls;
+	o->delete_after |= a->delete_after;
+	if (!o->timeout)
+		o->timeout = a->timeout ? a->timeout : TIMEOUT;
+}
+
+int crm_mail_pull_account(struct crm_db *db, const char *name, const struct crm_mail_opts *given,
+			  crm_row_fn *fn, void *arg, struct crm_mail_stats *stats)
+{
+	struct crm_mail_opts o = *given;
+	struct crm_account a;
+	char *password = NULL;
+	int rc;
+
+	memset(stats, 0, sizeof *stats);
+	if ((rc = find_account(name, given, &a)) == CRM_OK) {
+		with_account(&o, &a);
+		if (remote(o.source) && !o.password)
+			rc = crm_account_password(&a, &password);
+		o.password = password ? password : o.password;
+	}
+	if (rc == CRM_OK) {
+		if (o.insecure && remote(o.source) && o.warn)
+			o.warn(o.warn_arg, o.source, "the server's certificate is not checked");
+		rc = crm_mail_pull(db, &o, fn, arg, stats);
+	}
+	if (password)
+		memset(password, 0, strlen(password));
+	free(password);
+	crm_account_clear(&a);
 	return rc;
 }
