@@ -379,12 +379,15 @@ int crm_message_parse(const char *raw, size_t len, struct crm_message **out);
 void crm_message_free(struct crm_message *m);
 /* The decoded value of the first header called name (any case), or NULL. */
 const char *crm_message_header(const struct crm_message *m, const char *name);
+/* A stable id for a message without a Message-ID: "sha256:<hex>" of its bytes. */
+char *crm_message_hash_id(const char *raw, size_t len);
+
+/* ---- autoreply.c: mail that machines write */
+
 /* Why a message was sent by a machine (an auto-reply, a bounce, a mailing
  * list's bulk mail): a short reason such as "Auto-Submitted: auto-replied",
  * or NULL for a message a person wrote. */
 const char *crm_message_automatic(const struct crm_message *m);
-/* A stable id for a message without a Message-ID: "sha256:<hex>" of its bytes. */
-char *crm_message_hash_id(const char *raw, size_t len);
 
 /* ---- mailparse.c and mailrules.c: who wrote to us, and what they want */
 
