@@ -503,11 +503,6 @@ struct crm_cdr_reader;
  * userfield, 21 = with peeraccount, linkedid and sequence). utc: the times
  * are UTC (Asterisk's usegmtime), else local time. */
 int crm_cdr_open_csv(FILE *f, const char *columns, int utc, struct crm_cdr_reader **out);
-/* Read MikoPBX's cdr_general table from the SQLite file at path, read-only:
- * rows with id > after_id; the legs of one call (one linkedid) become one
- * record. Its times are local unless utc. */
-int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
-			 struct crm_cdr_reader **out);
 /* Master.csv: the charset of label columns (clid, accountcode, lastdata,
  * amaflags, userfield, peeraccount) that are not valid UTF-8 (NULL or "":
  * CP1251); what it cannot read becomes U+FFFD, and rec->clid is UTF-8. The
@@ -531,6 +526,15 @@ const char *crm_cdr_raw(const struct crm_cdr_reader *r);
 /* Bytes consumed from f so far (whole lines only); MikoPBX: the last id read. */
 int64_t crm_cdr_position(const struct crm_cdr_reader *r);
 void crm_cdr_close(struct crm_cdr_reader *r);
+
+/* ---- mikopbx.c: MikoPBX's own call records */
+
+/* Read MikoPBX's cdr_general table from the SQLite file at path, read-only:
+ * rows with id > after_id; the legs of one call (one linkedid) become one
+ * record. Its times are local unless utc. The reader is crm_cdr_next's and
+ * the others' of cdr.c. */
+int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
+			 struct crm_cdr_reader **out);
 
 /* ---- call.c: phone-call intake (crm-callpull) */
 
