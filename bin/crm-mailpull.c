@@ -6,7 +6,6 @@
  */
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -52,68 +51,10 @@ static void warn(void *arg, const char *ref, const char *warning)
 	fprintf(stderr, "%s: warning: %s: %s\n", c->prog, ref, warning);
 }
 
-/* Options given on the command line win over the account's. */
-static int account_opts(struct cli *c, const char *arg, struct crm_account *a,
-			struct crm_mail_opts *o)
-{
-	int rc = CRM_OK;
-
-	memset(a, 0, sizeof *a);
-	if (strchr(arg, ':')) /* a source, not an account name */
-		a->source = strdup(arg);
-	else if ((rc = crm_account_load(c->opt[O_ACCOUNTS], arg, a)))
-		return rc;
-	if (c->opt[O_PASSFILE] || c->opt[O_PASSCMD]) {
-		free(a->passfile);
-		free(a->passcmd);
-		a->passfile = c->opt[O_PASSFILE] ? strdup(c->opt[O_PASSFILE]) : NULL;
-		a->passcmd = c->opt[O_PASSCMD] ? strdup(c->opt[O_PASSCMD]) : NULL;
-	}
-	o->source = a->source;
-	o->cafile = c->opt[O_CAFILE] ? c->opt[O_CAFILE] : a->cafile;
-	o->move_to = c->opt[O_MOVE_TO] ? c->opt[O_MOVE_TO] : a->move_to;
-	o->insecure = c->opt[O_INSECURE] || a->insecure;
-	o->starttls = c->opt[O_STARTTLS] || a->starttls;
-	o->delete_after = c->opt[O_DELETE] || a->delete_after;
-	if (!c->opt[O_TIMEOUT] && a->timeout)
-		o->timeout = a->timeout;
-	return CRM_OK;
-}
-
-/* A mailbox on a server (needs a password; may have a certificate). */
-static int remote(const char *source)
-{
-	return strncmp(source, "imap", 4) == 0 || strncmp(source, "pop3", 4) == 0;
-}
-
-static int pull_one(struct cli *c, const char *arg, const struct crm_mail_opts *base,
-		    int *quarantined)
-{
-	struct crm_mail_opts o = *base; /* each source starts from the command line */
-	struct crm_mail_stats stats;
-	struct crm_account a;
-	char *password = NULL;
-	int rc;
-
-	if ((rc = account_opts(c, arg, &a, &o)) == CRM_OK &&
-	    (!remote(o.source) || (rc = crm_account_password(&a, &password)) == CRM_OK)) {
-		o.password = password;
-		if (o.insecure && remote(o.source))
-			fprintf(stderr, "%s: warning: %s: the server's certificate is not checked\n",
-				c->prog, o.source);
-		rc = crm_mail_pull(c->db, &o, cli_row, c, &stats);
-		*quarantined += stats.quarantined;
-	}
-	if (password)
-		memset(password, 0, strlen(password));
-	free(password);
-	crm_account_clear(&a);
-	return rc;
-}
-
 static int run(struct cli *c, int argc, char **argv)
 {
-	struct crm_mail_opts o = { .dry_run = c->dry_run, .timeout = 30 };
+	struct crm_mail_opts o = { .dry_run = c->dry_run };
+	struct crm_mail_stats stats;
 	struct crm_mailrules *rules = NULL;
 	const char *const *names;
 	int i, rc, first = CRM_OK, quarantined = 0;
@@ -128,6 +69,14 @@ static int run(struct cli *c, int argc, char **argv)
 	if (c->opt[O_RULES] && (rc = crm_mailrules_load(c->opt[O_RULES], &rules)))
 		return cli_fail(c, rc);
 	o.rules = rules;
+	o.accounts = c->opt[O_ACCOUNTS];
+	o.passfile = c->opt[O_PASSFILE];
+	o.passcmd = c->opt[O_PASSCMD];
+	o.cafile = c->opt[O_CAFILE];
+	o.move_to = c->opt[O_MOVE_TO];
+	o.insecure = c->opt[O_INSECURE] != NULL;
+	o.starttls = c->opt[O_STARTTLS] != NULL;
+	o.delete_after = c->opt[O_DELETE] != NULL;
 	o.warn = warn;
 	o.warn_arg = c;
 	if (isatty(STDERR_FILENO)) {
@@ -135,11 +84,14 @@ static int run(struct cli *c, int argc, char **argv)
 		o.progress_arg = c;
 	}
 	/* Each source on its own: one server down does not stop the others. */
-	for (i = 0; i < argc; i++)
-		if ((rc = pull_one(c, argv[i], &o, &quarantined)) && !first)
+	for (i = 0; i < argc; i++) {
+		rc = crm_mail_pull_account(c->db, argv[i], &o, cli_row, c, &stats);
+		quarantined += stats.quarantined;
+		if (rc && !first)
 			first = cli_fail(c, rc);
 		else if (rc)
 			cli_fail(c, rc);
+	}
 	crm_mailrules_free(rules);
 	if (!first && quarantined) {
 		fprintf(stderr, "%s: %d message%s put in quarantine (see the reason column)\n",

@@ -13,8 +13,6 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include "crm-private.h"
@@ -696,19 +694,12 @@ static int report(struct callpull *p)
 
 static int quarantine(struct callpull *p, struct crm_cdr_reader *rd, struct row *r)
 {
-	sqlite3_stmt *st = crm_stmt(p->db, "INSERT INTO quarantine (source, raw, reason, at)"
-					  " VALUES (?, ?, ?, crm_now())");
 	const char *raw = crm_cdr_raw(rd);
 
 	snprintf(r->reason, sizeof r->reason, "%s", crm_error_message());
 	r->action = "quarantined";
 	p->stats->quarantined++;
-	if (!st)
-		return CRM_SOFTWARE;
-	crm_bind_text(st, 1, p->label);
-	sqlite3_bind_blob(st, 2, raw ? raw : "", raw ? (int)strlen(raw) : 0, SQLITE_TRANSIENT);
-	crm_bind_text(st, 3, r->reason);
-	return crm_stmt_done(p->db, st);
+	return crm_quarantine_add(p->db, p->label, raw, raw ? strlen(raw) : 0, r->reason, NULL);
 }
 
 /* One record of the reader into p->rows; CRM_NOMATCH at the end. */
@@ -781,101 +772,47 @@ static int run_reader(struct callpull *p, struct crm_cdr_reader *rd,
 
 /* ---- sources */
 
-struct file_cursor {
-	dev_t dev;
-	ino_t ino;
-	int64_t base; /* where the reader started in the file */
-};
-
 static int save_file(struct callpull *p, struct crm_cdr_reader *rd, void *arg)
 {
-	struct file_cursor *fc = arg;
-	char state[96];
+	const struct crm_file_part *f = arg;
 
-	snprintf(state, sizeof state, "%llu %llu %lld", (unsigned long long)fc->dev,
-		 (unsigned long long)fc->ino, (long long)(fc->base + crm_cdr_position(rd)));
-	return crm_cursor_put(p->db, p->label, state);
+	return crm_file_cursor_put(p->db, p->label, f, f->offset + crm_cdr_position(rd));
 }
 
-/* Read one file from offset, saving the cursor (dev, ino, offset) as it goes. */
-static int read_file(struct callpull *p, const char *path, const struct stat *sb, int64_t offset)
+/* Read one file from where the part starts, saving the cursor as it goes. */
+static int read_file(struct callpull *p, struct crm_file_part *f)
 {
-	struct file_cursor fc = { sb->st_dev, sb->st_ino, offset };
 	struct crm_cdr_reader *rd;
-	FILE *f = fopen(path, "r");
+	FILE *in = fopen(f->path, "r");
 	int rc;
 
-	p->base = offset;
-	if (!f)
-		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", path,
+	p->base = f->offset;
+	if (!in)
+		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", f->path,
 				     strerror(errno));
-	if (offset && fseeko(f, offset, SEEK_SET) != 0) {
-		fclose(f);
-		return crm_error_set(CRM_IOERR, "%s: %s", path, strerror(errno));
+	if (f->offset && fseeko(in, f->offset, SEEK_SET) != 0) {
+		fclose(in);
+		return crm_error_set(CRM_IOERR, "%s: %s", f->path, strerror(errno));
 	}
-	if ((rc = crm_cdr_open_csv(f, p->o->columns, p->o->utc, &rd)) == CRM_OK &&
+	if ((rc = crm_cdr_open_csv(in, p->o->columns, p->o->utc, &rd)) == CRM_OK &&
 	    (rc = crm_cdr_charset(rd, p->charset)) == CRM_OK) {
-		rc = run_reader(p, rd, save_file, &fc);
+		rc = run_reader(p, rd, save_file, f);
 		crm_cdr_close(rd);
 	}
-	fclose(f);
+	fclose(in);
 	return rc;
 }
 
-/* The file that was rotated away: beside the new one, with the old inode. */
-static int find_rotated(const char *path, dev_t dev, ino_t ino, char *out, size_t size)
-{
-	char dir[PATH_MAX], *slash;
-	const char *base;
-	struct dirent *e;
-	struct stat sb;
-	DIR *d;
-	int found = 0;
-
-	snprintf(dir, sizeof dir, "%s", path);
-	slash = strrchr(dir, '/');
-	base = slash ? path + (slash - dir) + 1 : path;
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
-	if (!(d = opendir(dir)))
-		return 0;
-	while (!found && (e = readdir(d))) {
-		if (strncmp(e->d_name, base, strlen(base)) != 0)
-			continue;
-		if (snprintf(out, size, "%s/%s", dir, e->d_name) >= (int)size)
-			continue;
-		found = stat(out, &sb) == 0 && sb.st_dev == dev && sb.st_ino == ino;
-	}
-	closedir(d);
-	return found;
-}
-
+/* The file from its cursor on, and first the one it was rotated to, if it was. */
 static int pull_file(struct callpull *p)
 {
-	unsigned long long dev = 0, ino = 0;
-	long long off = 0;
-	char state[96], old[PATH_MAX];
-	struct stat sb, osb;
-	int rc;
+	struct crm_file_part part[2];
+	size_t i, n;
+	int rc = crm_file_parts(p->db, p->label, part, &n);
 
-	if (stat(p->label, &sb) != 0)
-		return crm_error_set(errno == ENOENT ? CRM_NOINPUT : CRM_IOERR, "%s: %s", p->label,
-				     strerror(errno));
-	if ((rc = crm_cursor_get(p->db, p->label, state, sizeof state)))
-		return rc;
-	if (sscanf(state, "%llu %llu %lld", &dev, &ino, &off) == 3 &&
-	    (dev != (unsigned long long)sb.st_dev || ino != (unsigned long long)sb.st_ino)) {
-		/* Rotated: finish the old file first, then the new one from its start. */
-		if (find_rotated(p->label, dev, ino, old, sizeof old) && stat(old, &osb) == 0 &&
-		    off <= osb.st_size && (rc = read_file(p, old, &osb, off)))
-			return rc;
-		off = 0;
-	} else if (off > sb.st_size) {
-		off = 0; /* cut short: read it again; the uniqueids keep each call once */
-	}
-	return read_file(p, p->label, &sb, off);
+	for (i = 0; rc == CRM_OK && i < n; i++)
+		rc = read_file(p, &part[i]);
+	return rc;
 }
 
 static int save_id(struct callpull *p, struct crm_cdr_reader *rd, void *arg)

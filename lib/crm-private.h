@@ -5,7 +5,9 @@
 #ifndef CRM_PRIVATE_H
 #define CRM_PRIVATE_H
 
+#include <limits.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "crm.h"
 
@@ -72,6 +74,25 @@ int crm_point_add(struct crm_db *db, int64_t party, int64_t contact, const char 
 int crm_cursor_get(struct crm_db *db, const char *source, char *state, size_t size);
 int crm_cursor_put(struct crm_db *db, const char *source, const char *state);
 int crm_source_lock(struct crm_db *db, const char *command, const char *source, int *fd);
+/* A log file read as it grows: one file to read from offset. */
+struct crm_file_part {
+	char path[PATH_MAX];
+	struct stat sb;
+	int64_t offset;
+};
+/* What of the file at path (also its source's name) to read now, in order
+ * (*n parts, 1 or 2): when it was rotated since its cursor was saved, the
+ * old file, found beside it by its inode, from the cursor on, and then path
+ * from its start; else path from the cursor on (from its start when it was
+ * cut short). A missing path: CRM_NOINPUT. */
+int crm_file_parts(struct crm_db *db, const char *path, struct crm_file_part part[2], size_t *n);
+/* The source's cursor: file f read up to offset. */
+int crm_file_cursor_put(struct crm_db *db, const char *source, const struct crm_file_part *f,
+			int64_t offset);
+/* Keep len bytes of raw (NULL: none) that intake could not read, with the
+ * reason, in the quarantine; *id (may be NULL) is the new row's. */
+int crm_quarantine_add(struct crm_db *db, const char *source, const void *raw, size_t len,
+		       const char *reason, int64_t *id);
 
 /* task.c: a task for a user id, not doubled while an equal one is open;
  * with duplicate NULL there is no such check (for a task that cannot have

@@ -465,12 +465,15 @@ int crm_message_parse(const char *raw, size_t len, struct crm_message **out);
 void crm_message_free(struct crm_message *m);
 /* The decoded value of the first header called name (any case), or NULL. */
 const char *crm_message_header(const struct crm_message *m, const char *name);
+/* A stable id for a message without a Message-ID: "sha256:<hex>" of its bytes. */
+char *crm_message_hash_id(const char *raw, size_t len);
+
+/* ---- autoreply.c: mail that machines write */
+
 /* Why a message was sent by a machine (an auto-reply, a bounce, a mailing
  * list's bulk mail): a short reason such as "Auto-Submitted: auto-replied",
  * or NULL for a message a person wrote. */
 const char *crm_message_automatic(const struct crm_message *m);
-/* A stable id for a message without a Message-ID: "sha256:<hex>" of its bytes. */
-char *crm_message_hash_id(const char *raw, size_t len);
 
 /* ---- mailparse.c and mailrules.c: who wrote to us, and what they want */
 
@@ -481,12 +484,12 @@ struct crm_sender {
  * website form: labelled lines), "jivo" (a JivoSite transcript or offline
  * message) or "free" (a letter: From/Reply-To, a phone in the signature,
  * the company from the signature or the domain). */
-int crm_mailparse(const char *parser, const struct crm_message *m, struct crm_sender *out);
+int crm_sender_read(const char *parser, const struct crm_message *m, struct crm_sender *out);
 struct crm_mailrules;
 /* The same, with the label lines of rules (may be NULL) looked at before
  * the parsers' own labels. */
-int crm_mailparse_rules(const char *parser, const struct crm_mailrules *rules,
-			const struct crm_message *m, struct crm_sender *out);
+int crm_sender_read_rules(const char *parser, const struct crm_mailrules *rules,
+			  const struct crm_message *m, struct crm_sender *out);
 void crm_sender_clear(struct crm_sender *s);
 
 /* Load the rules of crm-mailrules(5) from path; NULL loads the built-in file
@@ -512,6 +515,9 @@ struct crm_mail_opts {
 	const char *source;   /* maildir:PATH, mbox:PATH, imap[s]://USER@HOST[:PORT]/FOLDER,
 			       * pop3[s]://USER@HOST[:PORT] */
 	const char *password; /* for IMAP and POP3 */
+	/* crm_mail_pull_account: the accounts file (NULL: the default one), and
+	 * where the password comes from, over the account's (both NULL: its own) */
+	const char *accounts, *passfile, *passcmd;
 	const char *cafile;   /* trust these CAs instead of the system's */
 	int insecure;         /* do not check the server's certificate */
 	int starttls;         /* imap:// and pop3://: switch to TLS before logging in */
@@ -519,7 +525,8 @@ struct crm_mail_opts {
 	int delete_after;     /* POP3: delete taken messages (after their commit) */
 	int dry_run;          /* parse and report; write and mark nothing */
 	long limit;           /* at most this many messages (0: all) */
-	int timeout;          /* seconds for connect and each command */
+	int timeout;          /* seconds for connect and each command (crm_mail_pull_account:
+			       * 0 is the account's, else 30) */
 	struct crm_mailrules *rules; /* NULL: crm_mailrules_load(NULL) */
 	void (*progress)(void *arg, unsigned long done, unsigned long total);
 	void *progress_arg;
@@ -530,15 +537,24 @@ struct crm_mail_opts {
 struct crm_mail_stats {
 	unsigned long messages, quarantined;
 };
+/* The names of the columns crm_mail_pull reports (n of them), to check
+ * --columns before anything is read. */
+const char *const *crm_mail_columns(size_t *n);
 /* Take every new message of the source, each in its own transaction, and
  * report each through fn (message_id, action, party, request, parser,
  * reason). Actions: new-lead, history, duplicate, skipped-autoreply,
  * quarantined. A second run on the same source at once: CRM_TEMPFAIL. */
-/* The names of the columns crm_mail_pull reports (n of them), to check
- * --columns before anything is read. */
-const char *const *crm_mail_columns(size_t *n);
 int crm_mail_pull(struct crm_db *db, const struct crm_mail_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_mail_stats *stats);
+/* crm_mail_pull for name: a source, or the name of an account in
+ * o->accounts (crm-accounts(5)). What o sets wins over the account: its
+ * cafile and move_to, its flags that are set, a timeout not 0, a passfile
+ * or passcmd; o->source is not looked at. A mailbox on a server gets its
+ * password (passcmd, passfile) unless o has one; with insecure set, o->warn
+ * hears that the server's certificate is not checked. An account that
+ * cannot be read, or a password command that fails: CRM_CONFIG. */
+int crm_mail_pull_account(struct crm_db *db, const char *name, const struct crm_mail_opts *o,
+			  crm_row_fn *fn, void *arg, struct crm_mail_stats *stats);
 
 /* ---- account.c: named mail accounts (crm-accounts(5)) */
 
@@ -573,11 +589,6 @@ struct crm_cdr_reader;
  * userfield, 21 = with peeraccount, linkedid and sequence). utc: the times
  * are UTC (Asterisk's usegmtime), else local time. */
 int crm_cdr_open_csv(FILE *f, const char *columns, int utc, struct crm_cdr_reader **out);
-/* Read MikoPBX's cdr_general table from the SQLite file at path, read-only:
- * rows with id > after_id; the legs of one call (one linkedid) become one
- * record. Its times are local unless utc. */
-int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
-			 struct crm_cdr_reader **out);
 /* Master.csv: the charset of label columns (clid, accountcode, lastdata,
  * amaflags, userfield, peeraccount) that are not valid UTF-8 (NULL or "":
  * CP1251); what it cannot read becomes U+FFFD, and rec->clid is UTF-8. The
@@ -601,6 +612,15 @@ const char *crm_cdr_raw(const struct crm_cdr_reader *r);
 /* Bytes consumed from f so far (whole lines only); MikoPBX: the last id read. */
 int64_t crm_cdr_position(const struct crm_cdr_reader *r);
 void crm_cdr_close(struct crm_cdr_reader *r);
+
+/* ---- mikopbx.c: MikoPBX's own call records */
+
+/* Read MikoPBX's cdr_general table from the SQLite file at path, read-only:
+ * rows with id > after_id; the legs of one call (one linkedid) become one
+ * record. Its times are local unless utc. The reader is crm_cdr_next's and
+ * the others' of cdr.c. */
+int crm_cdr_open_mikopbx(const char *path, int64_t after_id, int utc,
+			 struct crm_cdr_reader **out);
 
 /* ---- call.c: phone-call intake (crm-callpull) */
 

@@ -15,7 +15,7 @@
 /* A failed command: a refused login, a connection that broke (then a
  * retry may work: 75), or the server saying no. libetpan reports a
  * connection that ends in the middle of a response as a parse error. */
-static int imap_error(struct pull *p, int r, const char *what)
+static int imap_error(struct crm_mail_run *p, int r, const char *what)
 {
 	int status;
 
@@ -32,7 +32,7 @@ static int imap_error(struct pull *p, int r, const char *what)
 							: "server said no");
 }
 
-static int imap_open(struct pull *p, mailimap **out)
+static int imap_open(struct crm_mail_run *p, mailimap **out)
 {
 	struct crm_net_opts no = { p->o->cafile, p->o->insecure, p->o->timeout };
 	mailstream *stream;
@@ -66,7 +66,7 @@ static int imap_open(struct pull *p, mailimap **out)
 }
 
 /* The UIDs above last, in order. */
-static int imap_uids(struct pull *p, mailimap *imap, uint32_t last, uint32_t **uids, size_t *n)
+static int imap_uids(struct crm_mail_run *p, mailimap *imap, uint32_t last, uint32_t **uids, size_t *n)
 {
 	struct mailimap_set *set = mailimap_set_new_interval(last + 1, 0);
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -100,7 +100,7 @@ static int imap_uids(struct pull *p, mailimap *imap, uint32_t last, uint32_t **u
 }
 
 /* The whole message of uid, without setting \Seen (BODY.PEEK[]). */
-static int imap_fetch(struct pull *p, mailimap *imap, uint32_t uid, char **raw, size_t *len)
+static int imap_fetch(struct crm_mail_run *p, mailimap *imap, uint32_t uid, char **raw, size_t *len)
 {
 	struct mailimap_set *set = mailimap_set_new_single(uid);
 	struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty();
@@ -138,7 +138,7 @@ static int imap_fetch(struct pull *p, mailimap *imap, uint32_t uid, char **raw, 
 }
 
 /* After the commit: \Seen, or moved to the folder named by --move-to. */
-static int imap_mark(struct pull *p, mailimap *imap, uint32_t uid)
+static int imap_mark(struct crm_mail_run *p, mailimap *imap, uint32_t uid)
 {
 	struct mailimap_set *set = mailimap_set_new_single(uid);
 	int r;
@@ -163,7 +163,7 @@ static int imap_mark(struct pull *p, mailimap *imap, uint32_t uid)
 	return imap_error(p, r, p->o->move_to ? "MOVE" : "STORE");
 }
 
-static int imap_messages(struct pull *p, mailimap *imap)
+static int imap_messages(struct crm_mail_run *p, mailimap *imap)
 {
 	uint32_t validity = imap->imap_selection_info->sel_uidvalidity, *uids, last = 0;
 	unsigned long v = 0, l = 0;
@@ -198,7 +198,7 @@ static int imap_messages(struct pull *p, mailimap *imap)
 	return rc;
 }
 
-int crm_mail_imap(struct pull *p)
+int crm_mail_imap(struct crm_mail_run *p)
 {
 	mailimap *imap = NULL;
 	int rc = imap_open(p, &imap);

@@ -1,8 +1,9 @@
 /*
- * mail-private.h: what the parts of e-mail intake share: the parsed source,
- * the state of one run, and the exactly-once step every kind of mailbox
- * calls for each message (mail.c); the mailboxes themselves are in
- * mailbox.c (maildir, mbox), imap.c and pop3.c.
+ * mail-private.h: what the parts of e-mail intake share, top to bottom:
+ * mail.c reads the source and picks its mailbox driver (mailbox.c for
+ * maildir and mbox, imap.c, pop3.c); each driver hands every message it
+ * reads to the exactly-once step of mailtake.c, which knows nothing of
+ * mailboxes.
  */
 #ifndef CRM_MAIL_PRIVATE_H
 #define CRM_MAIL_PRIVATE_H
@@ -10,20 +11,23 @@
 #include "crm-private.h"
 #include "net.h"
 
-enum kind { MAILDIR, MBOX, IMAP, POP3 };
+enum crm_mailbox_kind { MAILBOX_MAILDIR, MAILBOX_MBOX, MAILBOX_IMAP, MAILBOX_POP3 };
 
-struct source {
-	enum kind kind;
+/* The source as given: maildir:PATH, mbox:PATH, imap[s]://USER@HOST[:PORT]/FOLDER
+ * or pop3[s]://USER@HOST[:PORT]. */
+struct crm_mail_source {
+	enum crm_mailbox_kind kind;
 	int tls;
 	char *user, *host, *path; /* path: the maildir, the mbox, or the IMAP folder */
 	int port;
 	char *label;              /* the source as given, for messages and bookkeeping */
 };
 
-struct pull {
+/* One run over one source. */
+struct crm_mail_run {
 	struct crm_db *db;
 	const struct crm_mail_opts *o;
-	struct source src;
+	struct crm_mail_source src;
 	struct crm_mailrules *rules;
 	crm_row_fn *fn;
 	void *arg;
@@ -32,26 +36,36 @@ struct pull {
 	char *last_ref;        /* the ref of the last message taken */
 };
 
+/* ---- mailtake.c: what the drivers call for each message and for the run */
+
 /* Take one message in its own transaction; *done says it may now be
  * marked on the server (it is recorded, and this is no dry run). uid is the
  * message's id in its mailbox, or NULL. */
-int crm_mail_take(struct pull *p, const char *uid, const char *raw, size_t len, int *done);
+int crm_mail_take(struct crm_mail_run *p, const char *uid, const char *raw, size_t len,
+		  int *done);
 /* A message taken before as ref, read again now that it is longer (its
  * writer had not finished it): when it begins with the copy stored, that
  * copy's request gets the whole message; else it is taken as a new one. */
-int crm_mail_retake(struct pull *p, const char *ref, const char *raw, size_t len, int *done);
+int crm_mail_retake(struct crm_mail_run *p, const char *ref, const char *raw, size_t len,
+		    int *done);
 /* Has a message with this id in its mailbox been taken before? */
-int crm_mail_seen_uid(struct pull *p, const char *uid);
+int crm_mail_seen_uid(struct crm_mail_run *p, const char *uid);
 /* Has the run taken as many messages as --limit allows? */
-int crm_mail_limit_reached(struct pull *p);
-void crm_mail_progress(struct pull *p, unsigned long i, unsigned long n);
+int crm_mail_limit_reached(struct crm_mail_run *p);
+void crm_mail_progress(struct crm_mail_run *p, unsigned long i, unsigned long n);
 /* The source's cursor (a mailbox's own bookmark), kept in intake_cursor. */
-int crm_mail_cursor_get(struct pull *p, char *state, size_t size);
-int crm_mail_cursor_set(struct pull *p, const char *state);
+int crm_mail_cursor_get(struct crm_mail_run *p, char *state, size_t size);
+int crm_mail_cursor_set(struct crm_mail_run *p, const char *state);
+/* The run is over, with rc so far: when it reported no message, the
+ * header alone goes to the row sink. */
+int crm_mail_run_end(struct crm_mail_run *p, int rc);
 
-int crm_mail_maildir(struct pull *p);
-int crm_mail_mbox(struct pull *p);
-int crm_mail_imap(struct pull *p);
-int crm_mail_pop3(struct pull *p);
+/* ---- the mailbox drivers, which mail.c calls: read the source's new
+ * messages, take each, mark it once taken */
+
+int crm_mail_maildir(struct crm_mail_run *p);
+int crm_mail_mbox(struct crm_mail_run *p);
+int crm_mail_imap(struct crm_mail_run *p);
+int crm_mail_pop3(struct crm_mail_run *p);
 
 #endif

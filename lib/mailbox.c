@@ -68,7 +68,7 @@ static int not_hidden(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
-static int maildir_sub(struct pull *p, const char *sub)
+static int maildir_sub(struct crm_mail_run *p, const char *sub)
 {
 	struct dirent **names;
 	char path[4096], uid[1024];
@@ -101,7 +101,7 @@ static int maildir_sub(struct pull *p, const char *sub)
 	return rc;
 }
 
-int crm_mail_maildir(struct pull *p)
+int crm_mail_maildir(struct crm_mail_run *p)
 {
 	int rc = maildir_sub(p, "cur");
 
@@ -218,7 +218,7 @@ static int fcntl_take(int fd, const char *path, double until, int timeout)
 	return CRM_OK;
 }
 
-static int mbox_lock(struct pull *p, int fd, char *lock, size_t size, int *held)
+static int mbox_lock(struct crm_mail_run *p, int fd, char *lock, size_t size, int *held)
 {
 	int timeout = p->o->timeout > 0 ? p->o->timeout : 30;
 	double until = now_mono() + timeout;
@@ -253,7 +253,7 @@ struct mbox_cursor {
 	char ref[1024];
 };
 
-static void cursor_read(struct pull *p, const struct stat *sb, struct mbox_cursor *c)
+static void cursor_read(struct crm_mail_run *p, const struct stat *sb, struct mbox_cursor *c)
 {
 	char state[1200];
 
@@ -285,7 +285,7 @@ static size_t trimmed(const char *b, size_t start, size_t end)
 
 /* Read the file from `from` on, under the delivery lock; *size is what it
  * held then. */
-static int mbox_read(struct pull *p, unsigned long long from, char **buf, size_t *size)
+static int mbox_read(struct crm_mail_run *p, unsigned long long from, char **buf, size_t *size)
 {
 	char lock[4200];
 	struct stat sb;
@@ -317,7 +317,7 @@ static int mbox_read(struct pull *p, unsigned long long from, char **buf, size_t
 }
 
 /* Take the messages of b[start, n); off is where b begins in the file. */
-static int mbox_messages(struct pull *p, const char *b, size_t n, unsigned long long off,
+static int mbox_messages(struct crm_mail_run *p, const char *b, size_t n, unsigned long long off,
 			 struct mbox_cursor *c)
 {
 	size_t start = 0, end, len;
@@ -352,7 +352,7 @@ static int mbox_messages(struct pull *p, const char *b, size_t n, unsigned long 
 	return rc;
 }
 
-int crm_mail_mbox(struct pull *p)
+int crm_mail_mbox(struct crm_mail_run *p)
 {
 	struct mbox_cursor c;
 	char state[1200];

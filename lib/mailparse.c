@@ -1720,14 +1720,13 @@ static int user_labels(const struct crm_mailrules *rules, struct table *t)
 	return 0;
 }
 
-int crm_mailparse(const char *parser, const struct crm_message *m,
-		  struct crm_sender *out)
+int crm_sender_read(const char *parser, const struct crm_message *m, struct crm_sender *out)
 {
-	return crm_mailparse_rules(parser, NULL, m, out);
+	return crm_sender_read_rules(parser, NULL, m, out);
 }
 
-int crm_mailparse_rules(const char *parser, const struct crm_mailrules *rules,
-			const struct crm_message *m, struct crm_sender *out)
+int crm_sender_read_rules(const char *parser, const struct crm_mailrules *rules,
+			  const struct crm_message *m, struct crm_sender *out)
 {
 	struct table user;
 	int rc;

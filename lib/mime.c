@@ -4,7 +4,8 @@
  * every charset into UTF-8. Real mail is often broken (boundaries that do
  * not match, 8-bit headers, bad quoted-printable, HTML only), so each step
  * has a fallback that keeps the headers and whatever text there is, and
- * nothing leaves this file that is not valid UTF-8.
+ * nothing leaves this file that is not valid UTF-8. A message with HTML
+ * alone gets its text from html.c.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -16,137 +17,13 @@
 #include <gnutls/crypto.h>
 #include <libetpan/libetpan.h>
 
-#include "crm.h"
+#include "mime-private.h"
 
 #define MAX_DEPTH 64  /* MIME nesting we follow; deeper parts are ignored */
 #define MAX_SYNTH 8   /* re-parses of broken multiparts per message */
-#define SNIFF_LEN 2048 /* how far into HTML to look for a <meta> charset */
 #define MAX_MARKS 256  /* boundaries and embedded messages we let libetpan nest */
 
-/* ---- growing buffers */
-
-struct buf {
-	char *s;
-	size_t len, cap;
-	int err; /* an allocation failed: the content is incomplete */
-};
-
-static int buf_room(struct buf *b, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 64;
-	char *s;
-
-	if (b->err)
-		return -1;
-	if (n <= b->cap - b->len && b->s)
-		return 0;
-	while (cap - b->len <= n) {
-		if (cap > ((size_t)-1) / 2)
-			goto fail;
-		cap *= 2;
-	}
-	if (!(s = realloc(b->s, cap)))
-		goto fail;
-	b->s = s;
-	b->cap = cap;
-	return 0;
-fail:
-	b->err = 1;
-	return -1;
-}
-
-static void buf_add(struct buf *b, const void *p, size_t n)
-{
-	if (n && buf_room(b, n) == 0) {
-		memcpy(b->s + b->len, p, n);
-		b->len += n;
-	}
-}
-
-static void buf_addc(struct buf *b, char c)
-{
-	if (buf_room(b, 1) == 0)
-		b->s[b->len++] = c;
-}
-
-static void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* Append a code point as UTF-8; ones that cannot be characters become U+FFFD. */
-static void buf_cp(struct buf *b, unsigned long cp)
-{
-	char u[4];
-
-	if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		buf_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		buf_add(b, u, 4);
-	}
-}
-
-/* Hand the content over as a string; NULL (and *oom set) when it failed. */
-static char *buf_take(struct buf *b, int *oom)
-{
-	char *s;
-
-	buf_addc(b, '\0');
-	if (b->err) {
-		free(b->s);
-		*oom = 1;
-		s = NULL;
-	} else {
-		s = b->s;
-	}
-	memset(b, 0, sizeof *b);
-	return s;
-}
-
-/* ---- small string helpers (ASCII only: the locale must not matter) */
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static int ascii_ncasecmp(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int d = lower((unsigned char)a[i]) - lower((unsigned char)b[i]);
-
-		if (d || !a[i])
-			return d;
-	}
-	return 0;
-}
-
-static int ascii_casecmp(const char *a, const char *b)
-{
-	return ascii_ncasecmp(a, b, (size_t)-1);
-}
-
-static int is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
+/* ---- small string helpers */
 
 static char *dup_n(const char *s, size_t n, int *oom)
 {
@@ -205,7 +82,7 @@ static size_t cut_len(const char *s, size_t n, size_t i)
 
 /* Append s, dropping NUL bytes and turning each bad sequence (a byte, or
  * a character cut short) into one U+FFFD. */
-static void put_utf8(struct buf *b, const char *s, size_t n)
+static void put_utf8(struct crm_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, run = 0, k;
 
@@ -217,13 +94,13 @@ static void put_utf8(struct buf *b, const char *s, size_t n)
 			i += k;
 			continue;
 		}
-		buf_add(b, s + run, i - run);
+		crm_buf_add(b, s + run, i - run);
 		if (c)
-			buf_cp(b, 0xfffd);
+			crm_buf_cp(b, 0xfffd);
 		k = cut_len(s, n, i);
 		run = i += k ? k : 1;
 	}
-	buf_add(b, s + run, n - run);
+	crm_buf_add(b, s + run, n - run);
 }
 
 /*
@@ -267,7 +144,7 @@ static int charset_ok(const char *cs)
 }
 
 /* Convert with iconv into b; -1 when iconv does not know the charset. */
-static int put_iconv(struct buf *b, const char *charset, const char *s, size_t n)
+static int put_iconv(struct crm_buf *b, const char *charset, const char *s, size_t n)
 {
 	iconv_t cd;
 	char *in = (char *)s, *out;
@@ -276,20 +153,20 @@ static int put_iconv(struct buf *b, const char *charset, const char *s, size_t n
 	if (!charset_ok(charset) || (cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
 		return -1;
 	while (left && !b->err) {
-		if (buf_room(b, left * 2 + 16))
+		if (crm_buf_room(b, left * 2 + 16))
 			break;
 		out = b->s + b->len;
 		room = b->cap - b->len - 1;
 		if (iconv(cd, &in, &left, &out, &room) == (size_t)-1 && errno != E2BIG) {
 			b->len = out - b->s;
-			buf_cp(b, 0xfffd); /* EILSEQ, or EINVAL: cut short at the end */
+			crm_buf_cp(b, 0xfffd); /* EILSEQ, or EINVAL: cut short at the end */
 			in++;
 			left--;
 			continue;
 		}
 		b->len = out - b->s;
 	}
-	if (!b->err && buf_room(b, 16) == 0) { /* end a stateful encoding */
+	if (!b->err && crm_buf_room(b, 16) == 0) { /* end a stateful encoding */
 		out = b->s + b->len;
 		room = b->cap - b->len - 1;
 		iconv(cd, NULL, NULL, &out, &room);
@@ -308,7 +185,7 @@ static int put_iconv(struct buf *b, const char *charset, const char *s, size_t n
 /* Bytes whose charset is unknown or wrong: UTF-8 if they are (a cut
  * character aside), else the Windows-1251 that Russian mail without a label
  * nearly always is. */
-static void put_guess(struct buf *b, const char *s, size_t n)
+static void put_guess(struct crm_buf *b, const char *s, size_t n)
 {
 	if (crm_utf8_valid(s, n) || utf8_cut(s, n) ||
 	    put_iconv(b, "WINDOWS-1251", s, n) != 0)
@@ -322,7 +199,7 @@ static int is_ascii_name(const char *cs)
 }
 
 /* Append n bytes in charset (NULL: not said) as UTF-8. */
-static void put_text(struct buf *b, const char *charset, const char *s, size_t n)
+static void put_text(struct crm_buf *b, const char *charset, const char *s, size_t n)
 {
 	/* Declared ASCII with 8-bit bytes is a mail client that forgot to say. */
 	if (!charset || !*charset || is_ascii_name(charset))
@@ -431,11 +308,11 @@ static int unreadable_word(const char *s, size_t n)
 
 /* Encoded words waiting to be converted: their bytes and charset. */
 struct words {
-	struct buf bytes;
+	struct crm_buf bytes;
 	char charset[64];
 };
 
-static void words_flush(struct buf *b, struct words *w)
+static void words_flush(struct crm_buf *b, struct words *w)
 {
 	if (w->bytes.err)
 		b->err = 1;
@@ -446,7 +323,7 @@ static void words_flush(struct buf *b, struct words *w)
 
 /* Take one encoded word at s[*i] into w; 0 when there is none, or it
  * cannot be read (it then stays as written). */
-static int words_take(struct buf *b, struct words *w, const char *s, size_t n, size_t *i)
+static int words_take(struct crm_buf *b, struct words *w, const char *s, size_t n, size_t *i)
 {
 	struct mailmime_encoded_word *word = encoded_word(s, n, i);
 	size_t k;
@@ -462,7 +339,7 @@ static int words_take(struct buf *b, struct words *w, const char *s, size_t n, s
 		words_flush(b, w);
 	memcpy(w->charset, word->wd_charset, k);
 	w->charset[k] = '\0';
-	buf_adds(&w->bytes, word->wd_text);
+	crm_buf_adds(&w->bytes, word->wd_text);
 	mailmime_encoded_word_free(word);
 	return 1;
 }
@@ -474,7 +351,7 @@ static int words_take(struct buf *b, struct words *w, const char *s, size_t n, s
  * first has no base64 padding). Text that is not an encoded word is kept
  * with its spacing; white space between two encoded words goes.
  */
-static void put_words(struct buf *b, const char *s, size_t n, const char *cs8)
+static void put_words(struct crm_buf *b, const char *s, size_t n, const char *cs8)
 {
 	const char *deflt = header_charset(s, n, cs8);
 	struct words w;
@@ -491,7 +368,7 @@ static void put_words(struct buf *b, const char *s, size_t n, const char *cs8)
 		}
 		if (words_take(b, &w, s, n, &i)) {
 			if (!last_word)
-				buf_add(b, s + ws, wsn);
+				crm_buf_add(b, s + ws, wsn);
 			wsn = 0;
 			last_word = 1;
 			continue;
@@ -501,7 +378,7 @@ static void put_words(struct buf *b, const char *s, size_t n, const char *cs8)
 			if (s[j] == '=' && j + 1 < n && s[j + 1] == '?')
 				break;
 		words_flush(b, &w);
-		buf_add(b, s + ws, wsn);
+		crm_buf_add(b, s + ws, wsn);
 		put_text(b, deflt, s + i, j - i);
 		wsn = 0;
 		last_word = 0;
@@ -515,7 +392,7 @@ static void put_words(struct buf *b, const char *s, size_t n, const char *cs8)
  * spaces; cs8 is the charset of raw 8-bit bytes (see header_charset). */
 static char *decode_value(const char *s, size_t n, const char *cs8, int *oom)
 {
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	char *v;
 	size_t i;
 
@@ -526,7 +403,7 @@ static char *decode_value(const char *s, size_t n, const char *cs8, int *oom)
 	for (i = 0; i < b.len; i++)
 		if ((unsigned char)b.s[i] < ' ' || b.s[i] == 0x7f)
 			b.s[i] = ' ';
-	if (!(v = buf_take(&b, oom)))
+	if (!(v = crm_buf_take(&b, oom)))
 		return NULL;
 	/* Decoding can leave a space at either end; the value has none. */
 	for (i = strlen(v); i > 0 && v[i - 1] == ' '; i--)
@@ -577,7 +454,7 @@ static void *grow(void *arr, size_t *cap, size_t n, size_t size, int *oom)
  * and without brackets; first only when the header holds one id. */
 static char *msg_ids(const char *v, int first, int *oom)
 {
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	clist *list = NULL;
 	clistiter *it;
 	size_t i = 0;
@@ -588,21 +465,21 @@ static char *msg_ids(const char *v, int first, int *oom)
 			id = clist_content(it);
 			if (*id && (b.len == 0 || !first)) {
 				if (b.len)
-					buf_addc(&b, ' ');
-				buf_adds(&b, id);
+					crm_buf_addc(&b, ' ');
+				crm_buf_adds(&b, id);
 			}
 			free(id);
 		}
 		clist_free(list);
 	} else if (mailimf_msg_id_parse(v, strlen(v), &i, &id) == MAILIMF_NO_ERROR) {
-		buf_adds(&b, id); /* a bare id without brackets */
+		crm_buf_adds(&b, id); /* a bare id without brackets */
 		free(id);
 	}
 	if (b.len == 0) {
 		free(b.s);
 		return NULL;
 	}
-	return buf_take(&b, oom);
+	return crm_buf_take(&b, oom);
 }
 
 /* The first mailbox of an address list, descending into a group. */
@@ -658,7 +535,7 @@ static void rough_mailbox(const char *v, const char *cs8, char **name, char **ad
 static char *comment_name(const char *v, const char *cs8, int *oom)
 {
 	const char *p = strchr(v, '@');
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	char *name;
 	int depth = 1;
 
@@ -673,7 +550,7 @@ static char *comment_name(const char *v, const char *cs8, int *oom)
 			depth++;
 		else if (*p == ')' && --depth == 0)
 			break;
-		buf_addc(&b, *p);
+		crm_buf_addc(&b, *p);
 	}
 	if (b.err) {
 		free(b.s);
@@ -715,7 +592,7 @@ static void parse_mailbox(const char *v, const char *cs8, char **name, char **ad
 	if (!*name && *addr && !*oom)
 		*name = comment_name(v, cs8, oom);
 	for (p = *addr; p && *p; p++)
-		*p = (char)lower((unsigned char)*p);
+		*p = (char)ascii_lower((unsigned char)*p);
 	if (*addr && !**addr) {
 		free(*addr);
 		*addr = NULL;
@@ -787,7 +664,7 @@ static size_t letters(const char **s, char *w, size_t size)
 
 	while ((**s >= 'a' && **s <= 'z') || (**s >= 'A' && **s <= 'Z')) {
 		if (k + 1 < size)
-			w[k] = (char)lower((unsigned char)**s);
+			w[k] = (char)ascii_lower((unsigned char)**s);
 		k++, (*s)++;
 	}
 	w[k < size ? k : size - 1] = '\0';
@@ -959,7 +836,7 @@ static int read_time(struct date_scan *d, struct tm *tm)
 static char *parse_date(const char *v, char **warning, int *oom)
 {
 	struct date_scan d;
-	struct buf w = { 0 };
+	struct crm_buf w = { 0 };
 	char iso[CRM_TIME_LEN];
 	struct tm tm;
 
@@ -970,20 +847,20 @@ static char *parse_date(const char *v, char **warning, int *oom)
 		return NULL;
 	read_zone(&d);
 	if (!*warning && (d.no_zone || d.bad[0] || d.military)) {
-		buf_adds(&w, "Date: ");
+		crm_buf_adds(&w, "Date: ");
 		if (d.no_zone) {
-			buf_adds(&w, "no time zone");
+			crm_buf_adds(&w, "no time zone");
 		} else if (d.military) {
-			buf_adds(&w, "military time zone \"");
-			buf_addc(&w, (char)d.military);
-			buf_adds(&w, "\" (RFC 5322: no zone known)");
+			crm_buf_adds(&w, "military time zone \"");
+			crm_buf_addc(&w, (char)d.military);
+			crm_buf_adds(&w, "\" (RFC 5322: no zone known)");
 		} else {
-			buf_adds(&w, "unknown time zone \"");
-			buf_adds(&w, d.bad);
-			buf_addc(&w, '"');
+			crm_buf_adds(&w, "unknown time zone \"");
+			crm_buf_adds(&w, d.bad);
+			crm_buf_addc(&w, '"');
 		}
-		buf_adds(&w, ", the time is taken as UTC");
-		*warning = buf_take(&w, oom);
+		crm_buf_adds(&w, ", the time is taken as UTC");
+		*warning = crm_buf_take(&w, oom);
 	}
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
@@ -1041,17 +918,17 @@ static size_t field_name(const char *s, size_t n, size_t *colon)
 /* Unfold a value: line breaks and NUL bytes go, the rest stays. */
 static char *unfold(const char *s, size_t n, int *oom)
 {
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	size_t i, run = 0;
 	char *v;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
-			buf_add(&b, s + run, i - run);
+			crm_buf_add(&b, s + run, i - run);
 			run = i + 1;
 		}
 	}
-	buf_add(&b, s + run, n - run);
+	crm_buf_add(&b, s + run, n - run);
 	if (b.err) {
 		free(b.s);
 		*oom = 1;
@@ -1148,14 +1025,6 @@ static int read_headers(struct parse *p, const char *raw, size_t len, size_t *bo
 
 /* ---- transfer encodings */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)lower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * libetpan's quoted-printable decoder turns a stray '=' ("50% = half") or
  * white space after a soft break into NUL bytes and eats what follows. Such
@@ -1163,7 +1032,7 @@ static int hexval(char c)
  * "=  \n" becomes "=\n", a soft break at the very end goes. Returns 1 when
  * out holds a rewritten copy, 0 when the input was strict already.
  */
-static int qp_clean(const char *s, size_t n, struct buf *out)
+static int qp_clean(const char *s, size_t n, struct crm_buf *out)
 {
 	size_t i, k, run = 0;
 	int changed = 0;
@@ -1177,21 +1046,21 @@ static int qp_clean(const char *s, size_t n, struct buf *out)
 			;
 		if (k == i + 1 && k < n && (s[k] == '\n' || s[k] == '\r'))
 			continue;
-		buf_add(out, s + run, i - run);
+		crm_buf_add(out, s + run, i - run);
 		if (k == n) {
 			run = n;
 		} else if (s[k] == '\n' || s[k] == '\r') {
-			buf_addc(out, '=');
+			crm_buf_addc(out, '=');
 			run = k;
 		} else {
-			buf_adds(out, "=3D");
+			crm_buf_adds(out, "=3D");
 			run = i + 1;
 		}
 		changed = 1;
 		i = run - 1;
 	}
 	if (changed)
-		buf_add(out, s + run, n - run);
+		crm_buf_add(out, s + run, n - run);
 	return changed;
 }
 
@@ -1199,7 +1068,7 @@ static int qp_clean(const char *s, size_t n, struct buf *out)
  * with mailmime_decoded_part_free) or pointed at in place; -1 if it fails. */
 static int part_bytes(const struct mailmime_data *d, char **dec, const char **s, size_t *n)
 {
-	struct buf clean = { 0 };
+	struct crm_buf clean = { 0 };
 	const char *p = d->dt_data.dt_text.dt_data;
 	size_t len = p ? d->dt_data.dt_text.dt_length : 0, i = 0;
 	int enc = d->dt_encoding, r;
@@ -1240,7 +1109,7 @@ static char *mime_type(const struct mailmime_content *ct, int *oom)
 {
 	const struct mailmime_type *t = ct ? ct->ct_type : NULL;
 	const char *top = "text", *sub = ct && ct->ct_subtype ? ct->ct_subtype : "plain";
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	size_t i;
 	int k;
 
@@ -1256,12 +1125,12 @@ static char *mime_type(const struct mailmime_content *ct, int *oom)
 		      k == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart" :
 		      t->tp_data.tp_composite_type->ct_token;
 	}
-	buf_adds(&b, top ? top : "application");
-	buf_addc(&b, '/');
-	buf_adds(&b, sub);
+	crm_buf_adds(&b, top ? top : "application");
+	crm_buf_addc(&b, '/');
+	crm_buf_adds(&b, sub);
 	for (i = 0; i < b.len; i++)
-		b.s[i] = (char)lower((unsigned char)b.s[i]);
-	return buf_take(&b, oom);
+		b.s[i] = (char)ascii_lower((unsigned char)b.s[i]);
+	return crm_buf_take(&b, oom);
 }
 
 static struct mailmime_disposition *disposition(const struct mailmime *mime)
@@ -1329,14 +1198,14 @@ static void piece(struct pieces *ps, const char *key, const char *name, const ch
 }
 
 /* Append %XX-encoded bytes decoded. */
-static void put_pct(struct buf *b, const char *s)
+static void put_pct(struct crm_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (s[0] == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			buf_addc(b, (char)(hexval(s[1]) * 16 + hexval(s[2])));
+			crm_buf_addc(b, (char)(hexval(s[1]) * 16 + hexval(s[2])));
 			s += 2;
 		} else {
-			buf_addc(b, *s);
+			crm_buf_addc(b, *s);
 		}
 	}
 }
@@ -1360,7 +1229,7 @@ static const char *ext_charset(const char *v, char *cs, size_t size)
 
 static char *join_pieces(const struct pieces *ps, int *oom)
 {
-	struct buf raw = { 0 }, out = { 0 };
+	struct crm_buf raw = { 0 }, out = { 0 };
 	char cs[64] = "";
 	const char *v;
 	int i;
@@ -1375,14 +1244,14 @@ static char *join_pieces(const struct pieces *ps, int *oom)
 			if (ps->encoded[i])
 				put_pct(&raw, v);
 			else
-				buf_adds(&raw, v);
+				crm_buf_adds(&raw, v);
 		}
 	}
 	if (raw.err)
 		*oom = 1;
 	put_text(&out, cs[0] ? cs : NULL, raw.s ? raw.s : "", raw.len);
 	free(raw.s);
-	return buf_take(&out, oom);
+	return crm_buf_take(&out, oom);
 }
 
 static char *name_of(const struct pieces *ps, int *oom)
@@ -1482,17 +1351,17 @@ static void raw_text(struct parse *p, const char *s, size_t n)
 static struct mailmime *reparse(struct parse *p, const char *type, const char *s, size_t n,
 				const char *tail)
 {
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	struct mailmime *top = NULL;
 	size_t i = 0;
 
 	if (p->nsynth == MAX_SYNTH)
 		return NULL;
-	buf_adds(&b, "Content-Type: ");
-	buf_adds(&b, type);
-	buf_adds(&b, "\r\n\r\n");
-	buf_add(&b, s, n);
-	buf_adds(&b, tail);
+	crm_buf_adds(&b, "Content-Type: ");
+	crm_buf_adds(&b, type);
+	crm_buf_adds(&b, "\r\n\r\n");
+	crm_buf_add(&b, s, n);
+	crm_buf_adds(&b, tail);
 	if (b.err) {
 		free(b.s);
 		p->oom = 1;
@@ -1511,31 +1380,25 @@ static struct mailmime *reparse(struct parse *p, const char *type, const char *s
  * when close is set; 0 when that could not be done. */
 static int reparse_multipart(struct parse *p, const char *b, const char *s, size_t n, int close)
 {
-	struct buf type = { 0 }, tail = { 0 };
+	struct crm_buf type = { 0 }, tail = { 0 };
 	struct mailmime *sub = NULL;
 	char *t, *c;
 
-	buf_adds(&type, "multipart/mixed; boundary=\"");
-	buf_adds(&type, b);
-	buf_addc(&type, '"');
+	crm_buf_adds(&type, "multipart/mixed; boundary=\"");
+	crm_buf_adds(&type, b);
+	crm_buf_addc(&type, '"');
 	if (close) {
-		buf_adds(&tail, "\r\n--");
-		buf_adds(&tail, b);
-		buf_adds(&tail, "--\r\n");
+		crm_buf_adds(&tail, "\r\n--");
+		crm_buf_adds(&tail, b);
+		crm_buf_adds(&tail, "--\r\n");
 	}
-	t = buf_take(&type, &p->oom);
-	c = buf_take(&tail, &p->oom);
+	t = crm_buf_take(&type, &p->oom);
+	c = crm_buf_take(&tail, &p->oom);
 	if (t && c && !strchr(b, '"') && (sub = reparse(p, t, s, n, c)) != NULL)
 		walk(p, sub);
 	free(t);
 	free(c);
 	return sub != NULL;
-}
-
-static int is_bchar(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c && strchr("'()+_,-./:=? ", c));
 }
 
 /*
@@ -1566,13 +1429,13 @@ static char *guess_boundary(const char *s, size_t n, int *oom)
 /* Is there a line "--b" in s (1), and also a close delimiter "--b--" (2)? */
 static int delimiters(const char *s, size_t n, const char *b, int *oom)
 {
-	struct buf d = { 0 };
+	struct crm_buf d = { 0 };
 	int found = 0;
 	size_t k;
 
-	buf_adds(&d, "\n--");
-	buf_adds(&d, b);
-	buf_adds(&d, "--");
+	crm_buf_adds(&d, "\n--");
+	crm_buf_adds(&d, b);
+	crm_buf_adds(&d, "--");
 	if (d.err) {
 		*oom = 1;
 	} else {
@@ -1669,275 +1532,12 @@ static void walk(struct parse *p, struct mailmime *mime)
 	p->depth--;
 }
 
-/* ---- HTML to readable text */
-
-static const struct {
-	const char *name;
-	unsigned cp;
-} entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' },
-	{ "nbsp", ' ' }, { "laquo", 0xab }, { "raquo", 0xbb }, { "mdash", 0x2014 },
-	{ "ndash", 0x2013 }, { "hellip", 0x2026 }, { "copy", 0xa9 }, { "reg", 0xae },
-	{ "trade", 0x2122 }, { "euro", 0x20ac }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 },
-	{ "ldquo", 0x201c }, { "rdquo", 0x201d }, { "bdquo", 0x201e }, { "bull", 0x2022 },
-	{ "middot", 0xb7 }, { "times", 0xd7 }, { "deg", 0xb0 }, { "plusmn", 0xb1 },
-	{ "sect", 0xa7 }, { "numero", 0x2116 }, { "shy", 0 },
-};
-
-struct html {
-	struct buf out;
-	int space;       /* white space seen and not yet written */
-	int pre;         /* inside <pre>: white space is kept */
-	int head_closed; /* the document has a </head> */
-};
-
-static int at_line_start(const struct html *h)
-{
-	return h->out.len == 0 || h->out.s[h->out.len - 1] == '\n';
-}
-
-static void html_newline(struct html *h, int blank)
-{
-	if (!at_line_start(h))
-		buf_addc(&h->out, '\n');
-	if (blank && h->out.len)
-		buf_addc(&h->out, '\n'); /* runs of blank lines are squeezed later */
-	h->space = 0;
-}
-
-/* Write a pending space, unless the line has only begun. */
-static void html_space(struct html *h)
-{
-	if (h->space && !at_line_start(h))
-		buf_addc(&h->out, ' ');
-	h->space = 0;
-}
-
-/* "&...;" at s: decode it, or write the '&' as it is. */
-static const char *html_entity(struct html *h, const char *s)
-{
-	unsigned long cp = 0;
-	const char *p = s + 1;
-	size_t i, n;
-	int k, digits = 0;
-
-	if (*p == '#') {
-		int hex = p[1] == 'x' || p[1] == 'X';
-
-		for (p += hex ? 2 : 1; digits < 8; p++, digits++) {
-			k = hex ? hexval(*p) : (*p >= '0' && *p <= '9' ? *p - '0' : -1);
-			if (k < 0)
-				break;
-			cp = cp * (hex ? 16 : 10) + k;
-		}
-		if (digits) {
-			if (cp == 0xa0 && !h->pre) {
-				h->space = 1; /* &#160; is &nbsp; */
-			} else {
-				html_space(h);
-				buf_cp(&h->out, cp >= 0x80 && cp < 0xa0 ? 0xfffd : cp);
-			}
-			return *p == ';' ? p + 1 : p;
-		}
-	} else {
-		for (n = 0; (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'); n++)
-			;
-		for (i = 0; p[n] == ';' && i < sizeof entities / sizeof *entities; i++) {
-			if (strlen(entities[i].name) != n || strncmp(p, entities[i].name, n))
-				continue;
-			if (entities[i].cp == ' ' && !h->pre) {
-				h->space = 1;
-			} else if (entities[i].cp) {
-				html_space(h);
-				buf_cp(&h->out, entities[i].cp);
-			}
-			return p + n + 1;
-		}
-	}
-	html_space(h);
-	buf_addc(&h->out, '&');
-	return s + 1;
-}
-
-/* Past the '>' that ends a tag (quotes may hide one), or the end. */
-static const char *tag_end(const char *s)
-{
-	char quote = 0;
-
-	for (; *s; s++) {
-		if (quote) {
-			if (*s == quote)
-				quote = 0;
-		} else if (*s == '"' || *s == '\'') {
-			quote = *s;
-		} else if (*s == '>') {
-			return s + 1;
-		}
-	}
-	return s;
-}
-
-/* The first "</name" in s, in any case, or NULL. */
-static const char *closing_tag(const char *s, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (; (s = strchr(s, '<')) != NULL; s++)
-		if (s[1] == '/' && !ascii_ncasecmp(s + 2, name, n) &&
-		    (s[2 + n] == '>' || is_wsp(s[2 + n]) || s[2 + n] == '\n' || s[2 + n] == '\r'))
-			return s;
-	return NULL;
-}
-
-/* Past "</name ...>", or the end when the element is never closed. */
-static const char *skip_element(const char *s, const char *name)
-{
-	s = closing_tag(s, name);
-	return s ? tag_end(s) : "";
-}
-
-static int tag_in(const char *tag, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(tag, *list))
-			return 1;
-	return 0;
-}
-
-static const char *const hidden_tags[] = { "script", "style", "title", "head", NULL };
-static const char *const para_tags[] = { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-					 "blockquote", "ul", "ol", "pre", NULL };
-static const char *const line_tags[] = { "div", "tr", "li", "dt", "dd", "hr", "dl",
-					 "section", "article", "header", "footer",
-					 "address", "form", "center", "caption", NULL };
-
-/* A tag at s: act on it and return what follows it. */
-static const char *html_tag(struct html *h, const char *s)
-{
-	const char *p = s + 1;
-	char tag[16];
-	size_t n = 0;
-	int closing = *p == '/';
-
-	if (!strncmp(p, "!--", 3)) {
-		p = strstr(p + 3, "-->");
-		return p ? p + 3 : "";
-	}
-	if (*p == '!' || *p == '?')
-		return tag_end(p);
-	p += closing;
-	while (n < sizeof tag - 1 && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-				      (n && *p >= '0' && *p <= '9')))
-		tag[n++] = (char)lower((unsigned char)*p++);
-	tag[n] = '\0';
-	if (!n) { /* "a < b": a '<' that opens no tag */
-		html_space(h);
-		buf_addc(&h->out, '<');
-		return s + 1;
-	}
-	p = tag_end(p);
-	/* <head> is hidden only when closed: some mail opens <body> inside it. */
-	if (!closing && tag_in(tag, hidden_tags) && (strcmp(tag, "head") || h->head_closed))
-		return skip_element(p, tag);
-	if (!strcmp(tag, "br"))
-		buf_addc(&h->out, '\n'), h->space = 0;
-	else if (tag_in(tag, para_tags))
-		html_newline(h, 1);
-	else if (tag_in(tag, line_tags))
-		html_newline(h, 0);
-	else if (!strcmp(tag, "td") || !strcmp(tag, "th"))
-		h->space = 1; /* cells of a row stay on its line: "Имя: Ольга" */
-	if (!strcmp(tag, "pre"))
-		h->pre = !closing;
-	return p;
-}
-
-/* Trim each line's end and keep at most one blank line in a row. */
-static char *squeeze_lines(const char *s, int *oom)
-{
-	struct buf b = { 0 };
-	size_t n, blank = 0;
-	const char *nl;
-
-	for (; *s; s = nl ? nl + 1 : s + strlen(s)) {
-		nl = strchr(s, '\n');
-		n = nl ? (size_t)(nl - s) : strlen(s);
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		if (!n) {
-			blank++;
-			continue;
-		}
-		if (b.len)
-			buf_adds(&b, blank ? "\n\n" : "\n");
-		buf_add(&b, s, n);
-		blank = 0;
-		if (!nl)
-			break;
-	}
-	if (b.len)
-		buf_addc(&b, '\n');
-	return buf_take(&b, oom);
-}
-
-static char *html_to_text(const char *s, int *oom)
-{
-	struct html h;
-	char *raw, *text;
-
-	memset(&h, 0, sizeof h);
-	h.head_closed = closing_tag(s, "head") != NULL;
-	while (*s) {
-		if (*s == '<') {
-			s = html_tag(&h, s);
-		} else if (*s == '&') {
-			s = html_entity(&h, s);
-		} else if (!h.pre && (is_wsp(*s) || *s == '\n' || *s == '\r' || *s == '\f')) {
-			h.space = 1;
-			s++;
-		} else {
-			html_space(&h);
-			if (*s != '\r')
-				buf_addc(&h.out, *s);
-			s++;
-		}
-	}
-	if (!(raw = buf_take(&h.out, oom)))
-		return NULL;
-	text = squeeze_lines(raw, oom);
-	free(raw);
-	return text;
-}
-
-/* The charset an HTML document names in a <meta>, into cs. */
-static void html_charset(const char *s, size_t n, char *cs, size_t size)
-{
-	const char *p;
-	size_t i = 0;
-
-	cs[0] = '\0';
-	if (n > SNIFF_LEN)
-		n = SNIFF_LEN;
-	for (p = s; p + 8 <= s + n; p++)
-		if (!ascii_ncasecmp(p, "charset=", 8))
-			break;
-	if (p + 8 > s + n)
-		return;
-	p += 8;
-	if (p < s + n && (*p == '"' || *p == '\''))
-		p++;
-	while (p + i < s + n && i < size - 1 &&
-	       (is_bchar(p[i]) && p[i] != ' ' && p[i] != '\'' && p[i] != '/'))
-		cs[i] = p[i], i++;
-	cs[i] = '\0';
-}
-
 /* ---- the text */
 
 /* A part's text as UTF-8 with LF line ends; NULL if it cannot be decoded. */
 static char *candidate_text(struct candidate *c, int html, int *oom)
 {
-	struct buf b = { 0 };
+	struct crm_buf b = { 0 };
 	const char *s, *cs = c->charset;
 	char *dec, sniffed[40];
 	size_t n, i, j;
@@ -1945,7 +1545,7 @@ static char *candidate_text(struct candidate *c, int html, int *oom)
 	if (part_bytes(&c->data, &dec, &s, &n) != 0)
 		return NULL;
 	if (html && (!cs || !*cs)) {
-		html_charset(s, n, sniffed, sizeof sniffed);
+		crm_html_charset(s, n, sniffed, sizeof sniffed);
 		cs = sniffed[0] ? sniffed : NULL;
 	}
 	put_text(&b, cs, s, n);
@@ -1957,7 +1557,7 @@ static char *candidate_text(struct candidate *c, int html, int *oom)
 		b.s[j++] = b.s[i] == '\r' ? '\n' : b.s[i];
 	}
 	b.len = j;
-	return buf_take(&b, oom);
+	return crm_buf_take(&b, oom);
 }
 
 static int blank(const char *s)
@@ -1982,7 +1582,7 @@ static void choose_text(struct parse *p)
 		}
 	}
 	if (p->html.set && (html = candidate_text(&p->html, 1, &p->oom)) != NULL) {
-		m->text = html_to_text(html, &p->oom);
+		m->text = crm_html_text(html, &p->oom);
 		m->html_only = 1;
 		free(html);
 	}
@@ -2122,266 +1722,6 @@ const char *crm_message_header(const struct crm_message *m, const char *name)
 		if (!ascii_casecmp(m->headers[i].name, name))
 			return m->headers[i].value;
 	return NULL;
-}
-
-/* ---- machines writing to us */
-
-/* The first word of v (up to ';', ',' or space) equals w, in any case. */
-static int word_is(const char *v, const char *w)
-{
-	size_t n = strlen(w);
-
-	while (is_wsp(*v))
-		v++;
-	return !ascii_ncasecmp(v, w, n) && (!v[n] || strchr(" \t;,(", v[n]));
-}
-
-static const char *auto_submitted(const struct crm_message *m)
-{
-	const char *v = crm_message_header(m, "Auto-Submitted");
-
-	if (!v || !*v || word_is(v, "no"))
-		return NULL;
-	if (word_is(v, "auto-replied"))
-		return "Auto-Submitted: auto-replied";
-	if (word_is(v, "auto-generated"))
-		return "Auto-Submitted: auto-generated";
-	if (word_is(v, "auto-notified"))
-		return "Auto-Submitted: auto-notified";
-	return "Auto-Submitted";
-}
-
-static const char *precedence(const struct crm_message *m)
-{
-	static const char *const reasons[] = { "Precedence: bulk", "Precedence: junk",
-					       "Precedence: list", "Precedence: auto_reply" };
-	const char *v = crm_message_header(m, "Precedence");
-	size_t i;
-
-	for (i = 0; v && i < sizeof reasons / sizeof *reasons; i++)
-		if (word_is(v, reasons[i] + strlen("Precedence: ")))
-			return reasons[i];
-	return NULL;
-}
-
-/* Does s hold w (ASCII, in any case)? */
-static int has_ci(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; *s; s++)
-		if (!ascii_ncasecmp(s, w, n))
-			return 1;
-	return 0;
-}
-
-/* The local part of the sender's address is w, in any case ("w" alone too). */
-static int from_local(const struct crm_message *m, const char *w)
-{
-	const char *v = m->from_addr;
-	size_t n = strlen(w);
-
-	return v && !ascii_ncasecmp(v, w, n) && (v[n] == '@' || !v[n]);
-}
-
-/* Parts only a mail system writes: delivery, disposition and feedback
- * reports (RFC 3464, 8098, 5965), whatever multipart holds them. */
-static int report_part(const struct crm_message *m)
-{
-	static const char *const types[] = {
-		"message/delivery-status", "message/global-delivery-status",
-		"message/disposition-notification", "message/feedback-report",
-	};
-	size_t i, k;
-
-	for (i = 0; i < m->nattachments; i++)
-		for (k = 0; m->attachments[i].type && k < sizeof types / sizeof *types; k++)
-			if (!ascii_casecmp(m->attachments[i].type, types[k]))
-				return 1;
-	return 0;
-}
-
-/* Words of a subject that says a message came back. */
-static int bounce_subject(const struct crm_message *m)
-{
-	static const char *const words[] = {
-		"undeliver", "delivery status", "delivery fail", "delivery notification",
-		"delivery report", "returned mail", "failure notice", "mail delivery",
-		"non-delivery", "could not be delivered", "недостав", "не доставлен",
-	};
-	char *f = m->subject ? crm_utf8_fold(m->subject) : NULL;
-	size_t i;
-	int hit = 0;
-
-	for (i = 0; f && !hit && i < sizeof words / sizeof *words; i++)
-		hit = strstr(f, words[i]) != NULL;
-	free(f);
-	return hit;
-}
-
-/* A returned message, or its headers, attached. */
-static int returned_message(const struct crm_message *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nattachments; i++)
-		if (m->attachments[i].type && (!ascii_casecmp(m->attachments[i].type, "message/rfc822") ||
-					       !ascii_casecmp(m->attachments[i].type, "text/rfc822-headers")))
-			return 1;
-	return 0;
-}
-
-/*
- * Bounces: the mail system's own addresses and its reports. MAILER-DAEMON
- * is never a person; postmaster is a role a person may write from, so it
- * counts only beside a bounce's subject or a returned message.
- */
-static const char *bounce(const struct crm_message *m)
-{
-	const char *v;
-
-	if (from_local(m, "mailer-daemon") || from_local(m, "mailerdaemon"))
-		return "From: mailer-daemon";
-	if ((from_local(m, "postmaster") || from_local(m, "post_master") ||
-	     from_local(m, "post-master")) && (bounce_subject(m) || returned_message(m)))
-		return "From: postmaster";
-	if ((v = crm_message_header(m, "Content-Type")) &&
-	    (word_is(v, "multipart/report") || has_ci(v, "report-type=")))
-		return "Content-Type: multipart/report";
-	if (report_part(m))
-		return "a delivery, disposition or feedback report";
-	if (crm_message_header(m, "X-Failed-Recipients"))
-		return "X-Failed-Recipients";
-	return NULL;
-}
-
-/* Mailing-list managers' own notices (Mailman, ezmlm, Majordomo, LISTSERV,
- * Sympa: confirmations, moderation, reminders): their headers, or an
- * address of the list's machinery. */
-static const char *list_manager(const struct crm_message *m)
-{
-	static const char *const headers[] = { "X-List-Administrivia", "X-Mailman-Version",
-					       "Mailing-List", "X-Sympa-To" };
-	static const char *const robots[] = { "mailman", "majordomo", "listserv", "listproc",
-					      "sympa", "ezmlm", "lyris" };
-	static const char *const tails[] = { "-request@", "-bounces@", "-owner@", "-bounces+" };
-	const char *a = m->from_addr;
-	size_t i;
-
-	for (i = 0; i < sizeof headers / sizeof *headers; i++)
-		if (crm_message_header(m, headers[i]))
-			return headers[i];
-	for (i = 0; i < sizeof robots / sizeof *robots; i++)
-		if (from_local(m, robots[i]))
-			return "From: a list manager";
-	for (i = 0; a && i < sizeof tails / sizeof *tails; i++)
-		if (strstr(a, tails[i]))
-			return "From: a list manager";
-	if (a && !strncmp(a, "owner-", 6))
-		return "From: a list manager";
-	return NULL;
-}
-
-/* "From: <>": the null address that bounces are sent from. */
-static const char *null_from(const struct crm_message *m)
-{
-	const char *v = crm_message_header(m, "From"), *lt;
-
-	if (!v || m->from_addr || !(lt = strrchr(v, '<')))
-		return NULL;
-	for (lt++; is_wsp(*lt); lt++)
-		;
-	return *lt == '>' ? "From: <>" : NULL;
-}
-
-/* The null sender: bounces and auto-replies (RFC 3834) are sent from <>. */
-static const char *null_sender(const struct crm_message *m)
-{
-	const char *v = crm_message_header(m, "Return-Path");
-
-	if (!v)
-		return NULL;
-	while (is_wsp(*v))
-		v++;
-	if (*v++ != '<')
-		return NULL;
-	while (is_wsp(*v))
-		v++;
-	return *v == '>' ? "Return-Path: <>" : NULL;
-}
-
-static const struct {
-	const char *folded; /* as crm_utf8_fold() gives it */
-	const char *reason;
-} subject_marks[] = {
-	{ "автоответ", "Subject: Автоответ" },
-	{ "автоматический ответ", "Subject: Автоматический ответ" },
-	{ "недоставленное сообщение", "Subject: Недоставленное сообщение" },
-	{ "auto:", "Subject: Auto:" },
-	{ "automatic reply", "Subject: Automatic reply" },
-	{ "automatic response", "Subject: Automatic response" },
-	{ "autoreply", "Subject: Autoreply" },
-	{ "auto-reply", "Subject: Auto-reply" },
-	{ "auto reply", "Subject: Auto reply" },
-	{ "autoresponse", "Subject: Autoresponse" },
-	{ "auto-response", "Subject: Auto-response" },
-	{ "auto response", "Subject: Auto response" },
-	{ "automatische antwort", "Subject: Automatische Antwort" },
-	{ "abwesenheitsnotiz", "Subject: Abwesenheitsnotiz" },
-	{ "r\xc3\xa9ponse automatique", "Subject: R\xc3\xa9ponse automatique" },
-	{ "respuesta autom\xc3\xa1tica", "Subject: Respuesta autom\xc3\xa1tica" },
-	{ "out of office", "Subject: Out of Office" },
-	{ "out of the office", "Subject: Out of the office" },
-	{ "undelivered mail returned to sender", "Subject: Undelivered Mail Returned to Sender" },
-	{ "delivery status notification", "Subject: Delivery Status Notification" },
-	{ "mail delivery failed", "Subject: Mail delivery failed" },
-	{ "undeliverable:", "Subject: Undeliverable" },
-	{ "returned mail:", "Subject: Returned mail" },
-	{ "failure notice", "Subject: failure notice" },
-};
-
-static const char *subject_mark(const struct crm_message *m)
-{
-	const char *reason = NULL, *s;
-	char *f;
-	size_t i;
-
-	if (!m->subject || !(f = crm_utf8_fold(m->subject)))
-		return NULL;
-	for (s = f; is_wsp(*s); s++)
-		;
-	for (i = 0; !reason && i < sizeof subject_marks / sizeof *subject_marks; i++)
-		if (!strncmp(s, subject_marks[i].folded, strlen(subject_marks[i].folded)))
-			reason = subject_marks[i].reason;
-	free(f);
-	return reason;
-}
-
-/*
- * X-Auto-Response-Suppress is not asked: Outlook puts it on mail people
- * write (asking others not to auto-reply), so it says nothing about this one.
- */
-const char *crm_message_automatic(const struct crm_message *m)
-{
-	const char *r, *v;
-
-	if (!m)
-		return NULL;
-	if ((r = bounce(m)) || (r = auto_submitted(m)) || (r = precedence(m)))
-		return r;
-	if ((v = crm_message_header(m, "X-Autoreply")) && *v && !word_is(v, "no"))
-		return "X-Autoreply";
-	if (crm_message_header(m, "X-Autorespond"))
-		return "X-Autorespond";
-	if ((r = null_sender(m)) || (r = null_from(m)))
-		return r;
-	if (crm_message_header(m, "List-Id"))
-		return "List-Id";
-	if (crm_message_header(m, "List-Unsubscribe"))
-		return "List-Unsubscribe";
-	if ((r = list_manager(m)))
-		return r;
-	return subject_mark(m);
 }
 
 /* SHA-256 from GnuTLS, which libetpan links in already. */

@@ -11,7 +11,7 @@
 /* ---- POP3 */
 
 /* A refused login (78), a broken connection (75), or the server saying no. */
-static int pop3_error(struct pull *p, int r, const char *what)
+static int pop3_error(struct crm_mail_run *p, int r, const char *what)
 {
 	if (r == MAILPOP3_ERROR_BAD_PASSWORD || r == MAILPOP3_ERROR_BAD_USER)
 		return crm_error_set(CRM_CONFIG, "%s: login as %s refused", p->src.host, p->src.user);
@@ -19,7 +19,7 @@ static int pop3_error(struct pull *p, int r, const char *what)
 			     "%s: %s failed", p->src.host, what);
 }
 
-static int pop3_open(struct pull *p, mailpop3 **out)
+static int pop3_open(struct crm_mail_run *p, mailpop3 **out)
 {
 	struct crm_net_opts no = { p->o->cafile, p->o->insecure, p->o->timeout };
 	mailstream *stream;
@@ -49,7 +49,7 @@ static int pop3_open(struct pull *p, mailpop3 **out)
 	return CRM_OK;
 }
 
-static int pop3_messages(struct pull *p, mailpop3 *pop)
+static int pop3_messages(struct crm_mail_run *p, mailpop3 *pop)
 {
 	carray *list = NULL;
 	unsigned int k;
@@ -81,7 +81,7 @@ static int pop3_messages(struct pull *p, mailpop3 *pop)
 	return rc;
 }
 
-int crm_mail_pop3(struct pull *p)
+int crm_mail_pop3(struct crm_mail_run *p)
 {
 	mailpop3 *pop = NULL;
 	int rc = pop3_open(p, &pop);

@@ -1,10 +1,10 @@
 /*
- * test-cdr.c: unit tests of lib/cdr.c, the PBX's call records: real
- * Asterisk Master.csv lines field by field, Russian numbers, the 16- to
- * 21-column layouts and --columns, bad lines refused by number while the
- * rest is read, a last line still being written, newlines inside quotes,
- * local time and UTC, and MikoPBX's cdr_general with the legs of one call
- * merged. Fixtures: $CRM_SRCDIR/t/fixtures/cdr.
+ * test-cdr.c: unit tests of lib/cdr.c and lib/mikopbx.c, the PBX's call
+ * records: real Asterisk Master.csv lines field by field, Russian numbers,
+ * the 16- to 21-column layouts and --columns, bad lines refused by number
+ * while the rest is read, a last line still being written, newlines inside
+ * quotes, local time and UTC, and MikoPBX's cdr_general with the legs of
+ * one call merged. Fixtures: $CRM_SRCDIR/t/fixtures/cdr.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -105,7 +105,7 @@ static void fixture(const struct crm_mailrules *rules, const char *file,
 		return;
 	snprintf(name, sizeof name, "%s: the built-in rules pick %s", file, parser);
 	tap_is(rules ? crm_mailrules_match(rules, m) : NULL, parser, name);
-	rc = crm_mailparse(parser, m, &s);
+	rc = crm_sender_read(parser, m, &s);
 	snprintf(name, sizeof name, "%s: %s parser succeeds", file, parser);
 	tap_ok(rc == 0, name);
 	if (rc == 0)
@@ -131,7 +131,7 @@ static void parse_fake(const char *what, const char *parser,
 		       const struct crm_message *m, const struct want *w)
 {
 	struct crm_sender s;
-	int rc = crm_mailparse(parser, m, &s);
+	int rc = crm_sender_read(parser, m, &s);
 	char name[256];
 
 	snprintf(name, sizeof name, "%s: parses", what);
@@ -471,7 +471,7 @@ static void test_unknown_parser(void)
 	struct crm_sender s;
 
 	fake(&m, NULL, "a@b.ru", NULL, NULL, "x");
-	tap_ok(crm_mailparse("html", &m, &s) == CRM_USAGE,
+	tap_ok(crm_sender_read("html", &m, &s) == CRM_USAGE,
 	       "an unknown parser is a usage error");
 	tap_is(crm_error_message(),
 	       "unknown mail parser \"html\" (form, jivo or free)",
@@ -799,14 +799,14 @@ static void test_label_lines(void)
 	     "ПРЕДСТАВЬТЕСЬ: Ольга Ким\nНомер для обратной связи: 8 (812) 600-10-20\n"
 	     "Куда ответить - olga.kim@lenflow.ru\nОпишите задачу:\nНасос для ГВС,\n40 м3/ч.\n"
 	     "Город доставки: Санкт-Петербург\n");
-	rc = crm_mailparse_rules("form", r, &m, &s);
+	rc = crm_sender_read_rules("form", r, &m, &s);
 	tap_ok(rc == 0, "a form with the labels of label lines parses");
 	if (rc == 0)
 		check_sender("label lines (form)", &s, &(struct want){ "Ольга Ким",
 			     "8 (812) 600-10-20", "olga.kim@lenflow.ru", NULL,
 			     "Насос для ГВС,\n40 м3/ч.", NULL });
 	crm_sender_clear(&s);
-	rc = crm_mailparse("form", &m, &s);
+	rc = crm_sender_read("form", &m, &s);
 	tap_ok(rc == 0 && !s.name && !s.email, "without the rules those labels are unknown");
 	crm_sender_clear(&s);
 
@@ -814,7 +814,7 @@ static void test_label_lines(void)
 	     "Посетитель оставил сообщение.\n\nПредставьтесь: Ольга\n"
 	     "Номер для обратной связи: +7 921 000-11-22\nEmail: olga@mail.ru\n"
 	     "Задача: Нужен дренажный насос.\n");
-	rc = crm_mailparse_rules("jivo", r, &m, &s);
+	rc = crm_sender_read_rules("jivo", r, &m, &s);
 	tap_ok(rc == 0, "a JivoSite message with the labels of label lines parses");
 	if (rc == 0)
 		check_sender("label lines (jivo)", &s, &(struct want){ "Ольга",
@@ -827,11 +827,11 @@ static void test_label_lines(void)
 	     "[10:00:01] Оператор Анна: Здравствуйте! Наш телефон 8 800 555-35-35.\n"
 	     "[10:00:30] Покупатель: Перезвоните мне: 8 926 111-22-33, ivan@zavod.ru\n"
 	     "----\n");
-	rc = crm_mailparse_rules("jivo", r, &m, &s);
+	rc = crm_sender_read_rules("jivo", r, &m, &s);
 	tap_ok(rc == 0 && s.phone && strcmp(s.phone, "8 926 111-22-33") == 0,
 	       "a chat speaker of a visitor label line is the visitor");
 	crm_sender_clear(&s);
-	rc = crm_mailparse("jivo", &m, &s);
+	rc = crm_sender_read("jivo", &m, &s);
 	tap_ok(rc == 0 && !s.phone, "without the rules that speaker is not the visitor");
 	crm_sender_clear(&s);
 	crm_mailrules_free(r);
@@ -858,7 +858,7 @@ static void sig_phone(const char *what, const char *sig, const char *want)
 	snprintf(text, sizeof text, "Добрый день. Прошу счёт на насос.\n\n%s", sig);
 	fake(&m, "Sender", "sender@zavod.ru", NULL, NULL, text);
 	snprintf(name, sizeof name, "signature phone: %s", what);
-	if (crm_mailparse("free", &m, &s) != 0) {
+	if (crm_sender_read("free", &m, &s) != 0) {
 		tap_ok(0, name);
 		return;
 	}

@@ -1,5 +1,6 @@
 /*
- * test-mime.c: unit tests for mime.c, one e-mail message decoded: the
+ * test-mime.c: unit tests for mime.c, one e-mail message decoded, with
+ * html.c (HTML made text) and autoreply.c (what machines write): the
  * fixtures in t/fixtures/mail (Russian mail in windows-1251, koi8-r,
  * iso-8859-5 and UTF-8; HTML only; attachments with RFC 2231 names;
  * auto-replies and bounces; real samples with broken MIME), messages built
