@@ -3,9 +3,7 @@
  * expiry, shipments, transfers, counts and write-offs, balances, and
  * oldest-first (FEFO) reservations for orders; scanning by barcode.
  */
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -110,7 +108,7 @@ static int item_set(struct cli *c, void *arg)
 	return crm_item_set(c->db, arg);
 }
 
-/* A record of "item import": an item added, or changed when its code is known. */
+/* A record of "item import", by its column names. */
 static int item_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
 {
 	struct crm_item_in in = {
@@ -120,13 +118,8 @@ static int item_record(struct cli *c, struct crm_tsv_reader *r, const char *cons
 		.shelf_life = cli_field(r, f, "shelf_life"), .lot_tracked = cli_field(r, f, "lot_tracked"),
 		.barcodes = cli_field(r, f, "barcodes"),
 	};
-	int64_t id;
 
-	if (!in.code)
-		return crm_error_set(CRM_DATAERR, "no code (the column \"code\")");
-	if (crm_item_find(c->db, in.code, &id) == CRM_OK)
-		return crm_item_set(c->db, &in);
-	return crm_item_add(c->db, &in, &id);
+	return crm_item_import(c->db, &in);
 }
 
 static int do_item(struct cli *c, int argc, char **argv)
@@ -345,142 +338,38 @@ static int do_check(struct cli *c, int argc, char **argv)
 
 /* ---- scanning: one scan a line, each in its own transaction */
 
-struct counted {
-	int64_t item;
-	char gtin[15], lot[21]; /* the first barcode scanned names it */
-	int64_t qty;
-};
-
-static int scan_line(struct cli *c, const char *mode, const struct crm_scan *s, int64_t qty,
-		     struct counted **counts, size_t *n)
+static void scan_failed(void *arg, int status)
 {
-	struct crm_stock_in in = { .item = s->gtin, .lot = s->lot[0] ? s->lot : NULL,
-				   .warehouse = c->opt[O_WAREHOUSE], .doc = c->opt[O_REF],
-				   .expires = s->expiry[0] ? s->expiry : NULL,
-				   .produced = s->produced[0] ? s->produced : NULL };
-	char q[32];
-	size_t i;
-
-	if (!strcmp(mode, "pick"))
-		return crm_stock_pick_scan(c->db, c->opt[O_REF], s, qty, cli_row, c);
-	if (!strcmp(mode, "receive")) {
-		crm_qty_format(qty, q);
-		in.qty = q;
-		return crm_stock_receive(c->db, &in, 0, cli_row, c);
-	}
-	int64_t item;
-	int rc;
-
-	/* count: add up per item (whichever of its barcodes) and lot; apply at the end */
-	if ((rc = crm_item_find(c->db, s->gtin, &item)))
-		return rc;
-	for (i = 0; i < *n; i++)
-		if ((*counts)[i].item == item && !strcmp((*counts)[i].lot, s->lot))
-			break;
-	if (i == *n) {
-		struct counted *more = realloc(*counts, (*n + 1) * sizeof **counts);
-
-		if (!more)
-			return crm_error_set(CRM_SOFTWARE, "out of memory");
-		*counts = more;
-		memset(&more[i], 0, sizeof more[i]);
-		more[i].item = item;
-		memcpy(more[i].gtin, s->gtin, sizeof more[i].gtin);
-		memcpy(more[i].lot, s->lot, sizeof more[i].lot);
-		(*n)++;
-	}
-	(*counts)[i].qty += qty;
-	return CRM_OK;
-}
-
-static int apply_counts(struct cli *c, struct counted *counts, size_t n)
-{
-	struct crm_stock_in in;
-	char q[32];
-	size_t i;
-	int rc = CRM_OK, r;
-
-	for (i = 0; i < n; i++) {
-		memset(&in, 0, sizeof in);
-		in.item = counts[i].gtin;
-		in.lot = counts[i].lot[0] ? counts[i].lot : NULL;
-		in.warehouse = c->opt[O_WAREHOUSE];
-		in.reason = "inventory count by scanner";
-		in.doc = c->opt[O_REF];
-		crm_qty_format(counts[i].qty, q);
-		in.qty = q;
-		if ((r = crm_db_begin(c->db)) == CRM_OK)
-			r = crm_db_end(c->db, crm_stock_adjust(c->db, &in, cli_row, c), c->dry_run);
-		if (r) {
-			fprintf(stderr, "%s: count of %s lot %s: %s\n", c->prog, counts[i].gtin,
-				in.lot ? in.lot : "-", crm_error_message());
-			rc = rc ? rc : r;
-		}
-	}
-	return rc;
-}
-
-/* One scan: parsed, then booked in a transaction of its own (counts are
- * only added up here). */
-static int one_scan(struct cli *c, const char *mode, const char *text, int64_t qty,
-		    struct counted **counts, size_t *n)
-{
-	struct crm_scan s;
-	int rc;
-
-	if ((rc = crm_scan_parse(text, &s)))
-		return rc;
-	if (!s.gtin[0])
-		return crm_error_set(CRM_DATAERR, "no GTIN in the scan");
-	if (s.count)
-		qty = s.count * 1000;
-	if (!strcmp(mode, "count"))
-		return scan_line(c, mode, &s, qty, counts, n);
-	if ((rc = crm_db_begin(c->db)))
-		return rc;
-	return crm_db_end(c->db, scan_line(c, mode, &s, qty, counts, n), c->dry_run);
+	cli_fail(arg, status);
 }
 
 static int do_scan(struct cli *c, int argc, char **argv)
 {
-	struct counted *counts = NULL;
-	char *line = NULL;
-	size_t cap = 0, n = 0;
-	unsigned long no = 0;
-	int64_t qty = 1000;
-	int rc = CRM_OK, r;
-	ssize_t len;
+	static const struct {
+		const char *mode;
+		int (*run)(struct crm_db *, FILE *, const struct crm_stock_scan_opts *,
+			   crm_row_fn *, void *);
+	} modes[] = {
+		{ "receive", crm_stock_scan_receive },
+		{ "pick", crm_stock_scan_pick },
+		{ "count", crm_stock_scan_count },
+	};
+	struct crm_stock_scan_opts o = { .ref = c->opt[O_REF], .warehouse = c->opt[O_WAREHOUSE],
+					 .qty = c->opt[O_QTY], .dry_run = c->dry_run,
+					 .failed = scan_failed, .failed_arg = c };
+	size_t i;
+	int rc;
 
-	if (argc != 1 || (strcmp(argv[0], "receive") && strcmp(argv[0], "pick") &&
-			  strcmp(argv[0], "count")))
+	for (i = 0; argc == 1 && i < sizeof modes / sizeof *modes; i++)
+		if (!strcmp(argv[0], modes[i].mode))
+			break;
+	if (argc != 1 || i == sizeof modes / sizeof *modes)
 		return cli_usage(c, "scan receive, scan pick --ref ORDER or scan count");
 	if (!strcmp(argv[0], "pick") && need(c, O_REF, "scan pick needs --ref ORDER"))
 		return CRM_USAGE;
-	if (c->opt[O_QTY] && (r = crm_qty_parse(c->opt[O_QTY], &qty)))
-		return cli_fail(c, r);
-	/* A scan ends at LF, CR LF, or a CR alone (scanners on a serial line). */
-	while ((len = getdelim(&line, &cap, '\n', stdin)) >= 0) {
-		char *scan, *save = NULL;
-		int nul = strlen(line) != (size_t)len;
-
-		for (scan = strtok_r(line, "\r\n", &save); scan || nul; scan = strtok_r(NULL, "\r\n", &save)) {
-			no++;
-			r = nul ? crm_error_set(CRM_DATAERR, "a NUL byte in the scan")
-				: one_scan(c, argv[0], scan, qty, &counts, &n);
-			if (r) { /* said on stderr with its line; scanning goes on */
-				fprintf(stderr, "%s: line %lu: %s\n", c->prog, no, crm_error_message());
-				rc = rc ? rc : r;
-			}
-			if (nul)
-				break;
-		}
-	}
-	free(line);
+	rc = modes[i].run(c->db, stdin, &o, cli_row, c);
 	if (c->dry_run)
 		fprintf(stderr, "%s: dry run: nothing was written\n", c->prog);
-	if (!strcmp(argv[0], "count") && (r = apply_counts(c, counts, n)) && !rc)
-		rc = r;
-	free(counts);
 	return rc;
 }
 

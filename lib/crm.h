@@ -650,6 +650,9 @@ struct crm_item_in {
 int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id);
 /* Change the fields of in that are not NULL, for the item with in->code. */
 int crm_item_set(struct crm_db *db, const struct crm_item_in *in);
+/* A record of an import: the item added, or changed (crm_item_set) when
+ * its code is known; CRM_DATAERR without a code. */
+int crm_item_import(struct crm_db *db, const struct crm_item_in *in);
 int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* One item as (key, value) rows: its fields, barcodes, stock and open orders. */
 int crm_item_show(struct crm_db *db, const char *code, crm_row_fn *fn, void *arg);
@@ -710,6 +713,32 @@ int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg
  * FEFO lot, not another); adds qty to what is picked. */
 int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_scan *s,
 			int64_t qty, crm_row_fn *fn, void *arg);
+
+/* ---- scan.c: what a barcode scanner types, booked (crm-stock scan) */
+
+struct crm_stock_scan_opts {
+	const char *ref;       /* pick: the order (required); else the moves' document */
+	const char *warehouse; /* NULL: the default one */
+	const char *qty;       /* what a scan without a (37) count stands for (NULL: 1) */
+	int dry_run;           /* book each scan, then roll it back */
+	/* Each failure, its message set ("line 3: ...", "count of GTIN lot L:
+	 * ..."); scanning goes on after it. */
+	void (*failed)(void *arg, int status);
+	void *failed_arg;
+};
+/* Read scans from in, one a line (ended by LF, CR LF or a CR alone), each
+ * read by crm_scan_parse and booked in a transaction of its own, its rows
+ * to fn. receive: a receipt into the scan's lot, with its dates. pick: the
+ * scan is picked for o->ref (crm_stock_pick_scan). count: the scans are
+ * added up per item and lot, and at the end of in each sum is booked as an
+ * inventory count (crm_stock_adjust), each in its own transaction. Each
+ * returns CRM_OK, or the status of the first failure. */
+int crm_stock_scan_receive(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
+			   crm_row_fn *fn, void *arg);
+int crm_stock_scan_pick(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
+			crm_row_fn *fn, void *arg);
+int crm_stock_scan_count(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
+			 crm_row_fn *fn, void *arg);
 
 /* ---- supply.c: production orders and supplier orders */
 

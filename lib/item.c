@@ -176,6 +176,17 @@ int crm_item_set(struct crm_db *db, const struct crm_item_in *in)
 	return add_barcodes(db, id, in->barcodes);
 }
 
+int crm_item_import(struct crm_db *db, const struct crm_item_in *in)
+{
+	int64_t id;
+
+	if (!in->code)
+		return crm_error_set(CRM_DATAERR, "no code (the column \"code\")");
+	if (crm_item_find(db, in->code, &id) == CRM_OK)
+		return crm_item_set(db, in);
+	return crm_item_add(db, in, &id);
+}
+
 int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st;
