@@ -554,6 +554,9 @@ struct crm_sheet;
  * characters, without []:*?/\). */
 int crm_sheet_open(const char *format, const char *path, const char *title,
 		   struct crm_sheet **out);
+/* The format of an export to path: format when given, else by the file's
+ * ending (.xlsx, .csv, in any case), else "tsv". */
+const char *crm_sheet_format(const char *format, const char *path);
 /* The column names and kinds, once, before the rows. TEXT is always text
  * (phones and codes keep their '+' and leading zeros); DATE takes ISO 8601
  * values and is a real date in xlsx. */
@@ -588,6 +591,12 @@ struct crm_segment {
 int crm_segment_save(struct crm_db *db, const char *name, const struct crm_segment *s);
 int crm_segment_load(struct crm_db *db, const char *name, struct crm_segment *out);
 void crm_segment_clear(struct crm_segment *s);
+/* The segment an export runs on: the saved segment name (NULL: none), each
+ * filter of given replacing the saved one of its kind (has_email and
+ * has_phone add to it; with_junk is given's); its strings are copies, freed
+ * by crm_segment_clear. CRM_DATAERR when there is no segment name. */
+int crm_segment_choose(struct crm_db *db, const char *name, const struct crm_segment *given,
+		       struct crm_segment *out);
 int crm_segment_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 int crm_segment_delete(struct crm_db *db, const char *name);
 
@@ -595,8 +604,16 @@ int crm_segment_delete(struct crm_db *db, const char *name);
  * know), "mailchimp" (a row per e-mail address, opted-out ones never;
  * MailChimp's columns), "calls" (a row per phone number, for telemarketing).
  * *left_out counts addresses or numbers dropped as invalid. */
-int crm_export(struct crm_db *db, const char *profile, const struct crm_segment *s,
-	       struct crm_sheet *out, unsigned long *left_out);
+int crm_export_segment(struct crm_db *db, const char *profile, const struct crm_segment *s,
+		       struct crm_sheet *out, unsigned long *left_out);
+/* The same into a file: path (NULL: stdout) in format (NULL: by path, see
+ * crm_sheet_format), its xlsx sheet named "NAME - profile" after the saved
+ * segment name, else by the profile (NULL: contacts). The file is in place
+ * only when the export succeeds or the segment is empty (CRM_NOMATCH: a
+ * file with the header alone); CRM_IOERR when it cannot be put there. */
+int crm_export_file(struct crm_db *db, const char *profile, const char *name,
+		    const struct crm_segment *s, const char *format, const char *path,
+		    unsigned long *left_out);
 /* Mark as opted out the e-mail addresses of a MailChimp unsubscribed or
  * cleaned export (CSV with an "Email Address" column); source says where
  * the opt-out came from. Each address goes to fn (email, party, action:

@@ -1030,6 +1030,19 @@ static void sheet_free(struct crm_sheet *s)
 	free(s);
 }
 
+const char *crm_sheet_format(const char *format, const char *path)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+
+	if (format)
+		return format;
+	if (dot && !strcasecmp(dot, ".xlsx"))
+		return "xlsx";
+	if (dot && !strcasecmp(dot, ".csv"))
+		return "csv";
+	return "tsv";
+}
+
 int crm_sheet_open(const char *format, const char *path, const char *title,
 		   struct crm_sheet **out)
 {
