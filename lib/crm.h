@@ -543,7 +543,7 @@ const char *const *crm_call_columns(size_t *n);
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats);
 
-/* ---- sheet.c: export files: xlsx (libxlsxwriter), csv (libcsv quoting), tsv */
+/* ---- sheet.c: export files: xlsx (libxlsxwriter, written by xlsx.c), csv (libcsv quoting), tsv */
 
 enum crm_cell { CRM_CELL_TEXT, CRM_CELL_NUMBER, CRM_CELL_DATE };
 struct crm_sheet;
