@@ -128,14 +128,14 @@ static int do_segment(struct cli *c, int argc, char **argv)
 struct unsub {
 	FILE *f;
 	const char *source;
-	struct crm_unsub_stats stats;
+	struct crm_optout_stats stats;
 };
 
 static int unsubscribes(struct cli *c, void *arg)
 {
 	struct unsub *u = arg;
 
-	return crm_unsubscribes(c->db, u->f, u->source, cli_row, c, &u->stats);
+	return crm_optout_import(c->db, u->f, u->source, cli_row, c, &u->stats);
 }
 
 /* The CSV: FILE, or standard input for "-" or no operand (not a terminal). */

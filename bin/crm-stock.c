@@ -174,112 +174,111 @@ static void move_from_options(struct cli *c, struct crm_stock_in *in)
 	in->doc = c->opt[O_DOC];
 }
 
-static int need(struct cli *c, int o, const char *what)
+/* A usage message unless option o was given, not empty. */
+static int require_option(struct cli *c, int o, const char *what)
 {
 	if (c->opt[o] && *c->opt[o])
 		return CRM_OK;
 	return cli_usage(c, "%s", what);
 }
 
-enum { RECEIVE, PRODUCE, SHIP_OUT, WRITEOFF, TRANSFER, ADJUST };
+typedef int move_fn(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn, void *arg);
+
+struct move {
+	move_fn *book;
+};
 
 static int move_one(struct cli *c, void *arg)
 {
+	const struct move *m = arg;
 	struct crm_stock_in in;
 
 	move_from_options(c, &in);
-	switch (*(int *)arg) {
-	case RECEIVE:
-		return crm_stock_receive(c->db, &in, 0, cli_row, c);
-	case PRODUCE:
-		return crm_stock_receive(c->db, &in, 1, cli_row, c);
-	case SHIP_OUT:
-		return crm_stock_out(c->db, &in, "shipment", cli_row, c);
-	case WRITEOFF:
-		return crm_stock_out(c->db, &in, "writeoff", cli_row, c);
-	case TRANSFER:
-		return crm_stock_transfer(c->db, &in, cli_row, c);
-	default:
-		return crm_stock_adjust(c->db, &in, cli_row, c);
-	}
+	return m->book(c->db, &in, cli_row, c);
 }
 
-static int run_move(struct cli *c, int argc, int kind)
+static int run_move(struct cli *c, int argc, move_fn *book)
 {
+	struct move m = { book };
+
 	if (argc)
 		return cli_usage(c, "this verb takes options, not arguments");
-	if (need(c, O_ITEM, "--item is missing") || need(c, O_QTY, "--qty is missing"))
+	if (require_option(c, O_ITEM, "--item is missing") ||
+	    require_option(c, O_QTY, "--qty is missing"))
 		return CRM_USAGE;
-	return cli_once(c, move_one, &kind);
+	return cli_once(c, move_one, &m);
 }
 
 static int do_receive(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, RECEIVE);
+	return run_move(c, argc, crm_stock_receive);
 }
 
 static int do_produce(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, PRODUCE);
+	return run_move(c, argc, crm_stock_produce);
 }
 
 static int do_writeoff(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, WRITEOFF);
+	return run_move(c, argc, crm_stock_writeoff);
 }
 
 static int do_transfer(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, TRANSFER);
+	return run_move(c, argc, crm_stock_transfer);
 }
 
 static int do_adjust(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, ADJUST);
+	return run_move(c, argc, crm_stock_adjust);
 }
 
 /* ---- reservations */
 
-static int ref_op(struct cli *c, void *arg)
+static int reserve_for_ref(struct cli *c, void *arg)
 {
-	const char *verb = arg;
-	const char *ref = c->opt[O_REF];
+	return crm_stock_reserve(c->db, c->opt[O_REF], c->opt[O_ITEM], c->opt[O_QTY],
+				 c->opt[O_WAREHOUSE], cli_row, c);
+}
 
-	if (!strcmp(verb, "reserve"))
-		return crm_stock_reserve(c->db, ref, c->opt[O_ITEM], c->opt[O_QTY],
-					 c->opt[O_WAREHOUSE], cli_row, c);
-	if (!strcmp(verb, "release"))
-		return crm_stock_release(c->db, ref, cli_row, c);
-	return crm_stock_ship(c->db, ref, cli_row, c);
+static int release_ref(struct cli *c, void *arg)
+{
+	return crm_stock_release(c->db, c->opt[O_REF], cli_row, c);
+}
+
+static int ship_ref(struct cli *c, void *arg)
+{
+	return crm_stock_ship_reserved(c->db, c->opt[O_REF], cli_row, c);
 }
 
 static int do_ship(struct cli *c, int argc, char **argv)
 {
 	if (!c->opt[O_REF])
-		return run_move(c, argc, SHIP_OUT);
+		return run_move(c, argc, crm_stock_ship_unreserved);
 	if (argc)
 		return cli_usage(c, "ship takes options, not arguments");
-	return cli_once(c, ref_op, "ship");
+	return cli_once(c, ship_ref, NULL);
 }
 
 static int do_reserve(struct cli *c, int argc, char **argv)
 {
-	if (argc || need(c, O_REF, "reserve needs --ref ORDER") || need(c, O_ITEM, "--item is missing") ||
-	    need(c, O_QTY, "--qty is missing"))
+	if (argc || require_option(c, O_REF, "reserve needs --ref ORDER") || require_option(c, O_ITEM, "--item is missing") ||
+	    require_option(c, O_QTY, "--qty is missing"))
 		return CRM_USAGE;
-	return cli_once(c, ref_op, "reserve");
+	return cli_once(c, reserve_for_ref, NULL);
 }
 
 static int do_release(struct cli *c, int argc, char **argv)
 {
-	if (argc || need(c, O_REF, "release needs --ref ORDER"))
+	if (argc || require_option(c, O_REF, "release needs --ref ORDER"))
 		return CRM_USAGE;
-	return cli_once(c, ref_op, "release");
+	return cli_once(c, release_ref, NULL);
 }
 
 static int do_pick(struct cli *c, int argc, char **argv)
 {
-	if (argc || need(c, O_REF, "pick needs --ref ORDER"))
+	if (argc || require_option(c, O_REF, "pick needs --ref ORDER"))
 		return CRM_USAGE;
 	return cli_fail(c, crm_stock_picklist(c->db, c->opt[O_REF], cli_row, c));
 }
@@ -299,22 +298,23 @@ static int do_balance(struct cli *c, int argc, char **argv)
 	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 }
 
-static int expiring(struct cli *c, int expired)
+static int lots(struct cli *c, int (*list)(struct crm_db *, const struct crm_stock_filter *,
+					     crm_row_fn *, void *))
 {
 	struct crm_stock_filter f = { .warehouse = c->opt[O_WAREHOUSE], .within = c->opt[O_WITHIN] };
-	int rc = crm_stock_expiring(c->db, &f, expired, cli_row, c);
+	int rc = list(c->db, &f, cli_row, c);
 
 	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 }
 
 static int do_expiring(struct cli *c, int argc, char **argv)
 {
-	return argc ? cli_usage(c, "expiring takes no arguments") : expiring(c, 0);
+	return argc ? cli_usage(c, "expiring takes no arguments") : lots(c, crm_stock_expiring);
 }
 
 static int do_expired(struct cli *c, int argc, char **argv)
 {
-	return argc ? cli_usage(c, "expired takes no arguments") : expiring(c, 1);
+	return argc ? cli_usage(c, "expired takes no arguments") : lots(c, crm_stock_expired);
 }
 
 static int do_moves(struct cli *c, int argc, char **argv)
@@ -365,7 +365,7 @@ static int do_scan(struct cli *c, int argc, char **argv)
 			break;
 	if (argc != 1 || i == sizeof modes / sizeof *modes)
 		return cli_usage(c, "scan receive, scan pick --ref ORDER or scan count");
-	if (!strcmp(argv[0], "pick") && need(c, O_REF, "scan pick needs --ref ORDER"))
+	if (!strcmp(argv[0], "pick") && require_option(c, O_REF, "scan pick needs --ref ORDER"))
 		return CRM_USAGE;
 	rc = modes[i].run(c->db, stdin, &o, cli_row, c);
 	if (c->dry_run)
@@ -375,72 +375,94 @@ static int do_scan(struct cli *c, int argc, char **argv)
 
 /* ---- production and supplier orders */
 
-static void supply_from_options(struct cli *c, struct crm_supply_in *in)
+static void delivery_from_options(struct cli *c, struct crm_delivery_in *in)
 {
 	memset(in, 0, sizeof *in);
-	in->item = c->opt[O_ITEM];
-	in->qty = c->opt[O_QTY];
-	in->date = c->opt[O_PLANNED] ? c->opt[O_PLANNED] : c->opt[O_EXPECTED];
-	in->ref = c->opt[O_REF];
-	in->progress = c->opt[O_PROGRESS];
-	in->status = c->opt[O_STATUS];
 	in->lot = c->opt[O_LOT];
+	in->qty = c->opt[O_QTY];
 	in->expires = c->opt[O_EXPIRES];
 	in->produced = c->opt[O_PRODUCED];
 	in->warehouse = c->opt[O_WAREHOUSE];
-	/* A bad id stays 0, which the library refuses by name. */
-	if (c->opt[O_SUPPLIER] && cli_parse_id(c->opt[O_SUPPLIER], &in->supplier))
-		in->supplier = 0;
-	if (c->opt[O_ORDER] && cli_parse_id(c->opt[O_ORDER], &in->order))
-		in->order = 0;
 }
 
-struct supply_op {
-	const char *what;
-	int64_t id;
-	struct crm_supply_in in;
+static int production_add(struct cli *c, void *arg)
+{
+	struct crm_production_in in = { .item = c->opt[O_ITEM], .qty = c->opt[O_QTY],
+					.planned = c->opt[O_PLANNED], .ref = c->opt[O_REF] };
+
+	return crm_production_add(c->db, &in, cli_row, c);
+}
+
+static int production_set(struct cli *c, void *arg)
+{
+	struct crm_production_change ch = { .progress = c->opt[O_PROGRESS],
+					    .status = c->opt[O_STATUS],
+					    .planned = c->opt[O_PLANNED] };
+
+	return crm_production_set(c->db, *(int64_t *)arg, &ch, cli_row, c);
+}
+
+static int production_done(struct cli *c, void *arg)
+{
+	struct crm_delivery_in in;
+
+	delivery_from_options(c, &in);
+	return crm_production_done(c->db, *(int64_t *)arg, &in, cli_row, c);
+}
+
+static int supplier_order_add(struct cli *c, void *arg)
+{
+	struct crm_supplier_order_in in = { .item = c->opt[O_ITEM], .qty = c->opt[O_QTY],
+					    .expected = c->opt[O_EXPECTED], .ref = c->opt[O_REF] };
+
+	/* A bad id stays 0, which the library refuses by name. */
+	if (c->opt[O_SUPPLIER] && cli_parse_id(c->opt[O_SUPPLIER], &in.supplier))
+		in.supplier = 0;
+	if (c->opt[O_ORDER] && cli_parse_id(c->opt[O_ORDER], &in.order))
+		in.order = 0;
+	return crm_supplier_order_add(c->db, &in, cli_row, c);
+}
+
+static int supplier_order_receive(struct cli *c, void *arg)
+{
+	struct crm_delivery_in in;
+
+	delivery_from_options(c, &in);
+	return crm_supplier_order_receive(c->db, *(int64_t *)arg, c->opt[O_ITEM], &in, cli_row, c);
+}
+
+/* The verbs of production and supplier-order that write: "VERB ID" or "VERB" alone. */
+struct supply_verb {
+	const char *name;
+	int (*run)(struct cli *c, void *id);
+	int takes_id;
 };
 
-static int supply_run(struct cli *c, void *arg)
+static int supply_verb(struct cli *c, const char *noun, const struct supply_verb *verbs, int argc,
+		       char **argv)
 {
-	struct supply_op *op = arg;
-
-	if (!strcmp(op->what, "production add"))
-		return crm_production_add(c->db, &op->in, cli_row, c);
-	if (!strcmp(op->what, "production set"))
-		return crm_production_set(c->db, op->id, &op->in, cli_row, c);
-	if (!strcmp(op->what, "production done"))
-		return crm_production_done(c->db, op->id, &op->in, cli_row, c);
-	if (!strcmp(op->what, "supplier-order add"))
-		return crm_supplier_order_add(c->db, &op->in, cli_row, c);
-	return crm_supplier_order_receive(c->db, op->id, &op->in, cli_row, c);
-}
-
-/* "VERB ID" or "VERB" alone, for production and supplier-order. */
-static int supply_verb(struct cli *c, const char *noun, int argc, char **argv,
-		       const char *with_id, const char *without_id)
-{
-	struct supply_op op;
-	char what[64];
-	int rc;
+	const struct supply_verb *v;
+	int64_t id = 0;
 
 	if (argc < 1)
 		return cli_usage(c, "%s needs a verb", noun);
-	snprintf(what, sizeof what, "%s %s", noun, argv[0]);
-	op.what = what;
-	op.id = 0;
-	supply_from_options(c, &op.in);
-	if (strstr(with_id, argv[0]) && argc == 2) {
-		if ((rc = cli_parse_id(argv[1], &op.id)))
-			return cli_fail(c, CRM_USAGE);
-	} else if (!strstr(without_id, argv[0]) || argc != 1) {
+	for (v = verbs; v->name && strcmp(v->name, argv[0]); v++)
+		;
+	if (!v->name || argc != 1 + v->takes_id)
 		return cli_usage(c, "see the usage of %s", noun);
-	}
-	return cli_once(c, supply_run, &op);
+	if (v->takes_id && cli_parse_id(argv[1], &id))
+		return cli_fail(c, CRM_USAGE);
+	return cli_once(c, v->run, &id);
 }
 
 static int do_production(struct cli *c, int argc, char **argv)
 {
+	static const struct supply_verb verbs[] = {
+		{ "add", production_add, 0 },
+		{ "set", production_set, 1 },
+		{ "done", production_done, 1 },
+		{ NULL, NULL, 0 }
+	};
 	int rc;
 
 	if (argc == 1 && !strcmp(argv[0], "list")) {
@@ -448,11 +470,16 @@ static int do_production(struct cli *c, int argc, char **argv)
 		rc = crm_production_list(c->db, c->opt[O_STATUS], cli_row, c);
 		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 	}
-	return supply_verb(c, "production", argc, argv, " set done ", " add ");
+	return supply_verb(c, "production", verbs, argc, argv);
 }
 
 static int do_supplier_order(struct cli *c, int argc, char **argv)
 {
+	static const struct supply_verb verbs[] = {
+		{ "add", supplier_order_add, 0 },
+		{ "receive", supplier_order_receive, 1 },
+		{ NULL, NULL, 0 }
+	};
 	int rc;
 
 	if (argc == 1 && !strcmp(argv[0], "list")) {
@@ -460,7 +487,7 @@ static int do_supplier_order(struct cli *c, int argc, char **argv)
 		rc = crm_supplier_order_list(c->db, c->opt[O_STATUS], cli_row, c);
 		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 	}
-	return supply_verb(c, "supplier-order", argc, argv, " receive ", " add ");
+	return supply_verb(c, "supplier-order", verbs, argc, argv);
 }
 
 static int supplier_add(struct cli *c, void *arg)

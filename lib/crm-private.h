@@ -117,11 +117,14 @@ void crm_map_free(struct crm_map *m);
 /* amount.c: the SQL functions crm_qty() and crm_money(). */
 int crm_amount_register(struct crm_db *db);
 
-/* stock.c: today as YYYY-MM-DD; on hand and free (not reserved) of a lot
- * in a warehouse. */
-int crm_today(char buf[11]);
-int crm_stock_free(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
-		   int64_t *free);
+/* stock.c: today as YYYY-MM-DD (CRM_NOW honoured); a date someone gave
+ * (YYYY-MM-DD, or any time crm_time_parse reads) as YYYY-MM-DD, "" when s
+ * is NULL or empty, CRM_DATAERR naming what it is; what is on hand of a lot
+ * in a warehouse, and what of it is free (not reserved). */
+int crm_date_today(char buf[11]);
+int crm_date_parse(const char *what, const char *s, char out[11]);
+int crm_stock_on_hand(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
+		      int64_t *free);
 
 /* fefo.c: reserve qty of one given lot for ref (goods made or bought for it). */
 int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,

@@ -56,7 +56,7 @@ static int receive_one(struct scanning *sc, const struct crm_scan *s, int64_t qt
 	in.qty = q;
 	if ((rc = crm_db_begin(sc->db)))
 		return rc;
-	return crm_db_end(sc->db, crm_stock_receive(sc->db, &in, 0, sc->fn, sc->arg), sc->o->dry_run);
+	return crm_db_end(sc->db, crm_stock_receive(sc->db, &in, sc->fn, sc->arg), sc->o->dry_run);
 }
 
 static int pick_one(struct scanning *sc, const struct crm_scan *s, int64_t qty)
