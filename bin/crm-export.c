@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -63,52 +62,10 @@ static int segment_from_options(struct cli *c, struct crm_segment *s)
 	return CRM_OK;
 }
 
-/* A saved segment; a filter given on the command line replaces the saved
- * one of the same kind (has-email and has-phone add to it). */
-static int choose_segment(struct cli *c, struct crm_segment *saved, struct crm_segment *s)
-{
-	struct crm_segment opts;
-	int rc;
-
-	memset(saved, 0, sizeof *saved);
-	if (segment_from_options(c, &opts))
-		return CRM_USAGE;
-	*s = opts;
-	if (!c->opt[O_SEGMENT])
-		return CRM_OK;
-	if ((rc = crm_segment_load(c->db, c->opt[O_SEGMENT], saved)))
-		return rc;
-	*s = *saved;
-#define OVER(f) if (opts.f) s->f = opts.f;
-	OVER(kind) OVER(dept) OVER(manager) OVER(tag) OVER(since) OVER(inactive)
-#undef OVER
-	s->has_email |= opts.has_email;
-	s->has_phone |= opts.has_phone;
-	s->with_junk = opts.with_junk;
-	return CRM_OK;
-}
-
-/* The format: --format, else the file's ending, else tsv. */
-static const char *format_of(struct cli *c)
-{
-	const char *o = c->opt[O_OUTPUT], *dot = o ? strrchr(o, '.') : NULL;
-
-	if (c->opt[O_FORMAT])
-		return c->opt[O_FORMAT];
-	if (dot && !strcasecmp(dot, ".xlsx"))
-		return "xlsx";
-	if (dot && !strcasecmp(dot, ".csv"))
-		return "csv";
-	return "tsv";
-}
-
 static int do_export(struct cli *c, int argc, char **argv)
 {
-	struct crm_segment saved, s;
-	struct crm_sheet *sheet = NULL;
+	struct crm_segment given, s;
 	unsigned long left_out = 0;
-	const char *profile = c->opt[O_PROFILE] ? c->opt[O_PROFILE] : "contacts";
-	char title[96];
 	int rc;
 
 	if (argc)
@@ -117,18 +74,13 @@ static int do_export(struct cli *c, int argc, char **argv)
 	if (c->columns || !c->header)
 		return cli_usage(c, "an export has the profile's columns; --columns and -H are for "
 				    "segment list and unsubscribes");
-	if (segment_from_options(c, &s))
+	if (segment_from_options(c, &given))
 		return CRM_USAGE; /* a usage error, said, before the saved segment is read */
-	if ((rc = choose_segment(c, &saved, &s)))
+	if ((rc = crm_segment_choose(c->db, c->opt[O_SEGMENT], &given, &s)))
 		return cli_fail(c, rc);
-	snprintf(title, sizeof title, "%s%s%s", c->opt[O_SEGMENT] ? c->opt[O_SEGMENT] : profile,
-		 c->opt[O_SEGMENT] ? " - " : "", c->opt[O_SEGMENT] ? profile : "");
-	if ((rc = crm_sheet_open(format_of(c), c->opt[O_OUTPUT], title, &sheet)) == CRM_OK) {
-		rc = crm_export(c->db, profile, &s, sheet, &left_out);
-		/* An empty segment still makes a file with its header (and exit 1). */
-		rc = crm_sheet_close(sheet, rc == CRM_OK || rc == CRM_NOMATCH) ? CRM_IOERR : rc;
-	}
-	crm_segment_clear(&saved);
+	rc = crm_export_file(c->db, c->opt[O_PROFILE], c->opt[O_SEGMENT], &s, c->opt[O_FORMAT],
+			     c->opt[O_OUTPUT], &left_out);
+	crm_segment_clear(&s);
 	if (left_out)
 		fprintf(stderr, "%s: %lu invalid address%s left out\n", c->prog, left_out,
 			left_out == 1 ? "" : "es");
@@ -176,14 +128,14 @@ static int do_segment(struct cli *c, int argc, char **argv)
 struct unsub {
 	FILE *f;
 	const char *source;
-	struct crm_unsub_stats stats;
+	struct crm_optout_stats stats;
 };
 
 static int unsubscribes(struct cli *c, void *arg)
 {
 	struct unsub *u = arg;
 
-	return crm_unsubscribes(c->db, u->f, u->source, cli_row, c, &u->stats);
+	return crm_optout_import(c->db, u->f, u->source, cli_row, c, &u->stats);
 }
 
 /* The CSV: FILE, or standard input for "-" or no operand (not a terminal). */

@@ -3,9 +3,7 @@
  * expiry, shipments, transfers, counts and write-offs, balances, and
  * oldest-first (FEFO) reservations for orders; scanning by barcode.
  */
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -110,7 +108,7 @@ static int item_set(struct cli *c, void *arg)
 	return crm_item_set(c->db, arg);
 }
 
-/* A record of "item import": an item added, or changed when its code is known. */
+/* A record of "item import", by its column names. */
 static int item_record(struct cli *c, struct crm_tsv_reader *r, const char *const *f, void *arg)
 {
 	struct crm_item_in in = {
@@ -120,13 +118,8 @@ static int item_record(struct cli *c, struct crm_tsv_reader *r, const char *cons
 		.shelf_life = cli_field(r, f, "shelf_life"), .lot_tracked = cli_field(r, f, "lot_tracked"),
 		.barcodes = cli_field(r, f, "barcodes"),
 	};
-	int64_t id;
 
-	if (!in.code)
-		return crm_error_set(CRM_DATAERR, "no code (the column \"code\")");
-	if (crm_item_find(c->db, in.code, &id) == CRM_OK)
-		return crm_item_set(c->db, &in);
-	return crm_item_add(c->db, &in, &id);
+	return crm_item_import(c->db, &in);
 }
 
 static int do_item(struct cli *c, int argc, char **argv)
@@ -181,112 +174,111 @@ static void move_from_options(struct cli *c, struct crm_stock_in *in)
 	in->doc = c->opt[O_DOC];
 }
 
-static int need(struct cli *c, int o, const char *what)
+/* A usage message unless option o was given, not empty. */
+static int require_option(struct cli *c, int o, const char *what)
 {
 	if (c->opt[o] && *c->opt[o])
 		return CRM_OK;
 	return cli_usage(c, "%s", what);
 }
 
-enum { RECEIVE, PRODUCE, SHIP_OUT, WRITEOFF, TRANSFER, ADJUST };
+typedef int move_fn(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn, void *arg);
+
+struct move {
+	move_fn *book;
+};
 
 static int move_one(struct cli *c, void *arg)
 {
+	const struct move *m = arg;
 	struct crm_stock_in in;
 
 	move_from_options(c, &in);
-	switch (*(int *)arg) {
-	case RECEIVE:
-		return crm_stock_receive(c->db, &in, 0, cli_row, c);
-	case PRODUCE:
-		return crm_stock_receive(c->db, &in, 1, cli_row, c);
-	case SHIP_OUT:
-		return crm_stock_out(c->db, &in, "shipment", cli_row, c);
-	case WRITEOFF:
-		return crm_stock_out(c->db, &in, "writeoff", cli_row, c);
-	case TRANSFER:
-		return crm_stock_transfer(c->db, &in, cli_row, c);
-	default:
-		return crm_stock_adjust(c->db, &in, cli_row, c);
-	}
+	return m->book(c->db, &in, cli_row, c);
 }
 
-static int run_move(struct cli *c, int argc, int kind)
+static int run_move(struct cli *c, int argc, move_fn *book)
 {
+	struct move m = { book };
+
 	if (argc)
 		return cli_usage(c, "this verb takes options, not arguments");
-	if (need(c, O_ITEM, "--item is missing") || need(c, O_QTY, "--qty is missing"))
+	if (require_option(c, O_ITEM, "--item is missing") ||
+	    require_option(c, O_QTY, "--qty is missing"))
 		return CRM_USAGE;
-	return cli_once(c, move_one, &kind);
+	return cli_once(c, move_one, &m);
 }
 
 static int do_receive(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, RECEIVE);
+	return run_move(c, argc, crm_stock_receive);
 }
 
 static int do_produce(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, PRODUCE);
+	return run_move(c, argc, crm_stock_produce);
 }
 
 static int do_writeoff(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, WRITEOFF);
+	return run_move(c, argc, crm_stock_writeoff);
 }
 
 static int do_transfer(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, TRANSFER);
+	return run_move(c, argc, crm_stock_transfer);
 }
 
 static int do_adjust(struct cli *c, int argc, char **argv)
 {
-	return run_move(c, argc, ADJUST);
+	return run_move(c, argc, crm_stock_adjust);
 }
 
 /* ---- reservations */
 
-static int ref_op(struct cli *c, void *arg)
+static int reserve_for_ref(struct cli *c, void *arg)
 {
-	const char *verb = arg;
-	const char *ref = c->opt[O_REF];
+	return crm_stock_reserve(c->db, c->opt[O_REF], c->opt[O_ITEM], c->opt[O_QTY],
+				 c->opt[O_WAREHOUSE], cli_row, c);
+}
 
-	if (!strcmp(verb, "reserve"))
-		return crm_stock_reserve(c->db, ref, c->opt[O_ITEM], c->opt[O_QTY],
-					 c->opt[O_WAREHOUSE], cli_row, c);
-	if (!strcmp(verb, "release"))
-		return crm_stock_release(c->db, ref, cli_row, c);
-	return crm_stock_ship(c->db, ref, cli_row, c);
+static int release_ref(struct cli *c, void *arg)
+{
+	return crm_stock_release(c->db, c->opt[O_REF], cli_row, c);
+}
+
+static int ship_ref(struct cli *c, void *arg)
+{
+	return crm_stock_ship_reserved(c->db, c->opt[O_REF], cli_row, c);
 }
 
 static int do_ship(struct cli *c, int argc, char **argv)
 {
 	if (!c->opt[O_REF])
-		return run_move(c, argc, SHIP_OUT);
+		return run_move(c, argc, crm_stock_ship_unreserved);
 	if (argc)
 		return cli_usage(c, "ship takes options, not arguments");
-	return cli_once(c, ref_op, "ship");
+	return cli_once(c, ship_ref, NULL);
 }
 
 static int do_reserve(struct cli *c, int argc, char **argv)
 {
-	if (argc || need(c, O_REF, "reserve needs --ref ORDER") || need(c, O_ITEM, "--item is missing") ||
-	    need(c, O_QTY, "--qty is missing"))
+	if (argc || require_option(c, O_REF, "reserve needs --ref ORDER") || require_option(c, O_ITEM, "--item is missing") ||
+	    require_option(c, O_QTY, "--qty is missing"))
 		return CRM_USAGE;
-	return cli_once(c, ref_op, "reserve");
+	return cli_once(c, reserve_for_ref, NULL);
 }
 
 static int do_release(struct cli *c, int argc, char **argv)
 {
-	if (argc || need(c, O_REF, "release needs --ref ORDER"))
+	if (argc || require_option(c, O_REF, "release needs --ref ORDER"))
 		return CRM_USAGE;
-	return cli_once(c, ref_op, "release");
+	return cli_once(c, release_ref, NULL);
 }
 
 static int do_pick(struct cli *c, int argc, char **argv)
 {
-	if (argc || need(c, O_REF, "pick needs --ref ORDER"))
+	if (argc || require_option(c, O_REF, "pick needs --ref ORDER"))
 		return CRM_USAGE;
 	return cli_fail(c, crm_stock_picklist(c->db, c->opt[O_REF], cli_row, c));
 }
@@ -306,22 +298,23 @@ static int do_balance(struct cli *c, int argc, char **argv)
 	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 }
 
-static int expiring(struct cli *c, int expired)
+static int lots(struct cli *c, int (*list)(struct crm_db *, const struct crm_stock_filter *,
+					     crm_row_fn *, void *))
 {
 	struct crm_stock_filter f = { .warehouse = c->opt[O_WAREHOUSE], .within = c->opt[O_WITHIN] };
-	int rc = crm_stock_expiring(c->db, &f, expired, cli_row, c);
+	int rc = list(c->db, &f, cli_row, c);
 
 	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 }
 
 static int do_expiring(struct cli *c, int argc, char **argv)
 {
-	return argc ? cli_usage(c, "expiring takes no arguments") : expiring(c, 0);
+	return argc ? cli_usage(c, "expiring takes no arguments") : lots(c, crm_stock_expiring);
 }
 
 static int do_expired(struct cli *c, int argc, char **argv)
 {
-	return argc ? cli_usage(c, "expired takes no arguments") : expiring(c, 1);
+	return argc ? cli_usage(c, "expired takes no arguments") : lots(c, crm_stock_expired);
 }
 
 static int do_moves(struct cli *c, int argc, char **argv)
@@ -345,213 +338,131 @@ static int do_check(struct cli *c, int argc, char **argv)
 
 /* ---- scanning: one scan a line, each in its own transaction */
 
-struct counted {
-	int64_t item;
-	char gtin[15], lot[21]; /* the first barcode scanned names it */
-	int64_t qty;
-};
-
-static int scan_line(struct cli *c, const char *mode, const struct crm_scan *s, int64_t qty,
-		     struct counted **counts, size_t *n)
+static void scan_failed(void *arg, int status)
 {
-	struct crm_stock_in in = { .item = s->gtin, .lot = s->lot[0] ? s->lot : NULL,
-				   .warehouse = c->opt[O_WAREHOUSE], .doc = c->opt[O_REF],
-				   .expires = s->expiry[0] ? s->expiry : NULL,
-				   .produced = s->produced[0] ? s->produced : NULL };
-	char q[32];
-	size_t i;
-
-	if (!strcmp(mode, "pick"))
-		return crm_stock_pick_scan(c->db, c->opt[O_REF], s, qty, cli_row, c);
-	if (!strcmp(mode, "receive")) {
-		crm_qty_format(qty, q);
-		in.qty = q;
-		return crm_stock_receive(c->db, &in, 0, cli_row, c);
-	}
-	int64_t item;
-	int rc;
-
-	/* count: add up per item (whichever of its barcodes) and lot; apply at the end */
-	if ((rc = crm_item_find(c->db, s->gtin, &item)))
-		return rc;
-	for (i = 0; i < *n; i++)
-		if ((*counts)[i].item == item && !strcmp((*counts)[i].lot, s->lot))
-			break;
-	if (i == *n) {
-		struct counted *more = realloc(*counts, (*n + 1) * sizeof **counts);
-
-		if (!more)
-			return crm_error_set(CRM_SOFTWARE, "out of memory");
-		*counts = more;
-		memset(&more[i], 0, sizeof more[i]);
-		more[i].item = item;
-		memcpy(more[i].gtin, s->gtin, sizeof more[i].gtin);
-		memcpy(more[i].lot, s->lot, sizeof more[i].lot);
-		(*n)++;
-	}
-	(*counts)[i].qty += qty;
-	return CRM_OK;
-}
-
-static int apply_counts(struct cli *c, struct counted *counts, size_t n)
-{
-	struct crm_stock_in in;
-	char q[32];
-	size_t i;
-	int rc = CRM_OK, r;
-
-	for (i = 0; i < n; i++) {
-		memset(&in, 0, sizeof in);
-		in.item = counts[i].gtin;
-		in.lot = counts[i].lot[0] ? counts[i].lot : NULL;
-		in.warehouse = c->opt[O_WAREHOUSE];
-		in.reason = "inventory count by scanner";
-		in.doc = c->opt[O_REF];
-		crm_qty_format(counts[i].qty, q);
-		in.qty = q;
-		if ((r = crm_db_begin(c->db)) == CRM_OK)
-			r = crm_db_end(c->db, crm_stock_adjust(c->db, &in, cli_row, c), c->dry_run);
-		if (r) {
-			fprintf(stderr, "%s: count of %s lot %s: %s\n", c->prog, counts[i].gtin,
-				in.lot ? in.lot : "-", crm_error_message());
-			rc = rc ? rc : r;
-		}
-	}
-	return rc;
-}
-
-/* One scan: parsed, then booked in a transaction of its own (counts are
- * only added up here). */
-static int one_scan(struct cli *c, const char *mode, const char *text, int64_t qty,
-		    struct counted **counts, size_t *n)
-{
-	struct crm_scan s;
-	int rc;
-
-	if ((rc = crm_scan_parse(text, &s)))
-		return rc;
-	if (!s.gtin[0])
-		return crm_error_set(CRM_DATAERR, "no GTIN in the scan");
-	if (s.count)
-		qty = s.count * 1000;
-	if (!strcmp(mode, "count"))
-		return scan_line(c, mode, &s, qty, counts, n);
-	if ((rc = crm_db_begin(c->db)))
-		return rc;
-	return crm_db_end(c->db, scan_line(c, mode, &s, qty, counts, n), c->dry_run);
+	cli_fail(arg, status);
 }
 
 static int do_scan(struct cli *c, int argc, char **argv)
 {
-	struct counted *counts = NULL;
-	char *line = NULL;
-	size_t cap = 0, n = 0;
-	unsigned long no = 0;
-	int64_t qty = 1000;
-	int rc = CRM_OK, r;
-	ssize_t len;
+	static const struct {
+		const char *mode;
+		int (*run)(struct crm_db *, FILE *, const struct crm_stock_scan_opts *,
+			   crm_row_fn *, void *);
+	} modes[] = {
+		{ "receive", crm_stock_scan_receive },
+		{ "pick", crm_stock_scan_pick },
+		{ "count", crm_stock_scan_count },
+	};
+	struct crm_stock_scan_opts o = { .ref = c->opt[O_REF], .warehouse = c->opt[O_WAREHOUSE],
+					 .qty = c->opt[O_QTY], .dry_run = c->dry_run,
+					 .failed = scan_failed, .failed_arg = c };
+	size_t i;
+	int rc;
 
-	if (argc != 1 || (strcmp(argv[0], "receive") && strcmp(argv[0], "pick") &&
-			  strcmp(argv[0], "count")))
+	for (i = 0; argc == 1 && i < sizeof modes / sizeof *modes; i++)
+		if (!strcmp(argv[0], modes[i].mode))
+			break;
+	if (argc != 1 || i == sizeof modes / sizeof *modes)
 		return cli_usage(c, "scan receive, scan pick --ref ORDER or scan count");
-	if (!strcmp(argv[0], "pick") && need(c, O_REF, "scan pick needs --ref ORDER"))
+	if (!strcmp(argv[0], "pick") && require_option(c, O_REF, "scan pick needs --ref ORDER"))
 		return CRM_USAGE;
-	if (c->opt[O_QTY] && (r = crm_qty_parse(c->opt[O_QTY], &qty)))
-		return cli_fail(c, r);
-	/* A scan ends at LF, CR LF, or a CR alone (scanners on a serial line). */
-	while ((len = getdelim(&line, &cap, '\n', stdin)) >= 0) {
-		char *scan, *save = NULL;
-		int nul = strlen(line) != (size_t)len;
-
-		for (scan = strtok_r(line, "\r\n", &save); scan || nul; scan = strtok_r(NULL, "\r\n", &save)) {
-			no++;
-			r = nul ? crm_error_set(CRM_DATAERR, "a NUL byte in the scan")
-				: one_scan(c, argv[0], scan, qty, &counts, &n);
-			if (r) { /* said on stderr with its line; scanning goes on */
-				fprintf(stderr, "%s: line %lu: %s\n", c->prog, no, crm_error_message());
-				rc = rc ? rc : r;
-			}
-			if (nul)
-				break;
-		}
-	}
-	free(line);
+	rc = modes[i].run(c->db, stdin, &o, cli_row, c);
 	if (c->dry_run)
 		fprintf(stderr, "%s: dry run: nothing was written\n", c->prog);
-	if (!strcmp(argv[0], "count") && (r = apply_counts(c, counts, n)) && !rc)
-		rc = r;
-	free(counts);
 	return rc;
 }
 
 /* ---- production and supplier orders */
 
-static void supply_from_options(struct cli *c, struct crm_supply_in *in)
+static void delivery_from_options(struct cli *c, struct crm_delivery_in *in)
 {
 	memset(in, 0, sizeof *in);
-	in->item = c->opt[O_ITEM];
-	in->qty = c->opt[O_QTY];
-	in->date = c->opt[O_PLANNED] ? c->opt[O_PLANNED] : c->opt[O_EXPECTED];
-	in->ref = c->opt[O_REF];
-	in->progress = c->opt[O_PROGRESS];
-	in->status = c->opt[O_STATUS];
 	in->lot = c->opt[O_LOT];
+	in->qty = c->opt[O_QTY];
 	in->expires = c->opt[O_EXPIRES];
 	in->produced = c->opt[O_PRODUCED];
 	in->warehouse = c->opt[O_WAREHOUSE];
-	/* A bad id stays 0, which the library refuses by name. */
-	if (c->opt[O_SUPPLIER] && cli_parse_id(c->opt[O_SUPPLIER], &in->supplier))
-		in->supplier = 0;
-	if (c->opt[O_ORDER] && cli_parse_id(c->opt[O_ORDER], &in->order))
-		in->order = 0;
 }
 
-struct supply_op {
-	const char *what;
-	int64_t id;
-	struct crm_supply_in in;
+static int production_add(struct cli *c, void *arg)
+{
+	struct crm_production_in in = { .item = c->opt[O_ITEM], .qty = c->opt[O_QTY],
+					.planned = c->opt[O_PLANNED], .ref = c->opt[O_REF] };
+
+	return crm_production_add(c->db, &in, cli_row, c);
+}
+
+static int production_set(struct cli *c, void *arg)
+{
+	struct crm_production_change ch = { .progress = c->opt[O_PROGRESS],
+					    .status = c->opt[O_STATUS],
+					    .planned = c->opt[O_PLANNED] };
+
+	return crm_production_set(c->db, *(int64_t *)arg, &ch, cli_row, c);
+}
+
+static int production_done(struct cli *c, void *arg)
+{
+	struct crm_delivery_in in;
+
+	delivery_from_options(c, &in);
+	return crm_production_done(c->db, *(int64_t *)arg, &in, cli_row, c);
+}
+
+static int supplier_order_add(struct cli *c, void *arg)
+{
+	struct crm_supplier_order_in in = { .item = c->opt[O_ITEM], .qty = c->opt[O_QTY],
+					    .expected = c->opt[O_EXPECTED], .ref = c->opt[O_REF] };
+
+	/* A bad id stays 0, which the library refuses by name. */
+	if (c->opt[O_SUPPLIER] && cli_parse_id(c->opt[O_SUPPLIER], &in.supplier))
+		in.supplier = 0;
+	if (c->opt[O_ORDER] && cli_parse_id(c->opt[O_ORDER], &in.order))
+		in.order = 0;
+	return crm_supplier_order_add(c->db, &in, cli_row, c);
+}
+
+static int supplier_order_receive(struct cli *c, void *arg)
+{
+	struct crm_delivery_in in;
+
+	delivery_from_options(c, &in);
+	return crm_supplier_order_receive(c->db, *(int64_t *)arg, c->opt[O_ITEM], &in, cli_row, c);
+}
+
+/* The verbs of production and supplier-order that write: "VERB ID" or "VERB" alone. */
+struct supply_verb {
+	const char *name;
+	int (*run)(struct cli *c, void *id);
+	int takes_id;
 };
 
-static int supply_run(struct cli *c, void *arg)
+static int supply_verb(struct cli *c, const char *noun, const struct supply_verb *verbs, int argc,
+		       char **argv)
 {
-	struct supply_op *op = arg;
-
-	if (!strcmp(op->what, "production add"))
-		return crm_production_add(c->db, &op->in, cli_row, c);
-	if (!strcmp(op->what, "production set"))
-		return crm_production_set(c->db, op->id, &op->in, cli_row, c);
-	if (!strcmp(op->what, "production done"))
-		return crm_production_done(c->db, op->id, &op->in, cli_row, c);
-	if (!strcmp(op->what, "supplier-order add"))
-		return crm_supplier_order_add(c->db, &op->in, cli_row, c);
-	return crm_supplier_order_receive(c->db, op->id, &op->in, cli_row, c);
-}
-
-/* "VERB ID" or "VERB" alone, for production and supplier-order. */
-static int supply_verb(struct cli *c, const char *noun, int argc, char **argv,
-		       const char *with_id, const char *without_id)
-{
-	struct supply_op op;
-	char what[64];
-	int rc;
+	const struct supply_verb *v;
+	int64_t id = 0;
 
 	if (argc < 1)
 		return cli_usage(c, "%s needs a verb", noun);
-	snprintf(what, sizeof what, "%s %s", noun, argv[0]);
-	op.what = what;
-	op.id = 0;
-	supply_from_options(c, &op.in);
-	if (strstr(with_id, argv[0]) && argc == 2) {
-		if ((rc = cli_parse_id(argv[1], &op.id)))
-			return cli_fail(c, CRM_USAGE);
-	} else if (!strstr(without_id, argv[0]) || argc != 1) {
+	for (v = verbs; v->name && strcmp(v->name, argv[0]); v++)
+		;
+	if (!v->name || argc != 1 + v->takes_id)
 		return cli_usage(c, "see the usage of %s", noun);
-	}
-	return cli_once(c, supply_run, &op);
+	if (v->takes_id && cli_parse_id(argv[1], &id))
+		return cli_fail(c, CRM_USAGE);
+	return cli_once(c, v->run, &id);
 }
 
 static int do_production(struct cli *c, int argc, char **argv)
 {
+	static const struct supply_verb verbs[] = {
+		{ "add", production_add, 0 },
+		{ "set", production_set, 1 },
+		{ "done", production_done, 1 },
+		{ NULL, NULL, 0 }
+	};
 	int rc;
 
 	if (argc == 1 && !strcmp(argv[0], "list")) {
@@ -559,11 +470,16 @@ static int do_production(struct cli *c, int argc, char **argv)
 		rc = crm_production_list(c->db, c->opt[O_STATUS], cli_row, c);
 		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 	}
-	return supply_verb(c, "production", argc, argv, " set done ", " add ");
+	return supply_verb(c, "production", verbs, argc, argv);
 }
 
 static int do_supplier_order(struct cli *c, int argc, char **argv)
 {
+	static const struct supply_verb verbs[] = {
+		{ "add", supplier_order_add, 0 },
+		{ "receive", supplier_order_receive, 1 },
+		{ NULL, NULL, 0 }
+	};
 	int rc;
 
 	if (argc == 1 && !strcmp(argv[0], "list")) {
@@ -571,7 +487,7 @@ static int do_supplier_order(struct cli *c, int argc, char **argv)
 		rc = crm_supplier_order_list(c->db, c->opt[O_STATUS], cli_row, c);
 		return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 	}
-	return supply_verb(c, "supplier-order", argc, argv, " receive ", " add ");
+	return supply_verb(c, "supplier-order", verbs, argc, argv);
 }
 
 static int supplier_add(struct cli *c, void *arg)

@@ -137,11 +137,10 @@ size_t crm_map_count(const struct crm_map *m);
 void crm_map_clear(struct crm_map *m);
 void crm_map_free(struct crm_map *m);
 
-/* stock.c: today as YYYY-MM-DD; on hand and free (not reserved) of a lot
- * in a warehouse. */
-int crm_today(char buf[11]);
-int crm_stock_free(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
-		   int64_t *free);
+/* stock.c: what is on hand of a lot in a warehouse, and what of it is free
+ * (not reserved). */
+int crm_stock_on_hand(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
+		      int64_t *free);
 
 /* fefo.c: reserve qty of one given lot for ref (goods made or bought for it). */
 int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,

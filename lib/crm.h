@@ -649,7 +649,7 @@ const char *const *crm_call_columns(size_t *n);
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats);
 
-/* ---- sheet.c: export files: xlsx (libxlsxwriter), csv (libcsv quoting), tsv */
+/* ---- sheet.c: export files: xlsx (libxlsxwriter, written by xlsx.c), csv (libcsv quoting), tsv */
 
 enum crm_cell { CRM_CELL_TEXT, CRM_CELL_NUMBER, CRM_CELL_DATE };
 struct crm_sheet;
@@ -660,6 +660,9 @@ struct crm_sheet;
  * characters, without []:*?/\). */
 int crm_sheet_open(const char *format, const char *path, const char *title,
 		   struct crm_sheet **out);
+/* The format of an export to path: format when given, else by the file's
+ * ending (.xlsx, .csv, in any case), else "tsv". */
+const char *crm_sheet_format(const char *format, const char *path);
 /* The column names and kinds, once, before the rows. TEXT is always text
  * (phones and codes keep their '+' and leading zeros); DATE takes ISO 8601
  * values and is a real date in xlsx. */
@@ -694,6 +697,12 @@ struct crm_segment {
 int crm_segment_save(struct crm_db *db, const char *name, const struct crm_segment *s);
 int crm_segment_load(struct crm_db *db, const char *name, struct crm_segment *out);
 void crm_segment_clear(struct crm_segment *s);
+/* The segment an export runs on: the saved segment name (NULL: none), each
+ * filter of given replacing the saved one of its kind (has_email and
+ * has_phone add to it; with_junk is given's); its strings are copies, freed
+ * by crm_segment_clear. CRM_DATAERR when there is no segment name. */
+int crm_segment_choose(struct crm_db *db, const char *name, const struct crm_segment *given,
+		       struct crm_segment *out);
 int crm_segment_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 int crm_segment_delete(struct crm_db *db, const char *name);
 
@@ -701,17 +710,25 @@ int crm_segment_delete(struct crm_db *db, const char *name);
  * know), "mailchimp" (a row per e-mail address, opted-out ones never;
  * MailChimp's columns), "calls" (a row per phone number, for telemarketing).
  * *left_out counts addresses or numbers dropped as invalid. */
-int crm_export(struct crm_db *db, const char *profile, const struct crm_segment *s,
-	       struct crm_sheet *out, unsigned long *left_out);
+int crm_export_segment(struct crm_db *db, const char *profile, const struct crm_segment *s,
+		       struct crm_sheet *out, unsigned long *left_out);
+/* The same into a file: path (NULL: stdout) in format (NULL: by path, see
+ * crm_sheet_format), its xlsx sheet named "NAME - profile" after the saved
+ * segment name, else by the profile (NULL: contacts). The file is in place
+ * only when the export succeeds or the segment is empty (CRM_NOMATCH: a
+ * file with the header alone); CRM_IOERR when it cannot be put there. */
+int crm_export_file(struct crm_db *db, const char *profile, const char *name,
+		    const struct crm_segment *s, const char *format, const char *path,
+		    unsigned long *left_out);
 /* Mark as opted out the e-mail addresses of a MailChimp unsubscribed or
  * cleaned export (CSV with an "Email Address" column); source says where
  * the opt-out came from. Each address goes to fn (email, party, action:
  * opted-out, already, unknown). */
-struct crm_unsub_stats {
+struct crm_optout_stats {
 	unsigned long opted_out, already, unknown, invalid;
 };
-int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
-		     void *arg, struct crm_unsub_stats *stats);
+int crm_optout_import(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
+		      void *arg, struct crm_optout_stats *stats);
 
 /* ---- gs1.c: barcodes: check digits and GS1 element strings */
 
@@ -781,6 +798,9 @@ struct crm_item_in {
 int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id);
 /* Change the fields of in that are not NULL, for the item with in->code. */
 int crm_item_set(struct crm_db *db, const struct crm_item_in *in);
+/* A record of an import: the item added, or changed (crm_item_set) when
+ * its code is known; CRM_DATAERR without a code. */
+int crm_item_import(struct crm_db *db, const struct crm_item_in *in);
 int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* One item as (key, value) rows: its fields, barcodes, stock and open orders. */
 int crm_item_show(struct crm_db *db, const char *code, crm_row_fn *fn, void *arg);
@@ -797,14 +817,20 @@ struct crm_stock_in {
 	const char *item, *lot, *qty, *warehouse, *to;     /* to: transfer target */
 	const char *produced, *expires, *reason, *doc;
 };
-/* Goods in (production: made in-house): a new or known lot; the expiry
- * defaults to produced (or today) plus the item's shelf life. */
-int crm_stock_receive(struct crm_db *db, const struct crm_stock_in *in, int production,
-		      crm_row_fn *fn, void *arg);
-/* Goods out of a lot without a reservation (kind "shipment" or "writeoff");
- * never more than is free. */
-int crm_stock_out(struct crm_db *db, const struct crm_stock_in *in, const char *kind,
-		  crm_row_fn *fn, void *arg);
+/* Goods in: a receipt into a new or known lot (a known one must not give
+ * another expiry); a new lot's expiry defaults to produced (or today) plus
+ * the item's shelf life. crm_stock_produce: the same for goods made
+ * in-house (a production move). */
+int crm_stock_receive(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+		      void *arg);
+int crm_stock_produce(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+		      void *arg);
+/* Goods out of a lot without a reservation: shipped, or written off (with
+ * in->reason, else CRM_USAGE); never more than is free (CRM_DATAERR). */
+int crm_stock_ship_unreserved(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+			      void *arg);
+int crm_stock_writeoff(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+		       void *arg);
 int crm_stock_transfer(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
 		       void *arg);
 /* An inventory count: in->qty is what is there; the difference is a move. */
@@ -816,9 +842,13 @@ struct crm_stock_filter {
 };
 int crm_stock_balance(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
 		      void *arg);
-/* Lots with stock that expire within f->within (a duration), or (expired) before today. */
-int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, int expired,
-		       crm_row_fn *fn, void *arg);
+/* Lots with stock that expire within f->within (a duration; NULL: 30 days),
+ * in f->warehouse or all; CRM_NOMATCH when none. crm_stock_expired: lots
+ * with stock whose expiry is before today. */
+int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
+		       void *arg);
+int crm_stock_expired(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
+		      void *arg);
 int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
 		    void *arg);
 /* Balances equal to the ledger's sums; each difference to fn; CRM_DATAERR if any. */
@@ -836,38 +866,90 @@ int crm_stock_release(struct crm_db *db, const char *ref, crm_row_fn *fn, void *
 /* The picking list of ref: item, lot, quantity, warehouse, picked. */
 int crm_stock_picklist(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
 /* Ship exactly what is reserved for ref. */
-int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
+int crm_stock_ship_reserved(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
 /* One scan while picking ref: the item and lot must be on its list (the
  * FEFO lot, not another); adds qty to what is picked. */
 int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_scan *s,
 			int64_t qty, crm_row_fn *fn, void *arg);
 
+/* ---- scan.c: what a barcode scanner types, booked (crm-stock scan) */
+
+struct crm_stock_scan_opts {
+	const char *ref;       /* pick: the order (required); else the moves' document */
+	const char *warehouse; /* NULL: the default one */
+	const char *qty;       /* what a scan without a (37) count stands for (NULL: 1) */
+	int dry_run;           /* book each scan, then roll it back */
+	/* Each failure, its message set ("line 3: ...", "count of GTIN lot L:
+	 * ..."); scanning goes on after it. */
+	void (*failed)(void *arg, int status);
+	void *failed_arg;
+};
+/* Read scans from in, one a line (ended by LF, CR LF or a CR alone), each
+ * read by crm_scan_parse and booked in a transaction of its own, its rows
+ * to fn. receive: a receipt into the scan's lot, with its dates. pick: the
+ * scan is picked for o->ref (crm_stock_pick_scan). count: the scans are
+ * added up per item and lot, and at the end of in each sum is booked as an
+ * inventory count (crm_stock_adjust), each in its own transaction. Each
+ * returns CRM_OK, or the status of the first failure. */
+int crm_stock_scan_receive(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
+			   crm_row_fn *fn, void *arg);
+int crm_stock_scan_pick(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
+			crm_row_fn *fn, void *arg);
+int crm_stock_scan_count(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
+			 crm_row_fn *fn, void *arg);
+
 /* ---- supply.c: production orders and supplier orders */
 
-struct crm_supply_in {
-	const char *item, *qty, *date, *ref; /* date: planned (production) or expected */
-	const char *progress, *status;       /* production set */
-	const char *lot, *expires, *produced, *warehouse; /* done / receive */
-	int64_t supplier, order;             /* supplier-order add: a party, or an order to extend */
+/* A production order: qty of item, planned for a date, made for ref (a
+ * customer order, whose reservation the goods go to). */
+struct crm_production_in {
+	const char *item, *qty, *planned, *ref;
 };
-int crm_production_add(struct crm_db *db, const struct crm_supply_in *in, crm_row_fn *fn,
+/* What changes of a production order: the fields not NULL. */
+struct crm_production_change {
+	const char *progress, *status, *planned;
+};
+/* Goods that arrive (made, or bought): into lot, with their dates; qty
+ * NULL: what the order has left. */
+struct crm_delivery_in {
+	const char *lot, *qty, *expires, *produced, *warehouse;
+};
+/* A new production order; its row to fn. */
+int crm_production_add(struct crm_db *db, const struct crm_production_in *in, crm_row_fn *fn,
 		       void *arg);
-int crm_production_set(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+/* Progress (0 to 100; more than 0 makes a planned order in_progress), status
+ * (planned, in_progress, cancelled) or the planned date of an open order
+ * (CRM_DATAERR for one done or cancelled). */
+int crm_production_set(struct crm_db *db, int64_t id, const struct crm_production_change *in,
 		       crm_row_fn *fn, void *arg);
-/* Made: the goods go into the warehouse as a new lot (a production move),
- * reserved for the order the production order serves. */
-int crm_production_done(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+/* Made: the goods go into the warehouse as a lot (a production move),
+ * reserved for the order the production order serves; the order is done. */
+int crm_production_done(struct crm_db *db, int64_t id, const struct crm_delivery_in *in,
 			crm_row_fn *fn, void *arg);
+/* Production orders of status (NULL: the open ones, planned and
+ * in_progress; "all"), by planned date; CRM_NOMATCH when none. */
 int crm_production_list(struct crm_db *db, const char *status, crm_row_fn *fn, void *arg);
 /* A supplier (a party of kind supplier), for supplier orders. */
 int crm_supplier_add(struct crm_db *db, const char *name, const struct crm_party_in *in,
 		     int64_t *id);
-int crm_supplier_order_add(struct crm_db *db, const struct crm_supply_in *in, crm_row_fn *fn,
-			   void *arg);
+/* A line of qty of item: on a new order of supplier (a party of kind
+ * supplier, else CRM_DATAERR), expected on a date, for ref (a customer
+ * order); or, with order, one more line on that open order. */
+struct crm_supplier_order_in {
+	int64_t supplier, order;
+	const char *item, *qty, *expected, *ref;
+};
+/* Add the line; the order's rows (one a line) to fn. */
+int crm_supplier_order_add(struct crm_db *db, const struct crm_supplier_order_in *in,
+			   crm_row_fn *fn, void *arg);
+/* Supplier orders of status (NULL: open; received, cancelled, "all"), a row
+ * a line, by expected date; CRM_NOMATCH when none. */
 int crm_supplier_order_list(struct crm_db *db, const char *status, crm_row_fn *fn, void *arg);
-/* Goods of an order arrive: a receipt into a lot, reserved for the order's
- * customer order; the order is received when all its lines are. */
-int crm_supplier_order_receive(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
-			       crm_row_fn *fn, void *arg);
+/* Goods of item on order id arrive: a receipt into a lot, reserved for the
+ * order's customer order; the order is received when all its lines are.
+ * CRM_DATAERR when the order has none of item left to receive, or less
+ * than in->qty. */
+int crm_supplier_order_receive(struct crm_db *db, int64_t id, const char *item,
+			       const struct crm_delivery_in *in, crm_row_fn *fn, void *arg);
 
 #endif

@@ -180,8 +180,8 @@ static int plain_row(struct crm_sheet *out, sqlite3_stmt *st, size_t n)
 	return crm_sheet_row(out, v);
 }
 
-int crm_export(struct crm_db *db, const char *profile, const struct crm_segment *s,
-	       struct crm_sheet *out, unsigned long *left_out)
+int crm_export_segment(struct crm_db *db, const char *profile, const struct crm_segment *s,
+		       struct crm_sheet *out, unsigned long *left_out)
 {
 	const char *sql;
 	const char *const *names;
@@ -222,4 +222,24 @@ int crm_export(struct crm_db *db, const char *profile, const struct crm_segment 
 out:
 	sqlite3_reset(st);
 	return rc;
+}
+
+int crm_export_file(struct crm_db *db, const char *profile, const char *name,
+		    const struct crm_segment *s, const char *format, const char *path,
+		    unsigned long *left_out)
+{
+	struct crm_sheet *sheet;
+	char title[96];
+	int rc;
+
+	*left_out = 0;
+	if (!profile)
+		profile = "contacts";
+	snprintf(title, sizeof title, "%s%s%s", name ? name : profile, name ? " - " : "",
+		 name ? profile : "");
+	if ((rc = crm_sheet_open(crm_sheet_format(format, path), path, title, &sheet)))
+		return rc;
+	rc = crm_export_segment(db, profile, s, sheet, left_out);
+	/* An empty segment still makes a file with its header (and CRM_NOMATCH). */
+	return crm_sheet_close(sheet, rc == CRM_OK || rc == CRM_NOMATCH) ? CRM_IOERR : rc;
 }

@@ -15,7 +15,8 @@
 
 #define RESERVERS (CRM_ROLE_ADMIN | CRM_ROLE_WAREHOUSE | CRM_ROLE_MANAGER | CRM_ROLE_HEAD)
 
-static int emit_ref(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
+/* Every reservation of ref, whatever its status, to fn. */
+static int emit_reservations(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = crm_stmt(db, "SELECT r.id, r.ref, i.code AS item, l.lot_no AS lot,"
 				       " l.expires, w.code AS warehouse, crm_qty(r.qty) AS qty,"
@@ -80,7 +81,7 @@ int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, cons
 	if ((rc = crm_user_require(db, RESERVERS, "reserving stock")) || (rc = check_ref(ref)) ||
 	    (rc = crm_item_find(db, item, &item_id)) || (rc = crm_qty_parse(qty, &want)) ||
 	    (warehouse && *warehouse && (rc = crm_warehouse_find(db, warehouse, &wh))) ||
-	    (rc = crm_today(today)))
+	    (rc = crm_date_today(today)))
 		return rc;
 	if (want <= 0)
 		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", qty);
@@ -122,11 +123,11 @@ int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, cons
 	for (i = 0, rc = CRM_OK; i < n && rc == CRM_OK; i++)
 		rc = crm_stock_reserve_lot(db, ref, item_id, takes[i].lot, takes[i].wh, takes[i].qty);
 	free(takes);
-	return rc ? rc : emit_ref(db, ref, fn, arg);
+	return rc ? rc : emit_reservations(db, ref, fn, arg);
 }
 
 /* End the open reservations of ref as status (released or shipped). */
-static int close_ref(struct crm_db *db, const char *ref, const char *status)
+static int end_reservations(struct crm_db *db, const char *ref, const char *status)
 {
 	sqlite3_stmt *st = crm_stmt(db, "UPDATE reservation SET status = ?2 WHERE ref = ?1"
 				       " AND status = 'open'");
@@ -147,9 +148,9 @@ int crm_stock_release(struct crm_db *db, const char *ref, crm_row_fn *fn, void *
 	int rc;
 
 	if ((rc = crm_user_require(db, RESERVERS, "releasing reservations")) ||
-	    (rc = check_ref(ref)) || (rc = close_ref(db, ref, "released")))
+	    (rc = check_ref(ref)) || (rc = end_reservations(db, ref, "released")))
 		return rc;
-	return emit_ref(db, ref, fn, arg);
+	return emit_reservations(db, ref, fn, arg);
 }
 
 int crm_stock_picklist(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
@@ -175,7 +176,7 @@ int crm_stock_picklist(struct crm_db *db, const char *ref, crm_row_fn *fn, void 
 				      : rc;
 }
 
-int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
+int crm_stock_ship_reserved(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -193,9 +194,9 @@ int crm_stock_ship(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg
 		return rc;
 	if (!sqlite3_changes(db->h))
 		return crm_error_set(CRM_DATAERR, "nothing is reserved for %s", ref);
-	if ((rc = close_ref(db, ref, "shipped")))
+	if ((rc = end_reservations(db, ref, "shipped")))
 		return rc;
-	return emit_ref(db, ref, fn, arg);
+	return emit_reservations(db, ref, fn, arg);
 }
 
 int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_scan *s, int64_t qty,
@@ -240,5 +241,5 @@ int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_sca
 	if ((rc = crm_exec_ids(db, "UPDATE reservation SET picked = picked + ?2 WHERE id = ?1",
 			       res, qty)))
 		return rc;
-	return emit_ref(db, ref, fn, arg);
+	return emit_reservations(db, ref, fn, arg);
 }

@@ -11,14 +11,14 @@
 
 #define STOCK_ROLES (CRM_ROLE_ADMIN | CRM_ROLE_WAREHOUSE)
 
-static int check_flag(const char *what, const char *v)
+static int check_yes_no(const char *what, const char *v)
 {
 	if (v && strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "yes") && strcmp(v, "no"))
 		return crm_error_set(CRM_DATAERR, "%s is yes or no, not \"%s\"", what, v);
 	return CRM_OK;
 }
 
-static int flag(const char *v)
+static int is_yes(const char *v)
 {
 	return v && (!strcmp(v, "1") || !strcmp(v, "yes"));
 }
@@ -34,8 +34,8 @@ static int check_item(const struct crm_item_in *in, int64_t *price, long *shelf)
 	    strcmp(in->supply, "buy"))
 		return crm_error_set(CRM_DATAERR, "supply is stock, make or buy, not \"%s\"",
 				     in->supply);
-	if ((rc = check_flag("certifiable", in->certifiable)) ||
-	    (rc = check_flag("lot_tracked", in->lot_tracked)))
+	if ((rc = check_yes_no("certifiable", in->certifiable)) ||
+	    (rc = check_yes_no("lot_tracked", in->lot_tracked)))
 		return rc;
 	if (in->price && *in->price && (rc = crm_money_parse(in->price, price)))
 		return rc;
@@ -110,10 +110,10 @@ int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id)
 	if (price >= 0)
 		sqlite3_bind_int64(st, 4, price);
 	crm_bind_text(st, 5, in->supply);
-	sqlite3_bind_int(st, 6, flag(in->certifiable));
+	sqlite3_bind_int(st, 6, is_yes(in->certifiable));
 	if (shelf)
 		sqlite3_bind_int64(st, 7, shelf);
-	sqlite3_bind_int(st, 8, in->lot_tracked ? flag(in->lot_tracked) : 1);
+	sqlite3_bind_int(st, 8, in->lot_tracked ? is_yes(in->lot_tracked) : 1);
 	if ((rc = crm_stmt_done(db, st)) == CRM_DATAERR)
 		return crm_error_set(CRM_DATAERR, "item %s exists already", in->code);
 	if (rc)
@@ -166,14 +166,25 @@ int crm_item_set(struct crm_db *db, const struct crm_item_in *in)
 		sqlite3_bind_int64(st, 4, price);
 	crm_bind_text(st, 5, in->supply);
 	if (in->certifiable)
-		sqlite3_bind_int(st, 6, flag(in->certifiable));
+		sqlite3_bind_int(st, 6, is_yes(in->certifiable));
 	if (shelf)
 		sqlite3_bind_int64(st, 7, shelf);
 	if (in->lot_tracked)
-		sqlite3_bind_int(st, 8, flag(in->lot_tracked));
+		sqlite3_bind_int(st, 8, is_yes(in->lot_tracked));
 	if ((rc = crm_stmt_done(db, st)))
 		return rc;
 	return add_barcodes(db, id, in->barcodes);
+}
+
+int crm_item_import(struct crm_db *db, const struct crm_item_in *in)
+{
+	int64_t id;
+
+	if (!in->code)
+		return crm_error_set(CRM_DATAERR, "no code (the column \"code\")");
+	if (crm_item_find(db, in->code, &id) == CRM_OK)
+		return crm_item_set(db, in);
+	return crm_item_add(db, in, &id);
 }
 
 int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg)

@@ -19,7 +19,7 @@ struct reader {
 	long col;          /* the e-mail column, -1 until the header is read */
 	long field;        /* the field number within the current record */
 	unsigned long line;
-	struct crm_unsub_stats *stats;
+	struct crm_optout_stats *stats;
 	char *email;       /* this record's address */
 	int rc;
 };
@@ -115,8 +115,8 @@ static void on_record(int c, void *p)
 	r->line++;
 }
 
-int crm_unsubscribes(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
-		     void *arg, struct crm_unsub_stats *stats)
+int crm_optout_import(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
+		      void *arg, struct crm_optout_stats *stats)
 {
 	struct reader r = { db, source, fn, arg, -1, 0, 1, stats, NULL, CRM_OK };
 	struct csv_parser p;

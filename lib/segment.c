@@ -101,6 +101,39 @@ int crm_segment_load(struct crm_db *db, const char *name, struct crm_segment *ou
 	return CRM_OK;
 }
 
+/* *field becomes a copy of value (the old one freed). */
+static int replace(const char **field, const char *value)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	free((char *)*field);
+	*field = copy;
+	return CRM_OK;
+}
+
+int crm_segment_choose(struct crm_db *db, const char *name, const struct crm_segment *given,
+		       struct crm_segment *out)
+{
+	int rc = CRM_OK;
+
+	memset(out, 0, sizeof *out);
+	if (name && (rc = crm_segment_load(db, name, out)))
+		return rc;
+#define OVER(f) if (rc == CRM_OK && given->f) rc = replace(&out->f, given->f);
+	OVER(kind) OVER(dept) OVER(manager) OVER(tag) OVER(since) OVER(inactive)
+#undef OVER
+	if (rc) {
+		crm_segment_clear(out);
+		return rc;
+	}
+	out->has_email |= given->has_email;
+	out->has_phone |= given->has_phone;
+	out->with_junk = given->with_junk; /* never saved */
+	return CRM_OK;
+}
+
 void crm_segment_clear(struct crm_segment *s)
 {
 	free((char *)s->kind);

@@ -12,34 +12,6 @@
 
 #define MOVERS (CRM_ROLE_ADMIN | CRM_ROLE_WAREHOUSE)
 
-/* Today as YYYY-MM-DD (CRM_NOW honoured). */
-int crm_today(char buf[11])
-{
-	char now[CRM_TIME_LEN];
-	int rc = crm_time_now(now);
-
-	if (rc == CRM_OK)
-		snprintf(buf, 11, "%.10s", now);
-	return rc;
-}
-
-/* A date option: YYYY-MM-DD (or any time crm_time_parse reads). */
-static int parse_date(const char *what, const char *s, char out[11])
-{
-	char iso[CRM_TIME_LEN];
-	time_t t;
-
-	if (!s || !*s) {
-		out[0] = '\0';
-		return CRM_OK;
-	}
-	if (crm_time_parse(s, &t) != CRM_OK)
-		return crm_error_set(CRM_DATAERR, "bad %s \"%s\": expected YYYY-MM-DD", what, s);
-	crm_time_format(t, iso);
-	snprintf(out, 11, "%.10s", iso);
-	return CRM_OK;
-}
-
 struct place {
 	int64_t item, lot, warehouse, qty;
 	int tracked;
@@ -90,7 +62,7 @@ static const char *lot_name(const struct crm_stock_in *in, const struct place *p
 
 	if (p->tracked || (in->lot && *in->lot))
 		return in->lot;
-	if (p->shelf && crm_today(dated) == CRM_OK)
+	if (p->shelf && crm_date_today(dated) == CRM_OK)
 		return dated;
 	return "-";
 }
@@ -142,8 +114,8 @@ static int receipt_lot(struct crm_db *db, const struct crm_stock_in *in, struct 
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = parse_date("production date", in->produced, produced)) ||
-	    (rc = parse_date("expiry date", in->expires, expires)) || (rc = crm_today(today)))
+	if ((rc = crm_date_parse("production date", in->produced, produced)) ||
+	    (rc = crm_date_parse("expiry date", in->expires, expires)) || (rc = crm_date_today(today)))
 		return rc;
 	if ((rc = find_lot(db, in, p)) == CRM_OK)
 		return same_expiry(db, in, p, expires);
@@ -186,9 +158,8 @@ static int add_move(struct crm_db *db, const char *kind, const struct place *p, 
 	return rc;
 }
 
-/* What is on hand and what of it is not reserved, in one lot and warehouse. */
-int crm_stock_free(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
-		   int64_t *free)
+int crm_stock_on_hand(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
+		      int64_t *free)
 {
 	sqlite3_stmt *st = crm_stmt(db, "SELECT coalesce((SELECT qty FROM balance WHERE lot_id = ?1"
 				       " AND warehouse_id = ?2), 0), coalesce((SELECT sum(qty)"
@@ -234,38 +205,80 @@ static int emit_move(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 	return fn ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_OK;
 }
 
-int crm_stock_receive(struct crm_db *db, const struct crm_stock_in *in, int production,
-		      crm_row_fn *fn, void *arg)
+/* Goods in, as a move of kind (receipt or production). */
+static int goods_in(struct crm_db *db, const struct crm_stock_in *in, const char *kind,
+		    crm_row_fn *fn, void *arg)
 {
 	struct place p;
 	int64_t id;
 	int rc;
 
 	if ((rc = crm_user_require(db, MOVERS, "receiving goods")) || (rc = place_of(db, in, &p)) ||
-	    (rc = receipt_lot(db, in, &p)) ||
-	    (rc = add_move(db, production ? "production" : "receipt", &p, p.qty, p.warehouse, in,
-			   &id)))
+	    (rc = receipt_lot(db, in, &p)) || (rc = add_move(db, kind, &p, p.qty, p.warehouse, in, &id)))
 		return rc;
 	return emit_move(db, id, fn, arg);
 }
 
-int crm_stock_out(struct crm_db *db, const struct crm_stock_in *in, const char *kind,
-		  crm_row_fn *fn, void *arg)
+int crm_stock_receive(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn, void *arg)
 {
-	int64_t id, on_hand, free;
-	struct place p;
+	return goods_in(db, in, "receipt", fn, arg);
+}
+
+int crm_stock_produce(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn, void *arg)
+{
+	return goods_in(db, in, "production", fn, arg);
+}
+
+/* The lot that goods not reserved leave, and how much of it is free. */
+static int out_of_lot(struct crm_db *db, const struct crm_stock_in *in, struct place *p,
+		      int64_t *free)
+{
+	int64_t on_hand;
 	int rc;
 
-	if ((rc = crm_user_require(db, MOVERS, "taking goods out")) || (rc = place_of(db, in, &p)) ||
-	    (rc = find_lot(db, in, &p)) || (rc = crm_stock_free(db, p.lot, p.warehouse, &on_hand, &free)))
+	if ((rc = crm_user_require(db, MOVERS, "taking goods out")) || (rc = place_of(db, in, p)) ||
+	    (rc = find_lot(db, in, p)))
 		return rc;
-	if ((!in->reason || !*in->reason) && strcmp(kind, "writeoff") == 0)
-		return crm_error_set(CRM_USAGE, "a write-off needs a reason (--reason)");
-	if (p.qty > free)
-		return not_enough(in, lot_name(in, &p), free);
-	if ((rc = add_move(db, kind, &p, -p.qty, p.warehouse, in, &id)))
+	return crm_stock_on_hand(db, p->lot, p->warehouse, &on_hand, free);
+}
+
+/* Goods out of that lot as a move of kind (shipment or writeoff); never more than is free. */
+static int goods_out(struct crm_db *db, const struct crm_stock_in *in, const char *kind,
+		     const struct place *p, int64_t free, crm_row_fn *fn, void *arg)
+{
+	int64_t id;
+	int rc;
+
+	if (p->qty > free)
+		return not_enough(in, lot_name(in, p), free);
+	if ((rc = add_move(db, kind, p, -p->qty, p->warehouse, in, &id)))
 		return rc;
 	return emit_move(db, id, fn, arg);
+}
+
+int crm_stock_ship_unreserved(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
+			      void *arg)
+{
+	struct place p;
+	int64_t free;
+	int rc;
+
+	if ((rc = out_of_lot(db, in, &p, &free)))
+		return rc;
+	return goods_out(db, in, "shipment", &p, free, fn, arg);
+}
+
+int crm_stock_writeoff(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn, void *arg)
+{
+	struct place p;
+	int64_t free;
+	int rc;
+
+	if ((rc = out_of_lot(db, in, &p, &free)))
+		return rc;
+	if (!in->reason || !*in->reason)
+		return crm_error_set(CRM_USAGE, "a write-off needs a reason (--reason)");
+	return goods_out(db, in, "writeoff", &p, free, fn, arg);
 }
 
 int crm_stock_transfer(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
@@ -280,7 +293,7 @@ int crm_stock_transfer(struct crm_db *db, const struct crm_stock_in *in, crm_row
 		return rc;
 	if (!in->to || !*in->to || to == p.warehouse)
 		return crm_error_set(CRM_USAGE, "a transfer needs --to, another warehouse");
-	if ((rc = crm_stock_free(db, p.lot, p.warehouse, &on_hand, &free)))
+	if ((rc = crm_stock_on_hand(db, p.lot, p.warehouse, &on_hand, &free)))
 		return rc;
 	if (p.qty > free)
 		return not_enough(in, lot_name(in, &p), free);
@@ -306,7 +319,7 @@ int crm_stock_adjust(struct crm_db *db, const struct crm_stock_in *in, crm_row_f
 	if (counted < 0)
 		return crm_error_set(CRM_DATAERR, "a count is not negative: %s", in->qty);
 	if ((rc = receipt_lot(db, in, &p)) ||
-	    (rc = crm_stock_free(db, p.lot, p.warehouse, &on_hand, &free)))
+	    (rc = crm_stock_on_hand(db, p.lot, p.warehouse, &on_hand, &free)))
 		return rc;
 	if (counted == on_hand)
 		return CRM_OK; /* the books are right */
@@ -375,8 +388,9 @@ int crm_stock_balance(struct crm_db *db, const struct crm_stock_filter *f, crm_r
 	return rc == CRM_OK && n == 0 ? crm_error_set(CRM_NOMATCH, "no stock") : rc;
 }
 
-int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, int expired,
-		       crm_row_fn *fn, void *arg)
+/* Lots with stock that expire within f->within, or (expired) before today. */
+static int lots_by_expiry(struct crm_db *db, const struct crm_stock_filter *f, int expired,
+			  crm_row_fn *fn, void *arg)
 {
 	static const char sql[] =
 		"SELECT i.code AS item, i.name, l.lot_no AS lot, l.expires, w.code AS warehouse,"
@@ -395,7 +409,7 @@ int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, int 
 	time_t t;
 	int rc;
 
-	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "reading stock")) || (rc = crm_today(today)) ||
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "reading stock")) || (rc = crm_date_today(today)) ||
 	    (f->within && (rc = crm_duration_parse(f->within, &secs))) ||
 	    (f->warehouse && (rc = crm_warehouse_find(db, f->warehouse, &wh))))
 		return rc;
@@ -412,6 +426,18 @@ int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, int 
 	return rc == CRM_OK && n == 0 ? crm_error_set(CRM_NOMATCH, "nothing %s",
 						      expired ? "expired" : "expiring")
 				      : rc;
+}
+
+int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
+		       void *arg)
+{
+	return lots_by_expiry(db, f, 0, fn, arg);
+}
+
+int crm_stock_expired(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
+		      void *arg)
+{
+	return lots_by_expiry(db, f, 1, fn, arg);
 }
 
 int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,

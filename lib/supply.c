@@ -13,21 +13,6 @@
 
 #define PLANNERS (CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_WAREHOUSE)
 
-static int date_of(const char *what, const char *s, char out[11])
-{
-	char iso[CRM_TIME_LEN];
-	time_t t;
-
-	out[0] = '\0';
-	if (!s || !*s)
-		return CRM_OK;
-	if (crm_time_parse(s, &t))
-		return crm_error_set(CRM_DATAERR, "bad %s \"%s\": expected YYYY-MM-DD", what, s);
-	crm_time_format(t, iso);
-	snprintf(out, 11, "%.10s", iso);
-	return CRM_OK;
-}
-
 static int emit_production(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = crm_stmt(db, "SELECT o.id, i.code AS item, i.name, crm_qty(o.qty) AS qty,"
@@ -41,7 +26,7 @@ static int emit_production(struct crm_db *db, int64_t id, crm_row_fn *fn, void *
 	return fn ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_OK;
 }
 
-int crm_production_add(struct crm_db *db, const struct crm_supply_in *in, crm_row_fn *fn,
+int crm_production_add(struct crm_db *db, const struct crm_production_in *in, crm_row_fn *fn,
 		       void *arg)
 {
 	int64_t item, qty;
@@ -51,7 +36,7 @@ int crm_production_add(struct crm_db *db, const struct crm_supply_in *in, crm_ro
 
 	if ((rc = crm_user_require(db, PLANNERS, "planning production")) ||
 	    (rc = crm_item_find(db, in->item, &item)) || (rc = crm_qty_parse(in->qty, &qty)) ||
-	    (rc = date_of("planned date", in->date, planned)))
+	    (rc = crm_date_parse("planned date", in->planned, planned)))
 		return rc;
 	if (qty <= 0)
 		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", in->qty);
@@ -85,7 +70,7 @@ static int open_production(struct crm_db *db, int64_t id, char status[16])
 	return CRM_OK;
 }
 
-int crm_production_set(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+int crm_production_set(struct crm_db *db, int64_t id, const struct crm_production_change *in,
 		       crm_row_fn *fn, void *arg)
 {
 	char status[16], planned[11], *end = NULL;
@@ -95,7 +80,7 @@ int crm_production_set(struct crm_db *db, int64_t id, const struct crm_supply_in
 
 	if ((rc = crm_user_require(db, PLANNERS, "changing production orders")) ||
 	    (rc = open_production(db, id, status)) ||
-	    (rc = date_of("planned date", in->date, planned)))
+	    (rc = crm_date_parse("planned date", in->planned, planned)))
 		return rc;
 	if (in->progress && ((progress = strtol(in->progress, &end, 10)) < 0 || progress > 100 || *end))
 		return crm_error_set(CRM_DATAERR, "progress is 0 to 100 (per cent), not \"%s\"",
@@ -121,18 +106,29 @@ int crm_production_set(struct crm_db *db, int64_t id, const struct crm_supply_in
 	return emit_production(db, id, fn, arg);
 }
 
-/* Receive into a lot and reserve that lot for ref; the lot's id to *lot. */
-static int deliver(struct crm_db *db, int production, const char *item, const char *qty,
-		   const struct crm_supply_in *in, const char *ref, const char *doc, int64_t *lot)
+/* The receipt move of what arrives: qty of item, with doc. */
+static void arrival(struct crm_stock_in *s, const char *item, const char *qty,
+		    const struct crm_delivery_in *in, const char *doc)
 {
-	struct crm_stock_in s = { .item = item, .lot = in->lot, .qty = qty, .warehouse = in->warehouse,
-				  .produced = in->produced, .expires = in->expires, .doc = doc };
+	memset(s, 0, sizeof *s);
+	s->item = item;
+	s->lot = in->lot;
+	s->qty = qty;
+	s->warehouse = in->warehouse;
+	s->produced = in->produced;
+	s->expires = in->expires;
+	s->doc = doc;
+}
+
+/* The lot that qty of item just arrived in to *lot, reserved for ref. */
+static int reserve_arrived(struct crm_db *db, const char *item, const char *qty,
+			   const struct crm_delivery_in *in, const char *ref, int64_t *lot)
+{
 	sqlite3_stmt *st;
 	int64_t item_id, wh, q;
 	int rc;
 
-	if ((rc = crm_stock_receive(db, &s, production, NULL, NULL)) ||
-	    (rc = crm_item_find(db, item, &item_id)) ||
+	if ((rc = crm_item_find(db, item, &item_id)) ||
 	    (rc = crm_warehouse_find(db, in->warehouse, &wh)) || (rc = crm_qty_parse(qty, &q)))
 		return rc;
 	st = crm_stmt(db, "SELECT id FROM lot WHERE item_id = ? ORDER BY created DESC, id DESC LIMIT 1");
@@ -153,9 +149,10 @@ static int deliver(struct crm_db *db, int production, const char *item, const ch
 	return ref && *ref ? crm_stock_reserve_lot(db, ref, item_id, *lot, wh, q) : CRM_OK;
 }
 
-int crm_production_done(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
+int crm_production_done(struct crm_db *db, int64_t id, const struct crm_delivery_in *in,
 			crm_row_fn *fn, void *arg)
 {
+	struct crm_stock_in made;
 	sqlite3_stmt *st;
 	char status[16], doc[40], qty[32], item[128], ref[256] = "";
 	int64_t lot;
@@ -177,7 +174,9 @@ int crm_production_done(struct crm_db *db, int64_t id, const struct crm_supply_i
 		snprintf(ref, sizeof ref, "%s", (const char *)sqlite3_column_text(st, 2));
 	sqlite3_reset(st);
 	snprintf(doc, sizeof doc, "production %lld", (long long)id);
-	if ((rc = deliver(db, 1, item, in->qty ? in->qty : qty, in, ref, doc, &lot)))
+	arrival(&made, item, in->qty ? in->qty : qty, in, doc);
+	if ((rc = crm_stock_produce(db, &made, NULL, NULL)) ||
+	    (rc = reserve_arrived(db, item, made.qty, in, ref, &lot)))
 		return rc;
 	if ((rc = crm_exec_ids(db, "UPDATE production_order SET status = 'done', progress = 100,"
 				   " lot_id = ?2, updated = crm_now() WHERE id = ?1", id, lot)))
@@ -233,8 +232,8 @@ static int emit_supplier_order(struct crm_db *db, int64_t id, crm_row_fn *fn, vo
 	return fn ? crm_stmt_emit(db, st, fn, arg, NULL) : CRM_OK;
 }
 
-int crm_supplier_order_add(struct crm_db *db, const struct crm_supply_in *in, crm_row_fn *fn,
-			   void *arg)
+int crm_supplier_order_add(struct crm_db *db, const struct crm_supplier_order_in *in,
+			   crm_row_fn *fn, void *arg)
 {
 	int64_t item, qty, order = in->order, kind_ok = 0;
 	char expected[11];
@@ -243,7 +242,7 @@ int crm_supplier_order_add(struct crm_db *db, const struct crm_supply_in *in, cr
 
 	if ((rc = crm_user_require(db, PLANNERS, "ordering from suppliers")) ||
 	    (rc = crm_item_find(db, in->item, &item)) || (rc = crm_qty_parse(in->qty, &qty)) ||
-	    (rc = date_of("expected date", in->date, expected)))
+	    (rc = crm_date_parse("expected date", in->expected, expected)))
 		return rc;
 	if (qty <= 0)
 		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", in->qty);
@@ -302,16 +301,17 @@ int crm_supplier_order_list(struct crm_db *db, const char *status, crm_row_fn *f
 	return rc == CRM_OK && n == 0 ? crm_error_set(CRM_NOMATCH, "no supplier order") : rc;
 }
 
-int crm_supplier_order_receive(struct crm_db *db, int64_t id, const struct crm_supply_in *in,
-			       crm_row_fn *fn, void *arg)
+int crm_supplier_order_receive(struct crm_db *db, int64_t id, const char *item,
+			       const struct crm_delivery_in *in, crm_row_fn *fn, void *arg)
 {
 	char doc[40], ref[256] = "", qty[32];
-	int64_t item, line, left, q, lot;
+	struct crm_stock_in bought;
+	int64_t item_id, line, left, q, lot;
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_WAREHOUSE, "receiving supplier orders")) ||
-	    (rc = crm_item_find(db, in->item, &item)))
+	    (rc = crm_item_find(db, item, &item_id)))
 		return rc;
 	st = crm_stmt(db, "SELECT l.id, l.qty - l.received, o.ref FROM supplier_line l"
 			  " JOIN supplier_order o ON o.id = l.order_id"
@@ -320,11 +320,11 @@ int crm_supplier_order_receive(struct crm_db *db, int64_t id, const struct crm_s
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, item);
+	sqlite3_bind_int64(st, 2, item_id);
 	if ((rc = crm_stmt_row(db, st)) <= 0)
 		return rc < 0 ? -rc
 			      : crm_error_set(CRM_DATAERR, "open supplier order %lld has no %s left to receive",
-					      (long long)id, in->item);
+					      (long long)id, item);
 	line = sqlite3_column_int64(st, 0);
 	left = sqlite3_column_int64(st, 1);
 	if (sqlite3_column_text(st, 2))
@@ -335,12 +335,14 @@ int crm_supplier_order_receive(struct crm_db *db, int64_t id, const struct crm_s
 		return rc;
 	if (q <= 0 || q > left) {
 		crm_qty_format(left, qty);
-		return crm_error_set(CRM_DATAERR, "%s left to receive of %s on order %lld", qty, in->item,
+		return crm_error_set(CRM_DATAERR, "%s left to receive of %s on order %lld", qty, item,
 				     (long long)id);
 	}
 	crm_qty_format(q, qty);
 	snprintf(doc, sizeof doc, "supplier order %lld", (long long)id);
-	if ((rc = deliver(db, 0, in->item, qty, in, ref, doc, &lot)) ||
+	arrival(&bought, item, qty, in, doc);
+	if ((rc = crm_stock_receive(db, &bought, NULL, NULL)) ||
+	    (rc = reserve_arrived(db, item, qty, in, ref, &lot)) ||
 	    (rc = crm_exec_ids(db, "UPDATE supplier_line SET received = received + ?2 WHERE id = ?1",
 			       line, q)) ||
 	    (rc = crm_exec_ids(db, "UPDATE supplier_order SET status = 'received' WHERE id = ?1"
