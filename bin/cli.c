@@ -13,13 +13,45 @@
 
 #include "cli.h"
 
-void cli_init(struct cli *c, const char *prog, const char *usage)
+void cli_init(struct cli *c, const char *prog, const char *notes)
 {
 	memset(c, 0, sizeof *c);
 	c->prog = prog;
-	c->usage = usage;
+	c->notes = notes;
 	c->header = 1;
 	c->key = "id";
+}
+
+/* s, its later lines indented under "usage: " as its first is. */
+static void put_lines(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		fputc(*s, f);
+		if (*s == '\n')
+			fputs("       ", f);
+	}
+}
+
+/* The usage: each verb's lines from the verb table, then the notes. */
+static void print_usage(const struct cli *c, FILE *f)
+{
+	const struct cli_verb *v;
+	int first = 1;
+
+	for (v = c->verbs; v && v->name; v++) {
+		if (!v->usage)
+			continue; /* named in another entry's line */
+		if (v->usage[0] == '|' && !first)
+			fputc(' ', f);
+		else
+			fputs(first ? "usage: " : "\n       ", f);
+		put_lines(f, v->usage);
+		first = 0;
+	}
+	if (!first)
+		fputc('\n', f);
+	if (c->notes)
+		fputs(c->notes, f);
 }
 
 int cli_usage(struct cli *c, const char *fmt, ...)
@@ -33,7 +65,7 @@ int cli_usage(struct cli *c, const char *fmt, ...)
 		va_end(ap);
 		fputc('\n', stderr);
 	}
-	fprintf(stderr, "%s", c->usage);
+	print_usage(c, stderr);
 	return CRM_USAGE;
 }
 
@@ -62,7 +94,7 @@ int cli_common(struct cli *c, int opt, const char *arg)
 		c->verbose = 1;
 		return 1;
 	case 'h':
-		printf("%s", c->usage);
+		print_usage(c, stdout);
 		printf("See %s(1) for the details.\n", c->prog);
 		exit(0);
 	case 'V':
@@ -147,6 +179,7 @@ int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 	const struct cli_verb *v, *def = find_verb(verbs, ""); /* def: runs without a verb */
 	int o, i, rc;
 
+	c->verbs = verbs;
 	if (argc >= 2 && argv[1][0] != '-' && (v = find_verb(verbs, argv[1])) && *v->name) {
 		argc--, argv++;
 	} else if (def) {

@@ -14,8 +14,12 @@
 #define CLI_OPT_BASE 256 /* getopt codes of a command's own options start here */
 #define CLI_NOPT 48
 
+struct cli_verb;
+
 struct cli {
-	const char *prog, *usage;
+	const char *prog;
+	const char *notes; /* printed after the verbs' usage: common options, sources */
+	const struct cli_verb *verbs; /* the usage is built from their entries */
 	const char *opt[CLI_NOPT]; /* the command's own options, by their enum */
 	int notxn;      /* cli.c opens no transaction: see CLI_NOTXN */
 	const char *db_path, *columns, *key;
@@ -43,8 +47,9 @@ struct cli {
 #define CLI_COMMON_SHORT "d:HC:nkK:hv"
 
 /* A verb of a command: its function, the command's own options it takes
- * (a 0-terminated list of the command's enum values), and how it opens the
- * database. The entry named "" runs when no verb is given (a command
+ * (a 0-terminated list of the command's enum values), how it opens the
+ * database, and its usage, beside the options so that the two cannot drift
+ * (as tmux does). The entry named "" runs when no verb is given (a command
  * without verbs has only that one). */
 /* CLI_NOTXN: cli.c opens no transaction and output streams straight out:
  * the verb only reads, or brackets each of its own units of work with
@@ -58,9 +63,17 @@ struct cli_verb {
 	int (*run)(struct cli *c, int argc, char **argv);
 	int flags;
 	int opts[24];
+	/* The verb's lines of the usage as printed after "usage: ", without
+	 * the final newline; the lines of all entries, in table order, make the
+	 * usage. A usage that starts with "|" goes on the line before
+	 * ("expiring ... | expired ..."); NULL: the verb is named in another
+	 * entry's line ("receive|produce"). */
+	const char *usage;
 };
 
-void cli_init(struct cli *c, const char *prog, const char *usage);
+/* notes: what the usage says after the verbs' lines, each line ending in
+ * a newline (the common options). */
+void cli_init(struct cli *c, const char *prog, const char *notes);
 /* Pick the verb, read the options, open the database, run, finish. */
 int cli_main(struct cli *c, int argc, char **argv, const struct option *options,
 	     const struct cli_verb *verbs);

@@ -7,17 +7,8 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-admin init\n"
-	"       crm-admin user add LOGIN --role ROLE [--name N] [--dept D] [--email E] [--phone P]\n"
-	"       crm-admin user set LOGIN [--role ROLE] [--name N] [--dept D] [--email E]\n"
-	"                          [--phone P] [--active 0|1] [--handover USER]\n"
-	"       crm-admin user list\n"
-	"       crm-admin dept add NAME [--title T]\n"
-	"       crm-admin dept list\n"
-	"       crm-admin config get [KEY] | config set KEY VALUE\n"
-	"       crm-admin backup FILE\n"
-	"       crm-admin check\n"
+/* After the verbs' lines of the usage, which are in the verb table. */
+static const char common_usage[] =
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
 
 enum { O_ROLE = 1, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_TITLE, O_HANDOVER };
@@ -218,19 +209,29 @@ static int do_check(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "init", do_init, CLI_CREATE | CLI_NODRY, { 0 } },
-	{ "user", do_user, CLI_BATCH, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_HANDOVER } },
-	{ "dept", do_dept, CLI_BATCH, { O_TITLE } },
-	{ "config", do_config, CLI_BATCH, { 0 } },
-	{ "backup", do_backup, CLI_NOTXN | CLI_NODRY, { 0 } },
-	{ "check", do_check, CLI_NOTXN, { 0 } },
-	{ NULL, NULL, 0, { 0 } }
+	{ "init", do_init, CLI_CREATE | CLI_NODRY, { 0 },
+	  "crm-admin init" },
+	{ "user", do_user, CLI_BATCH, { O_ROLE, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_HANDOVER },
+	  "crm-admin user add LOGIN --role ROLE [--name N] [--dept D] [--email E] [--phone P]\n"
+	  "crm-admin user set LOGIN [--role ROLE] [--name N] [--dept D] [--email E]\n"
+	  "                   [--phone P] [--active 0|1] [--handover USER]\n"
+	  "crm-admin user list" },
+	{ "dept", do_dept, CLI_BATCH, { O_TITLE },
+	  "crm-admin dept add NAME [--title T]\n"
+	  "crm-admin dept list" },
+	{ "config", do_config, CLI_BATCH, { 0 },
+	  "crm-admin config get [KEY] | config set KEY VALUE" },
+	{ "backup", do_backup, CLI_NOTXN | CLI_NODRY, { 0 },
+	  "crm-admin backup FILE" },
+	{ "check", do_check, CLI_NOTXN, { 0 },
+	  "crm-admin check" },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
 {
 	struct cli c;
 
-	cli_init(&c, "crm-admin", usage);
+	cli_init(&c, "crm-admin", common_usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

@@ -9,10 +9,6 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-callpull [--dry-run] [--utc] [--layout LIST] [--batch N] [-d DB] [-H]\n"
-	"                    [-C|--columns A,B] FILE|mikopbx:PATH|-...\n";
-
 enum { O_LAYOUT = 1, O_UTC, O_BATCH };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
@@ -78,14 +74,16 @@ static int run(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "", run, CLI_NOTXN | CLI_OPERANDS, { O_LAYOUT, O_UTC, O_BATCH } },
-	{ NULL, NULL, 0, { 0 } }
+	{ "", run, CLI_NOTXN | CLI_OPERANDS, { O_LAYOUT, O_UTC, O_BATCH },
+	  "crm-callpull [--dry-run] [--utc] [--layout LIST] [--batch N] [-d DB] [-H]\n"
+	  "             [-C|--columns A,B] FILE|mikopbx:PATH|-..." },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
 {
 	struct cli c;
 
-	cli_init(&c, "crm-callpull", usage);
+	cli_init(&c, "crm-callpull", NULL); /* the usage is in the verb table */
 	return cli_main(&c, argc, argv, options, verbs);
 }

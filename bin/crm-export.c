@@ -10,14 +10,8 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-export [--profile contacts|mailchimp|calls] [--format xlsx|csv|tsv] [-o FILE]\n"
-	"                  [--segment NAME] [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
-	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone] [--with-junk]\n"
-	"       crm-export segment save NAME [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
-	"                  [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
-	"       crm-export segment list | segment delete NAME\n"
-	"       crm-export unsubscribes [--source S] [FILE | -]\n"
+/* After the verbs' lines of the usage, which are in the verb table. */
+static const char common_usage[] =
 	"common options: [-d DB] [-H] [--columns A,B]\n";
 
 enum { O_PROFILE = 1, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND, O_DEPT, O_MANAGER, O_TAG,
@@ -166,13 +160,20 @@ static int do_unsubscribes(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "segment", do_segment, CLI_BATCH, { O_KIND, O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
-					       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE } },
-	{ "unsubscribes", do_unsubscribes, CLI_BATCH, { O_SOURCE } },
 	{ "", do_export, CLI_NOTXN | CLI_NODRY, { O_PROFILE, O_FORMAT, O_OUTPUT, O_SEGMENT, O_KIND,
 						  O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
-						  O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_WITH_JUNK } },
-	{ NULL, NULL, 0, { 0 } }
+						  O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE, O_WITH_JUNK },
+	  "crm-export [--profile contacts|mailchimp|calls] [--format xlsx|csv|tsv] [-o FILE]\n"
+	  "           [--segment NAME] [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
+	  "           [--since T] [--inactive DUR] [--has-email] [--has-phone] [--with-junk]" },
+	{ "segment", do_segment, CLI_BATCH, { O_KIND, O_DEPT, O_MANAGER, O_ASSIGNEE, O_MINE, O_TAG,
+					       O_SINCE, O_INACTIVE, O_HAS_EMAIL, O_HAS_PHONE },
+	  "crm-export segment save NAME [--kind K] [--dept D] [--assignee USER|--mine] [--tag T]\n"
+	  "           [--since T] [--inactive DUR] [--has-email] [--has-phone]\n"
+	  "crm-export segment list | segment delete NAME" },
+	{ "unsubscribes", do_unsubscribes, CLI_BATCH, { O_SOURCE },
+	  "crm-export unsubscribes [--source S] [FILE | -]" },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
@@ -186,6 +187,6 @@ int main(int argc, char **argv)
 			argv[i] = "--output";
 		else if (strncmp(argv[i], "-o", 2) == 0 && asprintf(&argv[i], "--output=%s", argv[i] + 2) < 0)
 			return CRM_SOFTWARE;
-	cli_init(&c, "crm-export", usage);
+	cli_init(&c, "crm-export", common_usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

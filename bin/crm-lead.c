@@ -7,22 +7,8 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-lead add [--channel C] [--name N] [--company C] [--phone P] [--email E]\n"
-	"                    [--subject S] [--body B] [--received T] [--source-ref R] [--dept D]\n"
-	"       crm-lead list [--status S] [--dept D] [--assignee USER|--mine] [--channel C]\n"
-	"                     [--older DUR] [--since T] [--party ID]\n"
-	"       crm-lead show ID...\n"
-	"       crm-lead find [--phone P] [--email E] [--name TEXT]\n"
-	"       crm-lead route --dept D [ID...]\n"
-	"       crm-lead assign --to USER [--force] [ID...]\n"
-	"       crm-lead qualify [--company C] [--name N] [--phone P] [--email E] [--needs T]\n"
-	"                        [--legal-name L] [--inn N] [--kpp N] [--address A]\n"
-	"                        [--payment P] [--tags T] [ID...]\n"
-	"       crm-lead junk --reason R [ID...]\n"
-	"       crm-lead merge --into PARTY [PARTY...]\n"
-	"       crm-lead history [PARTY...]\n"
-	"       crm-lead note --text T [--request ID] [PARTY...]\n"
+/* After the verbs' lines of the usage, which are in the verb table. */
+static const char common_usage[] =
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n"
 	"                [-v|--verbose]\n";
 
@@ -353,26 +339,41 @@ static int do_note(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "add", do_add, CLI_BATCH, { O_CHANNEL, O_NAME, O_COMPANY, O_PHONE, O_EMAIL, O_SUBJECT, O_BODY,
-			   O_RECEIVED, O_SOURCE_REF, O_DEPT } },
+			   O_RECEIVED, O_SOURCE_REF, O_DEPT },
+	  "crm-lead add [--channel C] [--name N] [--company C] [--phone P] [--email E]\n"
+	  "             [--subject S] [--body B] [--received T] [--source-ref R] [--dept D]" },
 	{ "list", do_list, CLI_NOTXN, { O_STATUS, O_DEPT, O_ASSIGNEE, O_MINE, O_CHANNEL, O_OLDER, O_SINCE,
-				O_PARTY } },
-	{ "show", do_show, CLI_NOTXN, { 0 } },
-	{ "find", do_find, CLI_NOTXN, { O_PHONE, O_EMAIL, O_NAME } },
-	{ "route", do_route, CLI_BATCH, { O_DEPT } },
-	{ "assign", do_assign, CLI_BATCH, { O_TO, O_FORCE } },
+				O_PARTY },
+	  "crm-lead list [--status S] [--dept D] [--assignee USER|--mine] [--channel C]\n"
+	  "              [--older DUR] [--since T] [--party ID]" },
+	{ "show", do_show, CLI_NOTXN, { 0 },
+	  "crm-lead show ID..." },
+	{ "find", do_find, CLI_NOTXN, { O_PHONE, O_EMAIL, O_NAME },
+	  "crm-lead find [--phone P] [--email E] [--name TEXT]" },
+	{ "route", do_route, CLI_BATCH, { O_DEPT },
+	  "crm-lead route --dept D [ID...]" },
+	{ "assign", do_assign, CLI_BATCH, { O_TO, O_FORCE },
+	  "crm-lead assign --to USER [--force] [ID...]" },
 	{ "qualify", do_qualify, CLI_BATCH, { O_COMPANY, O_NAME, O_PHONE, O_EMAIL, O_NEEDS, O_LEGAL, O_INN,
-				   O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS } },
-	{ "junk", do_junk, CLI_BATCH, { O_REASON } },
-	{ "merge", do_merge, CLI_BATCH, { O_INTO } },
-	{ "history", do_history, CLI_NOTXN, { 0 } },
-	{ "note", do_note, CLI_BATCH, { O_TEXT, O_REQUEST } },
-	{ NULL, NULL, 0, { 0 } }
+				   O_KPP, O_ADDRESS, O_PAYMENT, O_TAGS },
+	  "crm-lead qualify [--company C] [--name N] [--phone P] [--email E] [--needs T]\n"
+	  "                 [--legal-name L] [--inn N] [--kpp N] [--address A]\n"
+	  "                 [--payment P] [--tags T] [ID...]" },
+	{ "junk", do_junk, CLI_BATCH, { O_REASON },
+	  "crm-lead junk --reason R [ID...]" },
+	{ "merge", do_merge, CLI_BATCH, { O_INTO },
+	  "crm-lead merge --into PARTY [PARTY...]" },
+	{ "history", do_history, CLI_NOTXN, { 0 },
+	  "crm-lead history [PARTY...]" },
+	{ "note", do_note, CLI_BATCH, { O_TEXT, O_REQUEST },
+	  "crm-lead note --text T [--request ID] [PARTY...]" },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
 {
 	struct cli c;
 
-	cli_init(&c, "crm-lead", usage);
+	cli_init(&c, "crm-lead", common_usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

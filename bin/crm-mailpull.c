@@ -10,11 +10,8 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-mailpull [--dry-run] [--limit N] [--move-to FOLDER] [--delete] [--starttls]\n"
-	"                    [--cafile FILE] [--insecure] [--timeout SEC] [--passfile FILE]\n"
-	"                    [--passcmd CMD] [--accounts FILE] [--rules FILE] [-d DB] [-H]\n"
-	"                    [--columns A,B] SOURCE|ACCOUNT...\n"
+/* After the usage's lines, which are in the verb table. */
+static const char sources[] =
 	"sources: maildir:PATH mbox:PATH imap[s]://USER@HOST[:PORT]/FOLDER pop3[s]://USER@HOST[:PORT]\n";
 
 enum { O_LIMIT = 1, O_MOVE_TO, O_DELETE, O_STARTTLS, O_CAFILE, O_INSECURE, O_TIMEOUT,
@@ -105,8 +102,12 @@ static int run(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "", run, CLI_NOTXN | CLI_OPERANDS, { O_LIMIT, O_MOVE_TO, O_DELETE, O_STARTTLS, O_CAFILE, O_INSECURE,
-			       O_TIMEOUT, O_PASSFILE, O_PASSCMD, O_ACCOUNTS, O_RULES } },
-	{ NULL, NULL, 0, { 0 } }
+			       O_TIMEOUT, O_PASSFILE, O_PASSCMD, O_ACCOUNTS, O_RULES },
+	  "crm-mailpull [--dry-run] [--limit N] [--move-to FOLDER] [--delete] [--starttls]\n"
+	  "             [--cafile FILE] [--insecure] [--timeout SEC] [--passfile FILE]\n"
+	  "             [--passcmd CMD] [--accounts FILE] [--rules FILE] [-d DB] [-H]\n"
+	  "             [--columns A,B] SOURCE|ACCOUNT..." },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
@@ -115,6 +116,6 @@ int main(int argc, char **argv)
 
 	/* A server that hangs up must be an error to report, not a SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
-	cli_init(&c, "crm-mailpull", usage);
+	cli_init(&c, "crm-mailpull", sources);
 	return cli_main(&c, argc, argv, options, verbs);
 }

@@ -7,36 +7,8 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-stock item add CODE --name N [--unit U] [--price P] [--supply stock|make|buy]\n"
-	"                 [--certifiable yes|no] [--shelf-life DAYS] [--lot-tracked yes|no]\n"
-	"                 [--barcode B[,B...]]\n"
-	"       crm-stock item set CODE [the same options]\n"
-	"       crm-stock item list | item show CODE | item import < items.tsv\n"
-	"       crm-stock warehouse add CODE [--name N] | warehouse list\n"
-	"       crm-stock receive|produce --item I [--lot L] --qty Q [--expires D] [--produced D]\n"
-	"                 [--warehouse W] [--doc D] [--reason R]\n"
-	"       crm-stock ship --ref ORDER | ship --item I [--lot L] --qty Q [--warehouse W]\n"
-	"       crm-stock transfer --item I [--lot L] --qty Q --warehouse W --to W2\n"
-	"       crm-stock adjust --item I [--lot L] --qty COUNTED [--warehouse W] [--reason R]\n"
-	"       crm-stock writeoff --item I [--lot L] --qty Q --reason R [--warehouse W]\n"
-	"       crm-stock balance [ITEM] [--by-lot] [--warehouse W] [--at DATE]\n"
-	"       crm-stock expiring [--within DUR] | expired [--warehouse W]\n"
-	"       crm-stock moves [--item I] [--warehouse W] [--kind K] [--since T] [--doc D]\n"
-	"       crm-stock reserve --ref ORDER --item I --qty Q [--warehouse W]\n"
-	"       crm-stock release --ref ORDER | pick --ref ORDER | check\n"
-	"       crm-stock scan receive|pick|count [--ref ORDER] [--qty Q] [--warehouse W]\n"
-	"       crm-stock production add --item I --qty Q [--planned D] [--ref ORDER]\n"
-	"       crm-stock production set ID [--progress P] [--status S] [--planned D]\n"
-	"       crm-stock production done ID [--lot L] [--qty Q] [--expires D] [--produced D]\n"
-	"                 [--warehouse W]\n"
-	"       crm-stock production list [--status S|all]\n"
-	"       crm-stock supplier add NAME [--inn N] [--phone P] [--email E]\n"
-	"       crm-stock supplier-order add --supplier PARTY|--order ID --item I --qty Q\n"
-	"                 [--expected D] [--ref ORDER]\n"
-	"       crm-stock supplier-order receive ID --item I [--lot L] [--qty Q] [--expires D]\n"
-	"                 [--produced D] [--warehouse W]\n"
-	"       crm-stock supplier-order list [--status open|received|cancelled|all]\n"
+/* After the verbs' lines of the usage, which are in the verb table. */
+static const char common_usage[] =
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
 
 enum { O_NAME = 1, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF, O_TRACKED, O_BARCODE, O_ITEM,
@@ -515,40 +487,73 @@ static int do_supplier(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "item", do_item, CLI_BATCH, { O_NAME, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF,
-					O_TRACKED, O_BARCODE } },
-	{ "warehouse", do_warehouse, CLI_BATCH, { O_NAME } },
+					O_TRACKED, O_BARCODE },
+	  "crm-stock item add CODE --name N [--unit U] [--price P] [--supply stock|make|buy]\n"
+	  "          [--certifiable yes|no] [--shelf-life DAYS] [--lot-tracked yes|no]\n"
+	  "          [--barcode B[,B...]]\n"
+	  "crm-stock item set CODE [the same options]\n"
+	  "crm-stock item list | item show CODE | item import < items.tsv" },
+	{ "warehouse", do_warehouse, CLI_BATCH, { O_NAME },
+	  "crm-stock warehouse add CODE [--name N] | warehouse list" },
 	{ "receive", do_receive, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
-					      O_WAREHOUSE, O_DOC, O_REASON } },
+					      O_WAREHOUSE, O_DOC, O_REASON },
+	  "crm-stock receive|produce --item I [--lot L] --qty Q [--expires D] [--produced D]\n"
+	  "          [--warehouse W] [--doc D] [--reason R]" },
 	{ "produce", do_produce, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_EXPIRES, O_PRODUCED,
-					      O_WAREHOUSE, O_DOC, O_REASON } },
-	{ "ship", do_ship, CLI_BATCH, { O_REF, O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_DOC, O_REASON } },
+					      O_WAREHOUSE, O_DOC, O_REASON },
+	  NULL }, /* in receive's line: receive|produce */
+	{ "ship", do_ship, CLI_BATCH, { O_REF, O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_DOC, O_REASON },
+	  "crm-stock ship --ref ORDER | ship --item I [--lot L] --qty Q [--warehouse W]" },
 	{ "transfer", do_transfer, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_TO, O_DOC,
-						O_REASON } },
-	{ "adjust", do_adjust, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
-	{ "writeoff", do_writeoff, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC } },
-	{ "balance", do_balance, CLI_NOTXN, { O_ITEM, O_BYLOT, O_WAREHOUSE, O_AT } },
-	{ "expiring", do_expiring, CLI_NOTXN, { O_WITHIN, O_WAREHOUSE } },
-	{ "expired", do_expired, CLI_NOTXN, { O_WAREHOUSE } },
-	{ "moves", do_moves, CLI_NOTXN, { O_ITEM, O_WAREHOUSE, O_KIND, O_SINCE, O_DOC } },
-	{ "reserve", do_reserve, CLI_BATCH, { O_REF, O_ITEM, O_QTY, O_WAREHOUSE } },
-	{ "release", do_release, CLI_BATCH, { O_REF } },
-	{ "pick", do_pick, CLI_NOTXN, { O_REF } },
-	{ "check", do_check, CLI_NOTXN, { 0 } },
-	{ "scan", do_scan, CLI_NOTXN, { O_REF, O_QTY, O_WAREHOUSE } },
+						O_REASON },
+	  "crm-stock transfer --item I [--lot L] --qty Q --warehouse W --to W2" },
+	{ "adjust", do_adjust, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC },
+	  "crm-stock adjust --item I [--lot L] --qty COUNTED [--warehouse W] [--reason R]" },
+	{ "writeoff", do_writeoff, CLI_BATCH, { O_ITEM, O_LOT, O_QTY, O_WAREHOUSE, O_REASON, O_DOC },
+	  "crm-stock writeoff --item I [--lot L] --qty Q --reason R [--warehouse W]" },
+	{ "balance", do_balance, CLI_NOTXN, { O_ITEM, O_BYLOT, O_WAREHOUSE, O_AT },
+	  "crm-stock balance [ITEM] [--by-lot] [--warehouse W] [--at DATE]" },
+	{ "expiring", do_expiring, CLI_NOTXN, { O_WITHIN, O_WAREHOUSE },
+	  "crm-stock expiring [--within DUR]" },
+	{ "expired", do_expired, CLI_NOTXN, { O_WAREHOUSE },
+	  "| expired [--warehouse W]" },
+	{ "moves", do_moves, CLI_NOTXN, { O_ITEM, O_WAREHOUSE, O_KIND, O_SINCE, O_DOC },
+	  "crm-stock moves [--item I] [--warehouse W] [--kind K] [--since T] [--doc D]" },
+	{ "reserve", do_reserve, CLI_BATCH, { O_REF, O_ITEM, O_QTY, O_WAREHOUSE },
+	  "crm-stock reserve --ref ORDER --item I --qty Q [--warehouse W]" },
+	{ "release", do_release, CLI_BATCH, { O_REF },
+	  "crm-stock release --ref ORDER" },
+	{ "pick", do_pick, CLI_NOTXN, { O_REF },
+	  "| pick --ref ORDER" },
+	{ "check", do_check, CLI_NOTXN, { 0 },
+	  "| check" },
+	{ "scan", do_scan, CLI_NOTXN, { O_REF, O_QTY, O_WAREHOUSE },
+	  "crm-stock scan receive|pick|count [--ref ORDER] [--qty Q] [--warehouse W]" },
 	{ "production", do_production, CLI_BATCH, { O_ITEM, O_QTY, O_PLANNED, O_REF, O_PROGRESS,
 						    O_STATUS, O_LOT, O_EXPIRES, O_PRODUCED,
-						    O_WAREHOUSE } },
-	{ "supplier", do_supplier, CLI_BATCH, { O_INN, O_PHONE, O_EMAIL } },
+						    O_WAREHOUSE },
+	  "crm-stock production add --item I --qty Q [--planned D] [--ref ORDER]\n"
+	  "crm-stock production set ID [--progress P] [--status S] [--planned D]\n"
+	  "crm-stock production done ID [--lot L] [--qty Q] [--expires D] [--produced D]\n"
+	  "          [--warehouse W]\n"
+	  "crm-stock production list [--status S|all]" },
+	{ "supplier", do_supplier, CLI_BATCH, { O_INN, O_PHONE, O_EMAIL },
+	  "crm-stock supplier add NAME [--inn N] [--phone P] [--email E]" },
 	{ "supplier-order", do_supplier_order, CLI_BATCH, { O_SUPPLIER, O_ORDER, O_ITEM, O_QTY,
 							    O_EXPECTED, O_REF, O_LOT, O_EXPIRES,
-							    O_PRODUCED, O_WAREHOUSE, O_STATUS } },
-	{ NULL, NULL, 0, { 0 } }
+							    O_PRODUCED, O_WAREHOUSE, O_STATUS },
+	  "crm-stock supplier-order add --supplier PARTY|--order ID --item I --qty Q\n"
+	  "          [--expected D] [--ref ORDER]\n"
+	  "crm-stock supplier-order receive ID --item I [--lot L] [--qty Q] [--expires D]\n"
+	  "          [--produced D] [--warehouse W]\n"
+	  "crm-stock supplier-order list [--status open|received|cancelled|all]" },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
 {
 	struct cli c;
 
-	cli_init(&c, "crm-stock", usage);
+	cli_init(&c, "crm-stock", common_usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

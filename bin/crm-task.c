@@ -8,13 +8,8 @@
 
 #include "cli.h"
 
-static const char usage[] =
-	"usage: crm-task add --kind K [--to USER|dept:NAME|owner] [--due T|DUR] [--title T]\n"
-	"                    [--party ID] [--request ID] [--no-party]\n"
-	"       crm-task list [--assignee USER|dept:NAME|--mine] [--overdue] [--kind K]\n"
-	"                     [--status open|done|all] [--party ID] [--request ID]\n"
-	"       crm-task done [ID...]\n"
-	"       crm-task reassign --to USER|dept:NAME|owner [ID...]\n"
+/* After the verbs' lines of the usage, which are in the verb table. */
+static const char common_usage[] =
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run] [-k|--keep-going] [--key COL]\n";
 
 enum { O_KIND = 1, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_MINE, O_OVERDUE, O_STATUS,
@@ -151,18 +146,24 @@ static int do_reassign(struct cli *c, int argc, char **argv)
 }
 
 static const struct cli_verb verbs[] = {
-	{ "add", do_add, CLI_BATCH, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_NOPARTY } },
+	{ "add", do_add, CLI_BATCH, { O_KIND, O_TO, O_DUE, O_TITLE, O_PARTY, O_REQUEST, O_NOPARTY },
+	  "crm-task add --kind K [--to USER|dept:NAME|owner] [--due T|DUR] [--title T]\n"
+	  "             [--party ID] [--request ID] [--no-party]" },
 	{ "list", do_list, CLI_NOTXN, { O_ASSIGNEE, O_MINE, O_OVERDUE, O_KIND, O_TO, O_STATUS,
-				O_PARTY, O_REQUEST } },
-	{ "done", do_done, CLI_BATCH, { 0 } },
-	{ "reassign", do_reassign, CLI_BATCH, { O_TO } },
-	{ NULL, NULL, 0, { 0 } }
+				O_PARTY, O_REQUEST },
+	  "crm-task list [--assignee USER|dept:NAME|--mine] [--overdue] [--kind K]\n"
+	  "              [--status open|done|all] [--party ID] [--request ID]" },
+	{ "done", do_done, CLI_BATCH, { 0 },
+	  "crm-task done [ID...]" },
+	{ "reassign", do_reassign, CLI_BATCH, { O_TO },
+	  "crm-task reassign --to USER|dept:NAME|owner [ID...]" },
+	{ NULL, NULL, 0, { 0 }, NULL }
 };
 
 int main(int argc, char **argv)
 {
 	struct cli c;
 
-	cli_init(&c, "crm-task", usage);
+	cli_init(&c, "crm-task", common_usage);
 	return cli_main(&c, argc, argv, options, verbs);
 }

@@ -4,7 +4,10 @@
 
 load helpers
 
-commands="crm-admin crm-lead crm-task"
+commands="crm-admin crm-lead crm-task crm-mailpull crm-callpull crm-export crm-stock"
+# Those whose first operand is a verb; the others run one action (crm-export
+# also has verbs, but without one it exports, so an unknown word is no error).
+verb_commands="crm-admin crm-lead crm-task crm-stock"
 
 @test "every command prints its usage on --help and exits 0" {
 	for c in $commands; do
@@ -23,15 +26,26 @@ commands="crm-admin crm-lead crm-task"
 }
 
 @test "no verb, an unknown verb or an unknown option exits 64 with the usage line" {
-	for c in $commands; do
+	for c in $verb_commands; do
 		run "$c"
 		[ "$status" -eq 64 ]
 		[[ "$output" == *"usage: $c"* ]]
 		run "$c" frobnicate
 		[ "$status" -eq 64 ]
 		[[ "$output" == *'unknown verb "frobnicate"'* ]]
+	done
+	for c in $commands; do
 		run "$c" list --no-such-option
 		[ "$status" -eq 64 ]
+		[[ "$output" == *"usage: $c"* ]]
+	done
+}
+
+@test "a command without a verb and without its operand exits 64 with the usage line" {
+	for c in crm-mailpull crm-callpull; do
+		run "$c"
+		[ "$status" -eq 64 ]
+		[[ "$output" == *"missing operand"*"usage: $c"* ]]
 	done
 }
 
@@ -42,13 +56,70 @@ commands="crm-admin crm-lead crm-task"
 	[[ "$output" == *"list takes no --reason"* ]]
 }
 
-@test "the usage line of each command matches the SYNOPSIS verbs of its man page" {
+# The verbs of a synopsis, one a line: the lowercase words at the start of
+# each form ("user add"), a form being a line or a part after " | " outside
+# brackets; "receive|produce" is two verbs. Forms without a verb give none.
+form_verbs() {
+	sed -e ':a' -e 's/\[[^][]*\]//g' -e 'ta' | sed 's/ | /\n/g' |
+		awk '{ v = ""
+		       for (i = 1; i <= NF && $i ~ /^[a-z][a-z|-]*$/; i++) {
+		           if (i > 1 && $i ~ /\|/) break
+		           v = v (i > 1 ? " " : "") $i
+		       }
+		       n = split(v, alt, "|")
+		       for (j = 1; j <= n; j++) if (alt[j] != "") print alt[j] }' | sort -u
+}
+
+# The forms of the usage that "$1 --help" prints, without the command's name.
+usage_forms() {
+	"$1" --help | sed -n 's/^\(usage: \|       \)'"$1"'\( \|$\)//p'
+}
+
+# The forms of the SYNOPSIS of man page $1: what follows each .Nm or "|"
+# when it starts with .Cm, the mdoc macros taken out.
+synopsis_forms() {
+	awk '/^\.Sh SYNOPSIS/ { on = 1; next } /^\.Sh/ { on = 0 } !on { next }
+	     $0 == ".Nm" || $0 == "|" { next_is_form = 1; next }
+	     next_is_form && /^\.Cm / { sub(/^\.Cm /, ""); gsub(/ Ns \| Ns Cm /, "|")
+					 sub(/ (Ar|Op|Fl|No) .*/, ""); print }
+	     { next_is_form = 0 }' "$1"
+}
+
+@test "the usage of each command names the verbs of its man page's SYNOPSIS, and no others" {
 	for c in $commands; do
 		page="$CRM_SRCDIR/man/$c.1"
 		[ -s "$page" ]
-		for verb in $("$c" --help | sed -n 's/^ *\(usage: \)\{0,1\}'"$c"' \([a-z-]*\).*/\2/p' | sort -u); do
-			grep -q "^\.Cm $verb\b\|^\.Nm $c $verb\|Cm $verb" "$page" || {
-				echo "$c $verb missing from $page"
+		usage=$(usage_forms "$c" | form_verbs)
+		synopsis=$(synopsis_forms "$page" | form_verbs)
+		[ "$usage" = "$synopsis" ] || {
+			echo "$c: the usage and $page differ (<: usage only, >: SYNOPSIS only):"
+			diff <(echo "$usage") <(echo "$synopsis") | grep '^[<>]'
+			return 1
+		}
+	done
+}
+
+@test "the usage of each command has the long options of its man page's SYNOPSIS, and no others" {
+	for c in $commands; do
+		page="$CRM_SRCDIR/man/$c.1"
+		usage=$("$c" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+		# "Fl -name", and "Fl n | -dry-run" for a short and a long spelling
+		synopsis=$(awk '/^\.Sh SYNOPSIS/ { on = 1; next } /^\.Sh/ { on = 0 } on' "$page" |
+			grep -o '\(Fl \|| \)-[a-z][a-z-]*' | sed 's/^.* /-/' | sort -u)
+		[ -n "$usage" ] && [ "$usage" = "$synopsis" ] || {
+			echo "$c: the usage and $page differ (<: usage only, >: SYNOPSIS only):"
+			diff <(echo "$usage") <(echo "$synopsis") | grep '^[<>]'
+			return 1
+		}
+	done
+}
+
+@test "every verb of a SYNOPSIS is one the command knows" {
+	for c in $verb_commands; do
+		for verb in $(synopsis_forms "$CRM_SRCDIR/man/$c.1" | form_verbs | cut -d' ' -f1 | sort -u); do
+			run "$c" "$verb" --help
+			[ "$status" -eq 0 ] || {
+				echo "$c $verb: $output"
 				return 1
 			}
 		done
