@@ -140,6 +140,14 @@ party_of() {
 	shown "$1" party id
 }
 
+# The history of every party (crm-lead history), with the options "$@",
+# such as -H --columns kind.
+histories() {
+	local p
+	p=$(parties party) || return 1
+	{ echo party; [ -z "$p" ] || printf '%s\n' "$p"; } | CRM_USER=root crm-lead history --key party "$@"
+}
+
 # Everything the commands show of the database, to compare before and after
 # a command that must change nothing: the requests, the parties with their
 # contacts, the tasks, every party's history, and the size of the audit log
@@ -148,9 +156,7 @@ state() {
 	listing crm-lead list || return 1
 	listing crm-export --with-junk --format tsv || return 1
 	listing crm-task list --status all || return 1
-	local p
-	p=$(parties party) || return 1
-	{ echo party; [ -z "$p" ] || printf '%s\n' "$p"; } | CRM_USER=root crm-lead history --key party || return 1
+	histories || return 1
 	sql "SELECT count(*) FROM audit"
 }
 
