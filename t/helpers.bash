@@ -165,3 +165,34 @@ state() {
 tsv_unescape() {
 	perl -pe 's/\\([tnr\\])/$1 eq "t" ? "\t" : $1 eq "n" ? "\n" : $1 eq "r" ? "\r" : "\\"/ge'
 }
+
+# Keys $1 (comma-separated) of the request section of crm-lead show, "|"
+# between them, one line a request, for every request in the order of
+# their ids. (The values stay escaped as in crm-tsv(5).)
+requests_shown() {
+	local ids
+	ids=$(listing crm-lead list -H --columns id) || return 1
+	[ -n "$ids" ] || return 0
+	{ echo id; sort -n <<<"$ids"; } | CRM_USER=root crm-lead show | awk -F'\t' -v keys="$1" '
+		BEGIN { n = split(keys, k, ",") }
+		function flush(   j, line) {
+			if (!have) return
+			line = ""
+			for (j = 1; j <= n; j++) line = line (j > 1 ? "|" : "") v[k[j]]
+			print line
+			split("", v)
+			have = 0
+		}
+		NR == 1 { next }
+		$1 == "request" && $2 == "id" { flush(); have = 1 }
+		$1 == "request" { v[$2] = $3 }
+		END { flush() }'
+}
+
+# Columns $1 of every request, as crm-lead list shows them, "|" between
+# them, one line a request, oldest first.
+requests() {
+	local out
+	out=$(listing crm-lead list) || return 1
+	tsv_pick "$out" "" "$1"
+}
