@@ -28,15 +28,6 @@ pull() {
 	crm-callpull "$@" "$CSV"
 }
 
-# The calls in the parties' histories: the rows of kind call, each a call,
-# or the request of channel call that a call from an unknown number made.
-# (A call that made no party, internal or ignored, no command shows.)
-calls() {
-	local k
-	k=$(histories -H --columns kind) || return 1
-	grep -c '^call$' <<<"$k"
-}
-
 # The open callback tasks (crm-task list --status S for others).
 callbacks() {
 	count_of crm-task list --kind callback "$@"

@@ -48,7 +48,8 @@ sql() {
 }
 
 # ---- What the commands show: tests assert on these rather than on tables,
-# so that they state what a user sees. They read as root, who may read all.
+# so that they state what a user sees. They read as CRM_READER, by default
+# root, who may read all.
 
 # The columns $3 (comma-separated), joined by "|", of each record of TSV $1
 # whose column $2 (COL=VALUE) has that value; of every record when $2 is "".
@@ -76,7 +77,7 @@ tsv_pick() {
 # an empty list, any other failure fails the caller.
 listing() {
 	local out rc=0
-	out=$(CRM_USER=root "$@") || rc=$?
+	out=$(CRM_USER="${CRM_READER:-root}" "$@") || rc=$?
 	if [ "$rc" -gt 1 ]; then
 		echo "listing: $* exited $rc" >&2
 		return 1
@@ -130,7 +131,7 @@ party_count() {
 # each of their keys, one a line.
 shown() {
 	local out
-	out=$(CRM_USER=root crm-lead show "$1") || return 1
+	out=$(CRM_USER="${CRM_READER:-root}" crm-lead show "$1") || return 1
 	awk -F'\t' -v s="$2" -v k="$3" '
 		NR > 1 && $1 == s && (k == "" || $2 == k) { print (k == "" ? $2 : $3) }' <<<"$out"
 }
@@ -145,7 +146,16 @@ party_of() {
 histories() {
 	local p
 	p=$(parties party) || return 1
-	{ echo party; [ -z "$p" ] || printf '%s\n' "$p"; } | CRM_USER=root crm-lead history --key party "$@"
+	{ echo party; [ -z "$p" ] || printf '%s\n' "$p"; } | CRM_USER="${CRM_READER:-root}" crm-lead history --key party "$@"
+}
+
+# The calls in the parties' histories: the rows of kind call, each a call,
+# or the request of channel call that a call from an unknown number made.
+# (A call that made no party, internal or ignored, no command shows.)
+calls() {
+	local k
+	k=$(histories -H --columns kind) || return 1
+	grep -c '^call$' <<<"$k"
 }
 
 # Everything the commands show of the database, to compare before and after
@@ -173,7 +183,7 @@ requests_shown() {
 	local ids
 	ids=$(listing crm-lead list -H --columns id) || return 1
 	[ -n "$ids" ] || return 0
-	{ echo id; sort -n <<<"$ids"; } | CRM_USER=root crm-lead show | awk -F'\t' -v keys="$1" '
+	{ echo id; sort -n <<<"$ids"; } | CRM_USER="${CRM_READER:-root}" crm-lead show | awk -F'\t' -v keys="$1" '
 		BEGIN { n = split(keys, k, ",") }
 		function flush(   j, line) {
 			if (!have) return
