@@ -14,9 +14,9 @@ setup() {
 # came with a notice to anna. Their ids go to $A, $B, $C.
 three_parties() {
 	printf 'name\temail\nЗавод A\ta@x.ru\nЗавод B\tb@x.ru\nЗавод C\tc@x.ru\n' | crm-lead add >/dev/null
-	A=$(sql "SELECT party_id FROM request WHERE email = 'a@x.ru'")
-	B=$(sql "SELECT party_id FROM request WHERE email = 'b@x.ru'")
-	C=$(sql "SELECT party_id FROM request WHERE email = 'c@x.ru'")
+	A=$(tsv_pick "$(crm-lead list)" email=a@x.ru party)
+	B=$(tsv_pick "$(crm-lead list)" email=b@x.ru party)
+	C=$(tsv_pick "$(crm-lead list)" email=c@x.ru party)
 }
 
 # Add a task from options; print its id.
@@ -26,7 +26,7 @@ task() {
 
 # The assignee's login of task $1.
 assignee_of() {
-	sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.id = $1"
+	task_row "$1" assignee
 }
 
 # The ids of the records of TSV $1, comma-separated.
@@ -34,8 +34,22 @@ ids() {
 	tail -n +2 <<<"$1" | cut -f1 | paste -sd, -
 }
 
+# Every task, open or done.
 ntasks() {
-	sql "SELECT count(*) FROM task"
+	count_of crm-task list --status all
+}
+
+# Columns $1 of the tasks of kind $2, open or done, "," between tasks, by
+# party.
+tasks_of_kind() {
+	local out
+	out=$(listing crm-task list --status all --kind "$2") || return 1
+	tsv_pick "$out" "" "$1" | sort -n | paste -sd, -
+}
+
+# Whom the next round-robin task of prom would go to (a dry run).
+next_in_prom() {
+	crm-task add --dry-run --kind turn --to dept:prom --no-party -H --columns assignee 2>/dev/null
 }
 
 # ---- add
@@ -53,25 +67,27 @@ ntasks() {
 	[ "$(tsv_get "$output" party)" = "$A" ]
 	[ "$(tsv_get "$output" title)" = "Позвонить" ]
 	id=$(tsv_get "$output" id)
-	[ "$(sql "SELECT kind || '|' || due || '|' || status || '|' || party_id || '|' || created_by FROM task WHERE id = $id")" = \
-		"call|2026-11-29T10:00:00Z|open|$A|root" ]
+	[ "$(task_row "$id" kind,due,status,party)" = "call|2026-11-29T10:00:00Z|open|$A" ]
+	# Who made a task no command shows.
+	[ "$(sql "SELECT created_by FROM task WHERE id = $id")" = root ]
 	[ "$(assignee_of "$id")" = ivan ]
 }
 
 @test "--due takes hours, minutes and absolute times with an offset" {
 	id=$(task --kind call --to ivan --due 90m --no-party --title a)
-	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2026-11-26T11:30:00Z ]
+	[ "$(task_row "$id" due)" = 2026-11-26T11:30:00Z ]
 	id=$(task --kind call --to ivan --due 12h --no-party --title b)
-	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2026-11-26T22:00:00Z ]
+	[ "$(task_row "$id" due)" = 2026-11-26T22:00:00Z ]
 	id=$(task --kind call --to ivan --due "2026-12-01 12:00+03:00" --no-party --title c)
-	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2026-12-01T09:00:00Z ]
+	[ "$(task_row "$id" due)" = 2026-12-01T09:00:00Z ]
 	id=$(CRM_NOW=2026-12-31T23:00:00Z task --kind call --to ivan --due 2h --no-party --title d)
-	[ "$(sql "SELECT due FROM task WHERE id = $id")" = 2027-01-01T01:00:00Z ]
+	[ "$(task_row "$id" due)" = 2027-01-01T01:00:00Z ]
 }
 
 @test "a task without --to is the acting user's" {
 	id=$(CRM_USER=petr task --kind call --no-party --title "себе")
 	[ "$(assignee_of "$id")" = petr ]
+	# Who made a task no command shows.
 	[ "$(sql "SELECT created_by FROM task WHERE id = $id")" = petr ]
 }
 
@@ -83,7 +99,7 @@ ntasks() {
 	d=$(task --kind call --to dept:prom --no-party --title "ещё")
 	[ "$(assignee_of "$a") $(assignee_of "$b") $(assignee_of "$c") $(assignee_of "$d")" = "ivan petr ivan petr" ]
 	# olga (hight) never gets a prom task.
-	[ "$(sql "SELECT count(*) FROM task t JOIN users u ON u.id = t.assignee_id WHERE u.login = 'olga'")" -eq 0 ]
+	[ "$(count_of crm-task list --status all --assignee olga)" -eq 0 ]
 }
 
 @test "round-robin skips a deactivated manager" {
@@ -95,13 +111,13 @@ ntasks() {
 
 @test "--party and --request link the task to them" {
 	id=$(crm-lead add -H --columns id --name X --email x@x.ru)
-	party=$(sql "SELECT party_id FROM request WHERE id = $id")
+	party=$(party_of "$id")
 	run --separate-stderr crm-task add --kind proposal --to ivan --party "$party" --request "$id"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" party)" = "$party" ]
 	[ "$(tsv_get "$output" request)" = "$id" ]
 	t=$(tsv_get "$output" id)
-	[ "$(sql "SELECT party_id || '|' || request_id FROM task WHERE id = $t")" = "$party|$id" ]
+	[ "$(task_row "$t" party,request)" = "$party|$id" ]
 }
 
 @test "a task for an unknown party or request is refused" {
@@ -125,10 +141,9 @@ ntasks() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 3 ]
 	[ "$(ntasks)" -eq $((n + 3)) ]
-	[ "$(sql "SELECT group_concat(party_id, ',') FROM (SELECT party_id FROM task WHERE kind = 'call' ORDER BY party_id)")" = "$A,$B,$C" ]
-	[ "$(sql "SELECT DISTINCT due FROM task WHERE kind = 'call'")" = 2026-11-27T10:00:00Z ]
-	[ "$(sql "SELECT group_concat(login, ' ') FROM (SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id
-		WHERE t.kind = 'call' ORDER BY t.id)")" = "ivan petr ivan" ]
+	[ "$(tasks_of_kind party call)" = "$A,$B,$C" ]
+	[ "$(tasks_of_kind due call | tr , '\n' | sort -u)" = 2026-11-27T10:00:00Z ]
+	[ "$(tsv_pick "$(crm-task list --kind call)" "" id,assignee | sort -n | cut -d'|' -f2 | paste -sd' ' -)" = "ivan petr ivan" ]
 }
 
 @test "a party list with a party column, or another --key, is read too" {
@@ -138,13 +153,13 @@ ntasks() {
 	}
 	run --separate-stderr by_party_column
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT group_concat(party_id, ',') FROM (SELECT party_id FROM task WHERE kind = 'followup' ORDER BY party_id)")" = "$A,$B,$C" ]
+	[ "$(tasks_of_kind party followup)" = "$A,$B,$C" ]
 	by_key() {
 		printf 'who\tnote\n%s\tx\n' "$B" | crm-task add --kind visit --to petr --key who
 	}
 	run --separate-stderr by_key
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT party_id FROM task WHERE kind = 'visit'")" = "$B" ]
+	[ "$(tasks_of_kind party visit)" = "$B" ]
 }
 
 @test "an open task of the same kind for the same party is not doubled" {
@@ -154,16 +169,17 @@ ntasks() {
 	}
 	calls >/dev/null
 	n=$(ntasks)
-	rr=$(sql "SELECT rr_last FROM dept WHERE name = 'prom'")
+	rr=$(next_in_prom)
+	[ "$rr" = ivan ]
 	run --separate-stderr calls
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"party $A has an open call task already"* ]]
 	[[ "$stderr" == *"party $B has an open call task already"* ]]
 	[ "$(ntasks)" -eq "$n" ]
 	# The round-robin did not move on for the doubles.
-	[ "$(sql "SELECT rr_last FROM dept WHERE name = 'prom'")" = "$rr" ]
+	[ "$(next_in_prom)" = "$rr" ]
 	# From options too: the existing task is shown.
-	existing=$(sql "SELECT id FROM task WHERE kind = 'call' AND party_id = $A")
+	existing=$(tsv_pick "$(crm-task list --kind call --party "$A")" "" id)
 	run --separate-stderr crm-task add --kind call --to olga --party "$A"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" id)" = "$existing" ]
@@ -182,19 +198,21 @@ ntasks() {
 	run --separate-stderr crm-task add --kind call --to ivan --party "$A"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" id)" != "$first" ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'call' AND party_id = $A")" -eq 2 ]
+	[ "$(count_of crm-task list --status all --kind call --party "$A")" -eq 2 ]
 }
 
 @test "--dry-run shows the task and writes nothing" {
 	three_parties
 	n=$(ntasks)
-	rr=$(sql "SELECT coalesce(rr_last, '-') FROM dept WHERE name = 'prom'")
+	rr=$(next_in_prom)
 	run --separate-stderr crm-task add --dry-run --kind call --to dept:prom --party "$A"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" assignee)" = ivan ]
 	[[ "$stderr" == *"dry run"* ]]
 	[ "$(ntasks)" -eq "$n" ]
-	[ "$(sql "SELECT coalesce(rr_last, '-') FROM dept WHERE name = 'prom'")" = "$rr" ]
+	# The round-robin did not move on.
+	[ "$(next_in_prom)" = "$rr" ]
+	[ "$rr" = ivan ]
 }
 
 # ---- bad input
@@ -276,7 +294,7 @@ ntasks() {
 	run --separate-stderr batch --keep-going
 	[ "$status" -eq 65 ]
 	[ "$(tsv_count "$output")" -eq 2 ]
-	[ "$(sql "SELECT group_concat(party_id, ',') FROM (SELECT party_id FROM task WHERE kind = 'call' ORDER BY party_id)")" = "$A,$B" ]
+	[ "$(tasks_of_kind party call)" = "$A,$B" ]
 }
 
 # ---- list
@@ -359,7 +377,8 @@ some_tasks() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" id)" = "$T1" ]
 	[ "$(tsv_get "$output" status)" = done ]
-	[ "$(sql "SELECT status || '|' || done_at FROM task WHERE id = $T1")" = "done|2026-11-26T10:00:00Z" ]
+	[ "$(task_row "$T1" status,done_at,done_by)" = "done|2026-11-26T10:00:00Z|ivan" ]
+	# The audit log, which no command shows, names who closed it.
 	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'ivan' AND tbl = 'task' AND row_id = $T1 AND action = 'update'
 		AND json_extract(after, '\$.status') = 'done'")" -eq 1 ]
 }
@@ -370,15 +389,15 @@ some_tasks() {
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == *"not yours"* ]]
 	[ -z "$output" ]
-	[ "$(sql "SELECT status FROM task WHERE id = $T1")" = open ]
+	[ "$(task_row "$T1" status)" = open ]
 	run --separate-stderr as mila crm-task done "$T1"
 	[ "$status" -eq 77 ]
-	[ "$(sql "SELECT status FROM task WHERE id = $T1")" = open ]
+	[ "$(task_row "$T1" status)" = open ]
 	run --separate-stderr as anna crm-task done "$T1"
 	[ "$status" -eq 0 ]
 	run --separate-stderr crm-task done "$T2"
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT status FROM task WHERE id IN ($T1, $T2)" | sort -u)" = done ]
+	[ "$(task_row "$T1" status) $(task_row "$T2" status)" = "done done" ]
 }
 
 @test "done on a task that does not exist fails with 65" {
@@ -395,8 +414,8 @@ some_tasks() {
 	run --separate-stderr close_mine
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 3 ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'notice' AND status = 'open'")" -eq 0 ]
-	[ "$(sql "SELECT status FROM task WHERE id = $T1")" = open ]
+	[ "$(count_of crm-task list --kind notice --status open)" -eq 0 ]
+	[ "$(task_row "$T1" status)" = open ]
 }
 
 @test "a batch of done with one task that is not yours closes nothing" {
@@ -407,7 +426,8 @@ some_tasks() {
 	run --separate-stderr batch
 	[ "$status" -eq 77 ]
 	[ -z "$output" ]
-	[ "$(sql "SELECT status FROM task WHERE id = $T1")" = open ]
+	[ "$(task_row "$T1" status)" = open ]
+	[ "$(task_row "$T2" status)" = open ]
 }
 
 @test "the head reassigns a task" {
@@ -416,6 +436,7 @@ some_tasks() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" assignee)" = petr ]
 	[ "$(assignee_of "$T1")" = petr ]
+	# The audit log, which no command shows, names who reassigned.
 	[ "$(sql "SELECT count(*) FROM audit WHERE who = 'anna' AND tbl = 'task' AND row_id = $T1 AND action = 'update'")" -eq 1 ]
 	run --separate-stderr as anna crm-task reassign --to dept:hight "$T1"
 	[ "$status" -eq 0 ]
@@ -440,8 +461,8 @@ some_tasks() {
 	crm-lead add --name "А" --email a@ex.ru > /dev/null
 	crm-lead add --name "Б" --email b@ex.ru > /dev/null
 	printf 'party\ttitle\n1\t\n2\tсвой заголовок\n' | crm-task add --kind call --to ivan --title "Предложить сервис" > /dev/null
-	[ "$(sql "SELECT title FROM task WHERE kind = 'call' AND party_id = 1")" = "Предложить сервис" ]
-	[ "$(sql "SELECT title FROM task WHERE kind = 'call' AND party_id = 2")" = "свой заголовок" ]
+	[ "$(tsv_pick "$(crm-task list --kind call)" party=1 title)" = "Предложить сервис" ]
+	[ "$(tsv_pick "$(crm-task list --kind call)" party=2 title)" = "свой заголовок" ]
 }
 
 @test "an empty pipe or /dev/null on stdin is refused and makes no task" {
@@ -511,8 +532,8 @@ some_tasks() {
 # Party $A owned by petr, $B routed to prom without an owner, $C neither.
 owned_parties() {
 	three_parties
-	as anna crm-lead assign --to petr "$(sql "SELECT id FROM request WHERE party_id = $A")" >/dev/null
-	as anna crm-lead route --dept prom "$(sql "SELECT id FROM request WHERE party_id = $B")" >/dev/null
+	as anna crm-lead assign --to petr "$(crm-lead list -H --columns id --party "$A")" >/dev/null
+	as anna crm-lead route --dept prom "$(crm-lead list -H --columns id --party "$B")" >/dev/null
 }
 
 @test "--to owner: the party's active owner, else its department's turn, else the head" {

@@ -55,10 +55,10 @@ deliver() {
 	[ "${lines[0]}" = $'message_id\taction\tparty\trequest\tparser\treason' ]
 	[ "$(tsv_get "$output" action)" = new-lead ]
 	[ "$(tsv_get "$output" message_id)" = "<m1@ex.ru>" ]
-	[ "$(sql "SELECT channel || '|' || email || '|' || phone || '|' || subject FROM request")" = \
+	[ "$(requests channel,email,phone,subject)" = \
 		"mail|volkov@teploservice.ru|+74952143310|Насос ЦНС 38-44" ]
-	[ "$(sql "SELECT kind FROM party")" = lead ]
-	# The original bytes are kept with the request.
+	[ "$(parties kind)" = lead ]
+	# The original bytes are kept with the request (no command shows them).
 	[ "$(sql "SELECT length(raw) > 100 FROM request")" = 1 ]
 	# Taken mail is marked seen in the maildir.
 	[ -z "$(ls "$MD/new")" ]
@@ -75,7 +75,8 @@ deliver() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 2 ]
 	[ "$(tsv_get "$output" action)" = duplicate ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
+	[ "$(count_of crm-lead list)" -eq 2 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 2 ]
 }
 
@@ -85,8 +86,8 @@ deliver() {
 	letter m3@client.ru 'Иван <Ivan@Client.RU>' 'Ещё вопрос' 'Сколько стоит?' | deliver 3.m3
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$(tsv_get "$output" action)" = history ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
-	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.request_id = 2")" = petr ]
+	[ "$(party_count)" -eq 1 ]
+	[ "$(crm-task list --status all --request "$(tsv_get "$output" request)" -H --columns assignee)" = petr ]
 }
 
 @test "a reply in a thread we hold goes to that party's history, whoever sends it" {
@@ -95,9 +96,9 @@ deliver() {
 	printf 'From: Бухгалтерия <buh@other-domain.ru>\r\nSubject: Re: Запрос\r\nMessage-ID: <t2@other-domain.ru>\r\nIn-Reply-To: <t1@ex.ru>\r\nReferences: <t1@ex.ru>\r\n\r\nПришлите счёт.\r\n' | deliver 2.t2
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$(tsv_get "$output" action)" = history ]
-	[ "$(sql "SELECT count(DISTINCT party_id) FROM request")" -eq 1 ]
+	[ "$(requests party | sort -u | wc -l)" -eq 1 ]
 	# The other sender's address does not become the party's.
-	[ "$(sql "SELECT count(*) FROM contact_point WHERE value = 'buh@other-domain.ru'")" -eq 0 ]
+	[ "$(parties emails,opted_out)" = "olga@factory.ru|" ]
 }
 
 @test "auto-replies and bounces are recorded as skipped, never made into leads" {
@@ -106,8 +107,9 @@ deliver() {
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 { print $2 }' <<<"$output" | sort -u)" = skipped-autoreply ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 0 ]
+	[ "$(count_of crm-lead list)" -eq 0 ]
+	[ "$(party_count)" -eq 0 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen WHERE action = 'skipped-autoreply' AND reason IS NOT NULL")" -eq 2 ]
 }
 
@@ -118,7 +120,7 @@ deliver() {
 	printf 'From: d@ex.ru\r\nSubject: MSK\r\nMessage-ID: <d4@ex.ru>\r\nDate: Wed, 25 Nov 2026 14:35:28 MSK\r\n\r\nx\r\n' | deliver 4.d4
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT group_concat(subject || '=' || received, ' ') FROM (SELECT * FROM request ORDER BY subject)")" = \
+	[ "$(requests subject,received | tr '|' = | LC_ALL=C sort | paste -sd' ' -)" = \
 		"EST=2026-11-25T19:35:00Z MSK=2026-11-25T14:35:28Z UT=2026-11-25T14:35:28Z colon=2026-11-25T11:35:28Z" ]
 	[[ "$stderr" == *'crm-mailpull: warning: <d4@ex.ru>: Date: unknown time zone "MSK", the time is taken as UTC'* ]]
 	[ "$(grep -c warning <<<"$stderr")" -eq 1 ]
@@ -129,8 +131,8 @@ deliver() {
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = new-lead ]
-	[ "$(sql "SELECT subject || '|' || email FROM request")" = "Заявка|ivan.petrov@zavod.ru" ]
-	[ "$(sql "SELECT name FROM contact")" = "Иван Петров" ]
+	[ "$(requests subject,email)" = "Заявка|ivan.petrov@zavod.ru" ]
+	[ "$(shown "$(tsv_get "$output" request)" contact)" = "Иван Петров" ]
 }
 
 @test "machines without Auto-Submitted are skipped: auto reply subjects, post_master bounces, SES, ARF, list managers, From: <>" {
@@ -144,8 +146,8 @@ deliver() {
 	[ "$(awk -F'\t' '$1 ~ /amazonses/ { print $5 "|" $6 }' <<<"$output")" = \
 		'skip|mailrules: From @(sns\\.amazonaws\\.com|([a-z0-9-]+\\.)*amazonses\\.com)>?$' ]
 	# A person may write from postmaster@: without a bounce's signs it is a letter.
-	[ "$(sql "SELECT r.email || '|' || c.name FROM request r JOIN contact c ON c.party_id = r.party_id")" = \
-		"postmaster@teplo-nord.example|Bob Kovalenko" ]
+	[ "$(requests email)" = postmaster@teplo-nord.example ]
+	[ "$(parties contacts)" = "Bob Kovalenko" ]
 }
 
 @test "public mail domains, from the freemail data file and the user's, are no company; a missing data file is 78" {
@@ -157,7 +159,7 @@ deliver() {
 	printf '# ours\nOur-Staff-Mail.example\n' > "$XDG_CONFIG_HOME/crm/freemail"
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT group_concat(email || '=' || coalesce(company, ''), ' ') FROM (SELECT * FROM request ORDER BY id)")" = \
+	[ "$(requests_shown email,company | tr '|' = | paste -sd' ' -)" = \
 		"li.wei@yahoo.com.hk= olga@bigmir.net= petr@our-staff-mail.example= ivan@zavod.ru=zavod.ru" ]
 	mkdir "$BATS_TEST_TMPDIR/share"
 	cp "$CRM_DATADIR/mailrules" "$BATS_TEST_TMPDIR/share/"
@@ -165,7 +167,7 @@ deliver() {
 	CRM_DATADIR="$BATS_TEST_TMPDIR/share" run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 78 ]
 	[[ "$stderr" == *"$BATS_TEST_TMPDIR/share/freemail: No such file or directory"* ]]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 4 ]
+	[ "$(count_of crm-lead list)" -eq 4 ]
 }
 
 @test "a message without Message-ID is kept once by the hash of its bytes" {
@@ -175,7 +177,7 @@ deliver() {
 	cp "$MD"/cur/* "$MD/new/2.copy"
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$(tsv_get "$output" action)" = duplicate ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(count_of crm-lead list)" -eq 1 ]
 }
 
 @test "what cannot be read goes to quarantine with the reason and the run goes on, exit 65" {
@@ -186,6 +188,7 @@ deliver() {
 	[[ "$stderr" == *"1 message put in quarantine"* ]]
 	[ "$(awk -F'\t' '$2 == "quarantined"' <<<"$output" | wc -l)" -eq 1 ]
 	[ "$(awk -F'\t' '$2 == "new-lead"' <<<"$output" | wc -l)" -eq 1 ]
+	# No command shows the quarantine.
 	[ "$(sql "SELECT count(*) FROM quarantine WHERE length(raw) > 0 AND reason <> ''")" -eq 1 ]
 	# Quarantined once: a second run does not add it again.
 	mv "$MD"/cur/1.garbage* "$MD/new/1.garbage"
@@ -198,7 +201,9 @@ deliver() {
 	run --separate-stderr crm-mailpull --dry-run "maildir:$MD"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = new-lead ]
-	[ "$(sql "SELECT count(*) FROM request") $(sql "SELECT count(*) FROM mail_seen")" = "0 0" ]
+	[ "$(count_of crm-lead list) $(party_count)" = "0 0" ]
+	# The bookkeeping of messages taken no command shows.
+	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
 	[ -e "$MD/new/1.d1" ]
 }
 
@@ -208,7 +213,7 @@ deliver() {
 	[ "$(tsv_count "$output")" -eq 2 ]
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$(tsv_count "$output")" -eq 3 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 5 ]
+	[ "$(count_of crm-lead list)" -eq 5 ]
 }
 
 @test "an mbox is read from where the last run stopped, and >From lines are unquoted" {
@@ -222,7 +227,8 @@ deliver() {
 	run --separate-stderr crm-mailpull "mbox:$mbox"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 2 ]
-	[[ "$(sql "SELECT body FROM request WHERE subject = 'Один'")" == *$'\nFrom the start'* ]]
+	[ "$(tsv_get "$output" message_id 2)" = "<mb1@ex.ru>" ]
+	[[ "$(shown "$(tsv_get "$output" request 2)" request body | tsv_unescape)" == *$'\nFrom the start'* ]]
 	{ printf '\nFrom c@ex.ru Wed Nov 25 12:00:00 2026\n'; letter mb3@ex.ru 'c@ex.ru' 'Три' 'т' | tr -d '\r'; } >> "$mbox"
 	run --separate-stderr crm-mailpull "mbox:$mbox"
 	[ "$(tsv_count "$output")" -eq 1 ]
@@ -236,14 +242,14 @@ deliver() {
 	wait_taken 20
 	kill -9 "$pid"
 	wait "$pid" || true
-	taken=$(sql "SELECT count(*) FROM mail_seen")
+	taken=$(sql "SELECT count(*) FROM mail_seen") # the bookkeeping: no command shows it
 	[ "$taken" -lt 3000 ] # it really was killed half-way
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -ge $((3000 - taken)) ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 3000 ]
+	[ "$(count_of crm-lead list)" -eq 3000 ]
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 3000 ]
-	[ "$(sql "SELECT count(DISTINCT source_ref) FROM request")" -eq 3000 ]
+	[ "$(requests_shown source_ref | sort -u | wc -l)" -eq 3000 ]
 	[ -z "$(ls "$MD/new")" ]
 }
 
@@ -257,7 +263,7 @@ deliver() {
 	wait "$first"
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"another crm-mailpull is reading"* ]]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 3000 ]
+	[ "$(count_of crm-lead list)" -eq 3000 ]
 }
 
 @test "bad sources and options are usage errors; a missing maildir is 66" {
@@ -300,6 +306,8 @@ deliver() {
 	run --separate-stderr crm-mailpull --timeout 2 --passcmd 'echo x' "imap://u@127.0.0.1:1/INBOX"
 	[ "$status" -eq 69 ]
 	[[ "$stderr" == *"cannot connect to 127.0.0.1:1"* ]]
+	[ "$(count_of crm-lead list)" -eq 0 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
 }
 
@@ -319,14 +327,16 @@ deliver() {
 	[ "$(tsv_count "$output")" -eq "$n" ]
 	[ -z "$(ls "$MD/new")" ]
 	# The Tilda form: the customer, not the website, is the sender.
-	[ "$(sql "SELECT channel || '|' || phone || '|' || email FROM request WHERE source_ref LIKE '%@tilda.ws>'")" = \
+	shown_all=$(requests_shown source_ref,channel,phone,email)
+	[ "$(awk -F'|' '$1 ~ /@tilda\.ws>$/ { print $2 "|" $3 "|" $4 }' <<<"$shown_all")" = \
 		"web|+79215551234|o.smirnova@vodokanal-spb.ru" ]
 	# The JivoSite offline message: a chat request with the visitor's phone.
-	[ "$(sql "SELECT channel || '|' || phone FROM request WHERE source_ref = '<offline.8812736.1764094360@jivo.ru>'")" = \
+	[ "$(awk -F'|' '$1 == "<offline.8812736.1764094360@jivo.ru>" { print $2 "|" $3 }' <<<"$shown_all")" = \
 		"chat|+79031234567" ]
 	# Auto-replies and bounces made no requests.
-	[ "$(sql "SELECT count(*) FROM mail_seen WHERE action = 'skipped-autoreply'")" -ge 2 ]
-	[ "$(sql "SELECT count(*) FROM request r JOIN mail_seen m ON m.request_id = r.id WHERE m.action = 'skipped-autoreply'")" -eq 0 ]
+	[ "$(awk -F'\t' '$2 == "skipped-autoreply"' <<<"$output" | wc -l)" -ge 2 ]
+	[ "$(awk -F'\t' '$2 == "skipped-autoreply" && $4 != ""' <<<"$output" | wc -l)" -eq 0 ]
+	[ "$(count_of crm-lead list)" -eq "$(awk -F'\t' '$4 != ""' <<<"$output" | sed 1d | cut -f4 | sort -u | wc -l)" ]
 	# Everything stored is valid UTF-8 text: Miller reads the whole board back.
 	crm-lead list --columns id,name,subject | mlr --itsv --ojson cat > /dev/null
 }
@@ -342,8 +352,9 @@ deliver() {
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = new-lead ]
+	# The raw bytes kept no command shows.
 	[ "$(sql "SELECT length(raw) FROM request")" -eq "$size" ]
-	[[ "$(sql "SELECT body FROM request")" == *"[attachment] plan.pdf (application/pdf, 15000000 bytes)"* ]]
+	[[ "$(shown "$(tsv_get "$output" request)" request body)" == *"[attachment] plan.pdf (application/pdf, 15000000 bytes)"* ]]
 }
 
 @test "a copy of a letter already taken is reported once, not at every run" {
@@ -379,6 +390,8 @@ deliver() {
 	[ "$status" -eq 64 ]
 	[ -z "$output" ]
 	[[ "$stderr" == *'unknown column "nope"; columns are: message_id, action, party, request, parser, reason'* ]]
+	[ "$(count_of crm-lead list)" -eq 0 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
 	[ -e "$MD/new/1.c1" ]
 	run --separate-stderr crm-mailpull -C action,message_id "maildir:$MD"
@@ -391,7 +404,7 @@ deliver() {
 	[ "$status" -eq 65 ]
 	[ "$(tsv_get "$output" action)" = quarantined ]
 	[[ "$(tsv_get "$output" reason)" == *"subject: 1399 characters, more than the 1000 a subject may hold"* ]]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	[ "$(count_of crm-lead list)" -eq 0 ]
 }
 
 # half_letter / rest_letter: one letter from an mbox writer, cut inside an
@@ -423,8 +436,8 @@ fcntl.lockf(f, fcntl.LOCK_UN)
 	wait "$writer"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" message_id)" = "<half@zavod.ru>" ]
-	[ "$(sql "SELECT subject FROM request")" = "Заявка" ]
-	[[ "$(sql "SELECT body FROM request")" == *"40 кубов"* ]]
+	[ "$(requests subject)" = "Заявка" ]
+	[[ "$(requests_shown body)" == *"40 кубов"* ]]
 }
 
 @test "an mbox letter read half-written is read again, whole, by the next run" {
@@ -438,9 +451,9 @@ fcntl.lockf(f, fcntl.LOCK_UN)
 	[ "$(tsv_count "$output")" -eq 1 ]
 	[ "$(tsv_get "$output" action)" = "updated" ]
 	[ "$(tsv_get "$output" message_id)" = "<half@zavod.ru>" ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
-	[ "$(sql "SELECT subject FROM request")" = "Заявка" ]
-	[[ "$(sql "SELECT body FROM request")" == *"40 кубов"* ]]
+	[ "$(count_of crm-lead list)" -eq 1 ]
+	[ "$(requests subject)" = "Заявка" ]
+	[[ "$(requests_shown body)" == *"40 кубов"* ]]
 	run --separate-stderr crm-mailpull "mbox:$mbox" # nothing more
 	[ "$(tsv_count "$output")" -eq 0 ]
 	{ printf 'From b@ex.ru Wed Nov 25 11:00:00 2026\n'; letter mb2@ex.ru 'b@ex.ru' 'Два' 'текст' | tr -d '\r'; } >> "$mbox"
@@ -459,7 +472,7 @@ fcntl.lockf(f, fcntl.LOCK_UN)
 	[ "$SECONDS" -lt 10 ]
 	[[ "$stderr" == *"$mbox.lock"* ]]
 	[ -e "$mbox.lock" ] # not ours to remove
-	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	[ "$(count_of crm-lead list)" -eq 0 ]
 	touch -d '-10 minutes' "$mbox.lock" # one a dead program left
 	run --separate-stderr timeout 30 crm-mailpull --timeout 2 "mbox:$mbox"
 	[ "$status" -eq 0 ]
@@ -501,9 +514,10 @@ form() {
 	run --separate-stderr crm-mailpull "maildir:$MD"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | cut -f2,5 | sed 1d | sort -u)" = "$(printf 'new-lead\tform')" ]
+	shown_all=$(requests_shown source_ref,name,phone,email,body)
 	for i in 1 2 3 4; do
-		[ "$(sql "SELECT name || '|' || phone || '|' || email || '|' || body FROM request WHERE source_ref = '<$i@f>'")" = \
-		  "Пётр Смирнов|+7916555000$i|petr$i@zavod.ru|Нужен насос К 80-50-200." ]
+		[ "$(grep -F "<$i@f>|" <<<"$shown_all")" = \
+		  "<$i@f>|Пётр Смирнов|+7916555000$i|petr$i@zavod.ru|Нужен насос К 80-50-200." ]
 	done
 }
 
@@ -521,7 +535,7 @@ form() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = "new-lead" ]
 	[ "$(tsv_get "$output" parser)" = "form" ]
-	[ "$(sql "SELECT name || '|' || phone || '|' || email || '|' || body FROM request")" = \
+	[ "$(requests_shown name,phone,email,body)" = \
 	  "Пётр Смирнов|+79165550005|petr5@zavod.ru|Нужен насос К 80-50-200." ]
 	# a bad field is a configuration error naming the line
 	echo 'label fax Факс' >> "$XDG_CONFIG_HOME/crm/mailrules"

@@ -46,7 +46,7 @@ pull() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 3 ]
 	[ "$(awk -F'\t' 'NR > 1 { print $2 }' <<<"$output" | sort -u)" = new-lead ]
-	[ "$(sql "SELECT count(*) FROM request WHERE channel = 'mail'")" -eq 3 ]
+	[ "$(count_of crm-lead list --channel mail)" -eq 3 ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 3 ]
 	# The cursor remembers the folder: a second run fetches nothing.
 	run --separate-stderr pull "$IMAP"
@@ -56,7 +56,7 @@ pull() {
 	send 2 4
 	run --separate-stderr pull "$IMAP"
 	[ "$(tsv_count "$output")" -eq 2 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 5 ]
+	[ "$(count_of crm-lead list)" -eq 5 ]
 }
 
 @test "IMAP --dry-run reads everything and neither writes nor flags" {
@@ -64,7 +64,7 @@ pull() {
 	run --separate-stderr pull --dry-run "$IMAP"
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 2 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 0 ]
+	[ "$(count_of crm-lead list)" -eq 0 ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 0 ]
 }
 
@@ -73,6 +73,8 @@ pull() {
 	run --separate-stderr pull "$IMAPS"
 	[ "$status" -eq 69 ]
 	[[ "$stderr" == *"certificate of $DOVECOT_TLS_HOST is not trusted"* ]]
+	[ "$(count_of crm-lead list)" -eq 0 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 0 ]
 	run --separate-stderr pull --cafile "$DOVECOT_CAFILE" "$IMAPS"
@@ -123,7 +125,7 @@ pull() {
 	[ "$status" -eq 0 ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX)" -eq 0 ]
 	[ "$(dovecot_count "$DOVECOT_USER" Processed)" -eq 2 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
+	[ "$(count_of crm-lead list)" -eq 2 ]
 }
 
 @test "a new UIDVALIDITY reads the folder again; Message-IDs keep every letter once" {
@@ -134,7 +136,7 @@ pull() {
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 3 ]
 	[ "$(awk -F'\t' 'NR > 1 { print $2 }' <<<"$output" | sort -u)" = duplicate ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 3 ]
+	[ "$(count_of crm-lead list)" -eq 3 ]
 }
 
 @test "the server gone in the middle of a fetch: exit 75, what was committed stays, the rest comes next time" {
@@ -184,13 +186,13 @@ EOF_PY
 	run --separate-stderr pull "imap://$DOVECOT_USER@127.0.0.1:$port/INBOX"
 	wait "$proxy"
 	[ "$status" -eq 75 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
-	[ "$(sql "SELECT source_ref FROM request")" = "<m1@ex.ru>" ]
+	[ "$(count_of crm-lead list)" -eq 1 ]
+	[ "$(requests_shown source_ref)" = "<m1@ex.ru>" ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 1 ]
 	run --separate-stderr pull "$IMAP"
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 3 ]
-	[ "$(sql "SELECT count(DISTINCT source_ref) FROM request")" -eq 3 ]
+	[ "$(count_of crm-lead list)" -eq 3 ]
+	[ "$(requests_shown source_ref | sort -u | wc -l)" -eq 3 ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX seen)" -eq 3 ]
 }
 
@@ -200,6 +202,8 @@ EOF_PY
 	run --separate-stderr crm-mailpull --timeout 2 --passfile "$PASS" "$IMAP"
 	dovecot_resume
 	[ "$status" -eq 75 ]
+	[ "$(count_of crm-lead list)" -eq 0 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
 }
 
@@ -222,7 +226,7 @@ EOF_PY
 	run --separate-stderr pull --delete "$POP3"
 	[ "$(tsv_count "$output")" -eq 1 ]
 	[ "$(dovecot_count "$DOVECOT_USER" INBOX)" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 3 ]
+	[ "$(count_of crm-lead list)" -eq 3 ]
 }
 
 @test "POP3S checks the certificate too" {
@@ -254,7 +258,7 @@ EOF
 	run --separate-stderr crm-mailpull office sales
 	[ "$status" -eq 0 ]
 	[ "$(tsv_count "$output")" -eq 2 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 2 ]
+	[ "$(count_of crm-lead list)" -eq 2 ]
 }
 
 @test "--passfile on the command line serves an account that names no password" {
@@ -276,7 +280,7 @@ EOF
 	run --separate-stderr pull --move-to Nowhere "$IMAP"
 	[ "$status" -eq 0 ]
 	[ "$(dovecot_count "$DOVECOT_USER" Nowhere)" -eq 1 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(count_of crm-lead list)" -eq 1 ]
 }
 
 @test "a server that hangs up in the middle of a message is exit 75, never a hang" {
@@ -314,5 +318,7 @@ EOF_PY
 	run --separate-stderr timeout 30 crm-mailpull --timeout 5 --passfile "$PASS" "imap://u@127.0.0.1:$port/INBOX"
 	wait "$server" || true
 	[ "$status" -eq 75 ]
+	[ "$(count_of crm-lead list)" -eq 0 ]
+	# The bookkeeping of messages taken no command shows.
 	[ "$(sql "SELECT count(*) FROM mail_seen")" -eq 0 ]
 }

@@ -28,6 +28,11 @@ pull() {
 	crm-callpull "$@" "$CSV"
 }
 
+# The open callback tasks (crm-task list --status S for others).
+callbacks() {
+	count_of crm-task list --kind callback "$@"
+}
+
 @test "an answered call from an unknown number makes a lead and a request, and the head hears" {
 	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "2026-11-26 09:00:05" 155 ANSWERED 1764147600.1
 	run --separate-stderr pull
@@ -36,11 +41,11 @@ pull() {
 	[ "$(tsv_get "$output" action)" = new-lead ]
 	[ "$(tsv_get "$output" number)" = +74951234567 ]
 	[ "$(tsv_get "$output" direction)" = in ]
-	[ "$(sql "SELECT channel || '|' || phone || '|' || received FROM request")" = \
+	[ "$(crm-lead list -H --columns channel,phone,received | tr '\t' '|')" = \
 		"call|+74951234567|2026-11-26T09:00:00Z" ]
-	[[ "$(sql "SELECT subject FROM request")" == *"answered, 155 s"* ]]
-	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.kind = 'notice'")" = anna ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+	[[ "$(crm-lead list -H --columns subject)" == *"answered, 155 s"* ]]
+	[ "$(crm-task list --status all --kind notice -H --columns assignee)" = anna ]
+	[ "$(calls)" -eq 1 ]
 }
 
 @test "a missed call gives a callback task due within the configured time" {
@@ -49,22 +54,22 @@ pull() {
 	run --separate-stderr pull
 	[ "$(tsv_get "$output" action)" = callback-task ]
 	task=$(tsv_get "$output" task)
-	[ "$(sql "SELECT kind || '|' || due || '|' || status FROM task WHERE id = $task")" = \
+	[ "$(task_row "$task" kind,due,status)" = \
 		"callback|2026-11-26T09:45:00Z|open" ]
 	# The caller is a lead too, so nobody loses the number.
-	[ "$(sql "SELECT count(*) FROM party WHERE kind = 'lead'")" -eq 1 ]
+	[ "$(count_of crm-export --with-junk --format tsv --kind lead)" -eq 1 ]
 }
 
 @test "a known number: history with duration and answer state, and its manager gets a notice" {
 	id=$(crm-lead add -H --columns id --name "Иван Петров" --phone "+7 495 123-45-67")
 	as anna crm-lead assign --to ivan "$id" > /dev/null
-	party=$(sql "SELECT party_id FROM request WHERE id = $id")
+	party=$(party_of "$id")
 	cdr 4951234567 74951000000 "2026-11-26 10:00:00" "2026-11-26 10:00:03" 42 ANSWERED u-known-1
 	run --separate-stderr pull
 	[ "$(tsv_get "$output" action)" = history ]
 	[ "$(tsv_get "$output" party)" = "$party" ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
-	[ "$(sql "SELECT u.login FROM task t JOIN users u ON u.id = t.assignee_id WHERE t.kind = 'notice' AND t.origin = 'call'")" = ivan ]
+	[ "$(party_count)" -eq 1 ]
+	[ "$(tsv_pick "$(crm-task list --status all --kind notice)" origin=call assignee)" = ivan ]
 	run --separate-stderr crm-lead history "$party"
 	[[ "$output" == *$'\tcall\t\t\t\tincoming, answered, 42 s, +74951234567'* ]]
 	run --separate-stderr crm-lead show "$id"
@@ -81,8 +86,10 @@ pull() {
 	run --separate-stderr pull
 	[ "$status" -eq 0 ]
 	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output" | sort -u)" = history ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
-	[ "$(sql "SELECT count(DISTINCT number) FROM call")" -eq 1 ]
+	[ "$(party_count)" -eq 1 ]
+	# Five calls, each from the one number.
+	[ "$(calls)" -eq 5 ]
+	[ "$(histories -H --columns kind,summary | grep -c $'^call\tincoming, answered, 10 s, +74957654321 -> ')" -eq 5 ]
 }
 
 @test "a thousand missed calls from one number leave one open callback task" {
@@ -92,28 +99,28 @@ pull() {
 	done
 	run --separate-stderr pull
 	[ "$status" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 1000 ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(calls)" -eq 1000 ]
+	[ "$(callbacks)" -eq 1 ]
+	[ "$(party_count)" -eq 1 ]
+	[ "$(count_of crm-lead list)" -eq 1 ]
 }
 
 @test "the next answered call from the number, or to it, closes the callback task" {
 	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "" 0 BUSY c-1
 	pull > /dev/null
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	[ "$(callbacks)" -eq 1 ]
 	# The manager calls back from extension 101 and is answered.
 	cdr 101 89035550011 "2026-11-26 12:10:00" "2026-11-26 12:10:04" 60 ANSWERED c-2
 	run --separate-stderr pull
 	[ "$(tsv_get "$output" direction)" = out ]
 	[ "$(tsv_get "$output" action)" = history ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	[ "$(callbacks)" -eq 0 ]
 	# Missed again, then the customer calls in and is answered.
 	cdr 89035550011 74951000000 "2026-11-26 13:00:00" "" 0 "NO ANSWER" c-3
 	cdr 89035550011 74951000000 "2026-11-26 13:05:00" "2026-11-26 13:05:01" 30 ANSWERED c-4
 	pull > /dev/null
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback'")" -eq 2 ]
+	[ "$(callbacks)" -eq 0 ]
+	[ "$(callbacks --status all)" -eq 2 ]
 }
 
 @test "internal calls are set aside and counted; outgoing calls to unknown numbers are ignored" {
@@ -124,7 +131,7 @@ pull() {
 	[[ "$stderr" == *"1 internal call set aside"* ]]
 	[ "$(awk -F'\t' 'NR == 2 { print $3 "|" $7 }' <<<"$output")" = "internal|ignored" ]
 	[ "$(awk -F'\t' 'NR == 3 { print $3 "|" $7 "|" $11 }' <<<"$output")" = "out|ignored|number not known" ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 0 ]
+	[ "$(party_count)" -eq 0 ]
 }
 
 @test "the same file read twice doubles nothing; the cursor starts where the last run stopped" {
@@ -137,7 +144,7 @@ pull() {
 	cp "$CSV" "$BATS_TEST_TMPDIR/copy.csv"
 	run --separate-stderr crm-callpull "$BATS_TEST_TMPDIR/copy.csv"
 	[ "$(tsv_get "$output" action)" = duplicate ]
-	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM request")" = "1 1" ]
+	[ "$(calls) $(count_of crm-lead list)" = "1 1" ]
 }
 
 @test "a line still being written is left for the next run, then read whole" {
@@ -164,7 +171,7 @@ pull() {
 	[ "$(awk -F'\t' 'NR > 1 { print $1 }' <<<"$output" | paste -sd' ' -)" = "r-2 r-3" ]
 	run --separate-stderr pull
 	[ "$(tsv_count "$output")" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 3 ]
+	[ "$(calls)" -eq 3 ]
 }
 
 @test "lines that cannot be read go to quarantine with their number and reason; the rest are taken" {
@@ -178,8 +185,9 @@ pull() {
 	[[ "$stderr" == *"3 lines put in quarantine"* ]]
 	[ "$(awk -F'\t' '$7 == "quarantined"' <<<"$output" | wc -l)" -eq 3 ]
 	[ "$(awk -F'\t' '$7 == "quarantined" { print $1 }' <<<"$output" | paste -sd' ' -)" = "line 2 line 3 line 4" ]
+	# No command shows the quarantine: read in SQL.
 	[ "$(sql "SELECT count(*) FROM quarantine WHERE CAST(raw AS TEXT) LIKE '%only%four%' AND reason LIKE '%line 2%'")" -eq 1 ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+	[ "$(calls)" -eq 2 ]
 	# Quarantined once: the cursor is past them.
 	run --separate-stderr pull
 	[ "$status" -eq 0 ]
@@ -220,7 +228,8 @@ pull() {
 	[ "$(tsv_count "$output")" -eq 1 ]
 	[ "$(tsv_get "$output" uniqueid)" = call-3 ]
 	# The answered call closed the callback of the missed one.
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	[ "$(callbacks)" -eq 0 ]
+	[ "$(callbacks --status done)" -eq 1 ]
 	# The PBX's file is read, never written.
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM cdr_general")" -eq 4 ]
 }
@@ -248,13 +257,14 @@ pull() {
 	[ "$(tsv_get "$output" action 2)" = duplicate ]
 	[ "$(tsv_get "$output" uniqueid 3)" = nl-2 ]
 	[ "$(tsv_get "$output" action 3)" = callback-task ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+	[ "$(calls)" -eq 2 ]
 }
 
 @test "on stdin, a quote still open at the end goes to quarantine instead of vanishing" {
 	printf '"","84951234567","74951000000","from-trunk","","SIP/t","","Dial","","2026-11-26 09:05:00",,"2026-11-26 09:05:10",10,0,"NO ANSWER","DOCUMENTATION","q-1","unended' |
 		{ run --separate-stderr crm-callpull -; [ "$status" -eq 65 ]; }
-	[ "$(sql "SELECT count(*) FROM call")" -eq 0 ]
+	[ "$(calls) $(party_count)" = "0 0" ]
+	# No command shows the quarantine: read in SQL.
 	[[ "$(sql "SELECT reason FROM quarantine")" == *"unterminated quote at the end of the input"* ]]
 }
 
@@ -271,7 +281,9 @@ pull() {
 	run --separate-stderr pull --dry-run
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = callback-task ]
-	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
+	[ "$(calls) $(party_count) $(callbacks)" = "0 0 0" ]
+	# No command shows the file cursor.
+	[ "$(sql "SELECT count(*) FROM intake_cursor")" -eq 0 ]
 }
 
 @test "--layout gives the layout of a file the detection would not know" {
@@ -307,7 +319,9 @@ pull() {
 	run --separate-stderr crm-callpull -C uniqueid,nope "$CSV"
 	[ "$status" -eq 64 ]
 	[ -z "$output" ]
-	[ "$(sql "SELECT count(*) FROM call") $(sql "SELECT count(*) FROM intake_cursor")" = "0 0" ]
+	[ "$(calls) $(party_count)" = "0 0" ]
+	# No command shows the file cursor.
+	[ "$(sql "SELECT count(*) FROM intake_cursor")" -eq 0 ]
 }
 
 @test "a missing file is 66, a warehouse user 77, two runs at once 75" {
@@ -320,13 +334,14 @@ pull() {
 		printf "\"\",\"8495%07d\",\"74951000000\",\"\",\"\",\"\",\"\",\"\",\"\",\"2026-11-26 09:00:00\",,\"2026-11-26 09:00:05\",5,0,\"BUSY\",\"\",\"p-%d\",\"\"\n", i, i }' > "$CSV"
 	crm-callpull "$CSV" > /dev/null 2>&1 &
 	first=$!
-	for _ in $(seq 1 600); do [ "$(sql "SELECT count(*) FROM call" 2>/dev/null || echo 0)" -gt 0 ] && break; sleep 0.05; done
+	for _ in $(seq 1 600); do [ -n "$(crm-lead list -H --columns id 2>/dev/null | head -1)" ] && break; sleep 0.05; done
 	kill -0 "$first"
 	run --separate-stderr crm-callpull "$CSV"
 	wait "$first"
 	[ "$status" -eq 75 ]
 	[[ "$stderr" == *"another crm-callpull is reading"* ]]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 60000 ]
+	# Each call, from a number of its own, made a lead and its request.
+	[ "$(count_of crm-lead list --channel call)" -eq 60000 ]
 }
 
 @test "every source of every intake command locks one file, crm.db.lock, beside the database" {
@@ -343,13 +358,14 @@ pull() {
 @test "a later record of the same call that was answered makes the call answered and closes its callback" {
 	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "" 0 "NO ANSWER" q-same
 	pull > /dev/null
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	[ "$(callbacks)" -eq 1 ]
 	cdr 89035550011 74951000000 "2026-11-26 12:00:00" "2026-11-26 12:00:20" 40 ANSWERED q-same
 	run --separate-stderr pull
 	[ "$(tsv_get "$output" action)" = duplicate ]
 	[[ "$(tsv_get "$output" reason)" == *"answered after all"* ]]
-	[ "$(sql "SELECT disposition || '|' || billsec FROM call")" = "ANSWERED|40" ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	[ "$(calls)" -eq 1 ]
+	[[ "$(crm-lead list -H --columns subject)" == *"answered, 40 s"* ]]
+	[ "$(callbacks)" -eq 0 ]
 }
 
 @test "a call whose other end is one of our own numbers makes no lead" {
@@ -357,7 +373,7 @@ pull() {
 	run --separate-stderr pull
 	[ "$(tsv_get "$output" action)" = ignored ]
 	[ "$(tsv_get "$output" reason)" = "the other end is our own number" ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 0 ]
+	[ "$(party_count)" -eq 0 ]
 }
 
 @test "a missed call from a party of a department: notice and callback go to the same manager" {
@@ -370,10 +386,10 @@ pull() {
 @test "a new lead's row names the head's notice; an outgoing call reads from us to them" {
 	cdr 84951234567 74951000000 "2026-11-26 09:00:00" "2026-11-26 09:00:05" 15 ANSWERED nl-1
 	run --separate-stderr pull
-	[ "$(sql "SELECT kind FROM task WHERE id = $(tsv_get "$output" task)")" = notice ]
+	[ "$(task_row "$(tsv_get "$output" task)" kind)" = notice ]
 	cdr 101 84951234567 "2026-11-26 10:00:00" "2026-11-26 10:00:05" 30 ANSWERED nl-2
 	pull > /dev/null
-	run --separate-stderr crm-lead history "$(sql "SELECT party_id FROM request")"
+	run --separate-stderr crm-lead history "$(crm-lead list -H --columns party)"
 	[[ "$output" == *"outgoing, answered, 30 s, 101 -> +74951234567"* ]]
 }
 
@@ -387,17 +403,18 @@ pull() {
 	head -1 "$CSV" >&7
 	# The first call is committed although its batch could hold 100...
 	for _ in $(seq 100); do
-		[ "$(sql "SELECT count(*) FROM call")" -eq 1 ] && break
+		[ "$(calls)" -eq 1 ] && break
 		sleep 0.1
 	done
-	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+	[ "$(calls)" -eq 1 ]
 	# ...and while the pipe is silent, another writer gets in at once.
 	CRM_BUSY_TIMEOUT=200 run crm-lead add --name "Пока ждём" --phone "+7 812 000-00-01"
 	[ "$status" -eq 0 ]
 	tail -1 "$CSV" >&7
 	exec 7>&-
 	wait "$pid"
-	[ "$(sql "SELECT count(*) FROM call")" -eq 2 ]
+	[ "$(tsv_pick "$(crm-lead list)" name="Пока ждём" channel)" = manual ]
+	[ "$(calls)" -eq 2 ]
 	[ "$(grep -c history "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 	[ "$(grep -c new-lead "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 }
@@ -417,11 +434,11 @@ pull() {
 		[ "$status" -eq 64 ]
 		[[ "$stderr" == *"--batch takes a number from 1 to 200000"* ]]
 	done
-	[ "$(sql "SELECT count(*) FROM call")" -eq 0 ]
+	[ "$(calls) $(party_count)" = "0 0" ]
 	run --separate-stderr pull --batch 200000
 	[ "$status" -eq 0 ]
 	[ "$(tsv_get "$output" action)" = callback-task ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+	[ "$(calls)" -eq 1 ]
 }
 
 # The rows of a report, each as "action|disposition|billsec|reason".
@@ -437,6 +454,8 @@ rows() {
 duplicate|NO ANSWER|0|
 duplicate|ANSWERED|0|
 callback-task|ANSWERED|12|the dialplan answered, but nobody talked" ]
+	# Whether anybody talked, apart from the PBX's answer state, no command
+	# shows: read in SQL.
 	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked FROM call WHERE ref = '1764158400.20'")" = "NO ANSWER|0|0" ]
 	# An IVR that played 12 s to the caller keeps the PBX's ANSWERED, talked by nobody.
 	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked FROM call WHERE ref = '1764194400.30'")" = "ANSWERED|12|0" ]
@@ -455,19 +474,20 @@ leg|NO ANSWER|0|leg 1764147602.12 of the call
 leg|ANSWERED|17|leg 1764147602.13 of the call: answered after all by 103, the call is updated
 leg|ANSWERED|17|leg 1764147600.10 of the call" ]
 	[ "$(awk -F'\t' 'NR > 1 { print $1 }' <<<"$output" | sort -u)" = 1764147600.10 ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
-	[ "$(sql "SELECT count(*) FROM request")" -eq 1 ]
+	[ "$(calls)" -eq 1 ]
+	[ "$(party_count)" -eq 1 ]
+	[ "$(count_of crm-lead list)" -eq 1 ]
+	# Whether anybody talked, and on which extension, no command shows.
 	[ "$(sql "SELECT disposition || '|' || billsec || '|' || talked || '|' || extension FROM call")" = "ANSWERED|17|1|103" ]
 	run --separate-stderr crm-task list --kind callback --status all --columns status
 	[ "$output" = $'status\ndone' ]
 	# The lead's request says what happened in the end.
-	run --separate-stderr crm-lead history "$(sql "SELECT party_id FROM call")"
+	run --separate-stderr crm-lead history "$(crm-lead list -H --columns party)"
 	[[ "$output" == *"Incoming call, answered, 17 s, to 101"* ]]
 	# Read again (a cut file, or stdin): every leg is a duplicate now.
 	run --separate-stderr crm-callpull - < "$CSV"
 	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output" | sort -u)" = duplicate ]
-	[ "$(sql "SELECT count(*) FROM call")" -eq 1 ]
+	[ "$(calls)" -eq 1 ]
 }
 
 @test "a leg that arrives in the next run joins its call and closes the callback" {
@@ -475,13 +495,16 @@ leg|ANSWERED|17|leg 1764147600.10 of the call" ]
 	run --separate-stderr pull
 	[ "$(rows "$output")" = "callback-task|ANSWERED|0|the dialplan answered, but nobody talked
 leg|NO ANSWER|0|leg 1764147602.12 of the call" ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 1 ]
+	[ "$(callbacks)" -eq 1 ]
 	tail -n +3 "$FIXTURES/cdr/ring-group.csv" >> "$CSV"
 	run --separate-stderr pull
 	[ "$(awk -F'\t' 'NR > 1 { print $7 }' <<<"$output")" = $'leg\nleg' ]
 	[[ "$(tsv_get "$output" reason)" == *"answered after all by 103"* ]]
+	[ "$(calls)" -eq 1 ]
+	[[ "$(crm-lead list -H --columns subject)" == *"answered, 17 s"* ]]
+	# The extension that answered no command shows.
 	[ "$(sql "SELECT count(*) || '|' || max(billsec) || '|' || max(extension) FROM call")" = "1|17|103" ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	[ "$(callbacks)" -eq 0 ]
 }
 
 @test "a caller-ID name in CP1251 or with stray bytes is only a label: the calls are taken" {
@@ -491,8 +514,9 @@ leg|NO ANSWER|0|leg 1764147602.12 of the call" ]
 	[ "$(awk -F'\t' 'NR > 1 { print $4 "|" $7 }' <<<"$output")" = "+74951112233|new-lead
 +74951112244|callback-task
 +74951112255|callback-task" ]
+	# No command shows the quarantine.
 	[ "$(sql "SELECT count(*) FROM quarantine")" -eq 0 ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 2 ]
+	[ "$(callbacks)" -eq 2 ]
 	# A number is not a label: a bad byte there still quarantines the line.
 	printf '"","8495\xff1112266","74951000000","from-trunk","","SIP/t","SIP/101-1","Dial","","2026-11-26 14:00:00",,"2026-11-26 14:00:09",9,0,"NO ANSWER","DOCUMENTATION","bad-src",""\n' >> "$CSV"
 	run --separate-stderr pull
@@ -514,10 +538,12 @@ leg|NO ANSWER|0|leg 1764147602.12 of the call" ]
 	[ "$(awk -F'\t' 'NR > 1 { print $4 "|" $7 }' <<<"$output")" = "214943|callback-task
 214943|history
 +37529123456|new-lead" ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 2 ]
+	[ "$(party_count)" -eq 2 ]
+	[ "$(parties phones | LC_ALL=C sort | paste -sd,)" = "+37529123456,214943" ]
+	# The digits a number is matched on (its tail) no command shows.
 	[ "$(sql "SELECT value || '|' || tail FROM contact_point WHERE value NOT LIKE '+%'")" = "214943|214943" ]
 	# The answered call closed the callback of the missed one.
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback' AND status = 'open'")" -eq 0 ]
+	[ "$(callbacks)" -eq 0 ]
 }
 
 @test "local_area_code completes local numbers to E.164, and finds the party known by the short one" {
@@ -529,8 +555,8 @@ leg|NO ANSWER|0|leg 1764147602.12 of the call" ]
 	sed -n 2p "$FIXTURES/cdr/local-numbers.csv" >> "$CSV"
 	run --separate-stderr pull
 	[ "$(awk -F'\t' 'NR > 1 { print $4 "|" $7 }' <<<"$output")" = "+78412214943|history" ]
-	[ "$(sql "SELECT count(*) FROM party")" -eq 1 ]
-	[ "$(sql "SELECT group_concat(value, ',') FROM (SELECT value FROM contact_point ORDER BY value)")" = "+78412214943,214943" ]
+	[ "$(party_count)" -eq 1 ]
+	[ "$(parties phones | sed "s/, /\n/g" | LC_ALL=C sort | paste -sd, -)" = "+78412214943,214943" ]
 	# Seven digits with a four-digit code would be eleven: not a number of this area.
 	printf '"","2149431","74951000000","from-trunk","","SIP/t","SIP/101-1","Dial","","2026-11-26 16:00:00",,"2026-11-26 16:00:09",9,0,"NO ANSWER","DOCUMENTATION","seven",""\n' >> "$CSV"
 	run --separate-stderr pull
@@ -549,6 +575,7 @@ leg|NO ANSWER|0|leg 1764147602.12 of the call" ]
 	run --separate-stderr crm-callpull "mikopbx:$db"
 	[ "$status" -eq 0 ]
 	[ "$(rows "$output")" = "new-lead|ANSWERED|79|" ]
+	# Whether anybody talked, and on which extension, no command shows.
 	[ "$(sql "SELECT talked || '|' || extension FROM call")" = "1|203" ]
-	[ "$(sql "SELECT count(*) FROM task WHERE kind = 'callback'")" -eq 0 ]
+	[ "$(callbacks --status all)" -eq 0 ]
 }
