@@ -62,7 +62,7 @@ struct cli_verb {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);
 	int flags;
-	int opts[24];
+	int opts[32];
 	/* The verb's lines of the usage as printed after "usage: ", without
 	 * the final newline; the lines of all entries, in table order, make the
 	 * usage. A usage that starts with "|" goes on the line before

@@ -11,7 +11,8 @@
 static const char common_usage[] =
 	"common options: [-d DB] [-H] [--columns A,B] [-n|--dry-run]\n";
 
-enum { O_ROLE = 1, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_TITLE, O_HANDOVER };
+enum { O_ROLE = 1, O_NAME, O_DEPT, O_EMAIL, O_PHONE, O_ACTIVE, O_TITLE, O_HANDOVER, O_FROM,
+       O_RATE };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "role", required_argument, NULL, CLI_OPT_BASE + O_ROLE },
@@ -22,6 +23,8 @@ static const struct option options[] = {
 	{ "active", required_argument, NULL, CLI_OPT_BASE + O_ACTIVE },
 	{ "title", required_argument, NULL, CLI_OPT_BASE + O_TITLE },
 	{ "handover", required_argument, NULL, CLI_OPT_BASE + O_HANDOVER },
+	{ "from", required_argument, NULL, CLI_OPT_BASE + O_FROM },
+	{ "rate", required_argument, NULL, CLI_OPT_BASE + O_RATE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -208,6 +211,45 @@ static int do_check(struct cli *c, int argc, char **argv)
 	return cli_fail(c, rc);
 }
 
+/* ---- the lists deals take values from, and VAT rates */
+
+static int choice_once(struct cli *c, void *arg)
+{
+	char **argv = arg;
+
+	return strcmp(argv[0], "add") == 0 ? crm_choice_add(c->db, argv[1], argv[2])
+					   : crm_choice_rm(c->db, argv[1], argv[2]);
+}
+
+static int do_choice(struct cli *c, int argc, char **argv)
+{
+	if ((argc == 1 || argc == 2) && strcmp(argv[0], "list") == 0) {
+		c->notxn = 1;
+		return cli_fail(c, crm_choice_list(c->db, argc == 2 ? argv[1] : NULL, cli_row, c));
+	}
+	if (argc != 3 || (strcmp(argv[0], "add") && strcmp(argv[0], "rm")))
+		return cli_usage(c, "choice add LIST VALUE, choice rm LIST VALUE or choice list [LIST]");
+	return cli_once(c, choice_once, argv);
+}
+
+static int vat_once(struct cli *c, void *arg)
+{
+	return crm_vat_rate_add(c->db, arg, c->opt[O_FROM], c->opt[O_RATE]);
+}
+
+static int do_vat(struct cli *c, int argc, char **argv)
+{
+	if (argc == 1 && strcmp(argv[0], "list") == 0) {
+		c->notxn = 1;
+		return cli_fail(c, crm_vat_rate_list(c->db, cli_row, c));
+	}
+	if (argc != 2 || strcmp(argv[0], "add"))
+		return cli_usage(c, "vat add CODE --from DATE --rate R or vat list");
+	if (!c->opt[O_FROM] || !c->opt[O_RATE])
+		return cli_usage(c, "vat add needs --from and --rate");
+	return cli_once(c, vat_once, argv[1]);
+}
+
 static const struct cli_verb verbs[] = {
 	{ "init", do_init, CLI_CREATE | CLI_NODRY, { 0 },
 	  "crm-admin init" },
@@ -221,6 +263,12 @@ static const struct cli_verb verbs[] = {
 	  "crm-admin dept list" },
 	{ "config", do_config, CLI_BATCH, { 0 },
 	  "crm-admin config get [KEY] | config set KEY VALUE" },
+	{ "choice", do_choice, CLI_BATCH, { 0 },
+	  "crm-admin choice add|rm area|equipment|medium|lost VALUE\n"
+	  "crm-admin choice list [area|equipment|medium|lost]" },
+	{ "vat", do_vat, CLI_BATCH, { O_FROM, O_RATE },
+	  "crm-admin vat add CODE --from DATE --rate R%|none\n"
+	  "crm-admin vat list" },
 	{ "backup", do_backup, CLI_NOTXN | CLI_NODRY, { 0 },
 	  "crm-admin backup FILE" },
 	{ "check", do_check, CLI_NOTXN, { 0 },

@@ -108,6 +108,13 @@ static int check_charset(struct crm_db *db, const char *key, const char *v)
 	return CRM_OK;
 }
 
+static int check_yes_no(struct crm_db *db, const char *key, const char *v)
+{
+	if (strcmp(v, "yes") && strcmp(v, "no"))
+		return crm_error_set(CRM_DATAERR, "%s: \"%s\" is not yes or no", key, v);
+	return CRM_OK;
+}
+
 static const struct key keys[] = {
 	{ "country_code", "7", "default country calling code for phone numbers",
 	  check_country },
@@ -121,6 +128,8 @@ static const struct key keys[] = {
 	  check_area },
 	{ "pbx_charset", "cp1251", "charset of caller-ID names the PBX writes not in UTF-8",
 	  check_charset },
+	{ "prices_include_vat", "yes", "whether deal prices include VAT (yes) or VAT comes on top (no)",
+	  check_yes_no },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -169,4 +169,23 @@ int crm_deal_touch(struct crm_db *db, int64_t id);
 int crm_deal_log(struct crm_db *db, int64_t id, const char *from, const char *to, int forced,
 		 const char *reason);
 
+/* dealline.c: the deal's VAT rate today (or on its invoice date) and
+ * whether prices include it; each line with its money to fn (NULL: none),
+ * in the order they were added, their sum into *sum. */
+struct crm_deal_line {
+	int64_t id;
+	const char *code, *name, *unit;
+	int certifiable;
+	struct crm_vat_in in;
+	struct crm_vat_line money;
+};
+int crm_deal_rate(struct crm_db *db, const struct crm_deal_state *s, int *rate,
+		  int *price_has_vat);
+int crm_deal_walk(struct crm_db *db, const struct crm_deal_state *s,
+		  int (*fn)(void *arg, const struct crm_deal_line *l), void *arg,
+		  struct crm_vat_line *sum);
+
+/* payment.c: the sum of a deal's payments (refunds taken off). */
+int crm_deal_paid(struct crm_db *db, int64_t deal, int64_t *paid);
+
 #endif

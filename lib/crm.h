@@ -365,6 +365,7 @@ struct crm_deal_in {
 	int64_t request, party; /* crm_deal_new: from a qualified request, or for a party */
 	const char *title, *needs, *area, *equipment, *medium, *dept, *manager, *close_by;
 	const char *vat;        /* a VAT code (crm_vat_rate_add); default "standard" */
+	const char *waybill;    /* crm_deal_set: the waybill's number */
 	const struct crm_party_in *party_in; /* the party's fields to fill in first, or NULL */
 };
 /* Make a deal at stage selection: from a qualified request (which becomes
@@ -376,6 +377,94 @@ struct crm_deal_in {
 int crm_deal_new(struct crm_db *db, const struct crm_deal_in *in, int64_t *id);
 /* Change the fields of in that are set (and the party's, in party_in). */
 int crm_deal_set(struct crm_db *db, int64_t id, const struct crm_deal_in *in);
+/* The ref of a deal's customer order in the stock tables: "DEAL-<id>". */
+void crm_deal_ref(int64_t deal, char ref[32]);
+
+/* ---- dealline.c: a deal's goods */
+
+struct crm_deal_line_in {
+	const char *item;     /* the item's code */
+	const char *qty;      /* "2", "2.5" */
+	const char *price;    /* per unit; NULL: the item's price */
+	const char *discount; /* "5%" off the line, or an amount off it "150.00" */
+};
+/* Add a line of an item (CRM_DATAERR when the deal has one: change it with
+ * set), change what in gives of one, or remove one. Only at selection or
+ * proposal. */
+int crm_deal_line_add(struct crm_db *db, int64_t deal, const struct crm_deal_line_in *in);
+int crm_deal_line_set(struct crm_db *db, int64_t deal, const struct crm_deal_line_in *in);
+int crm_deal_line_rm(struct crm_db *db, int64_t deal, const char *item);
+/* The lines with their money: item, name, qty, unit, price, discount, rate,
+ * net, vat, total. */
+int crm_deal_lines(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg);
+
+/* ---- dealview.c: deals as people read them */
+
+struct crm_deal_filter {
+	const char *stage, *manager, *dept;
+	const char *stale;   /* a duration: no change in that time */
+	const char *waiting; /* payment (invoiced, not paid in full), goods (still being
+			      * made, bought or reserved), documents (shipped, papers missing) */
+	int mine;
+	int64_t party, id;
+};
+/* The deals matching every field of f that is set, with their totals;
+ * CRM_NOMATCH when none does. */
+int crm_deal_list(struct crm_db *db, const struct crm_deal_filter *f, crm_row_fn *fn, void *arg);
+/* One deal in full as (section, key, value) rows: the deal, the party and
+ * its requisites, contacts, lines, totals, balance, the order's coverage,
+ * documents, payments, open tasks, stages. */
+int crm_deal_show(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+/* The stage moves of a deal, oldest first. */
+int crm_deal_history(struct crm_db *db, int64_t id, crm_row_fn *fn, void *arg);
+/* Count and total per stage (by NULL: every stage, 0 when it has none), or
+ * per stage and manager or department (by "manager", "dept"). */
+int crm_deal_pipeline(struct crm_db *db, const char *by, crm_row_fn *fn, void *arg);
+
+/* ---- stage.c: a deal's stages and the checks on each move */
+
+struct crm_deal_move_in {
+	const char *stage;
+	int force;          /* the head passes the checks, with a reason */
+	const char *reason; /* why it was forced */
+	const char *lost_reason, *note; /* lost: a reason from the list "lost", and words */
+};
+/* Move a deal: selection, proposal, invoiced, production, stock, shipped,
+ * certification, commissioning, service, closed; lost from any open stage.
+ * CRM_DATAERR naming every missing condition of the move at once;
+ * CRM_NOPERM for a forced move by anyone but the head. */
+int crm_deal_move(struct crm_db *db, int64_t deal, const struct crm_deal_move_in *in);
+/* The service talk at stage service: accepted (the manager gets "sign the
+ * service contract") or declined. */
+int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *note);
+
+/* ---- document.c: a deal's papers */
+
+struct crm_doc_in {
+	const char *kind, *number, *date; /* date: YYYY-MM-DD, default today */
+	const char *item;                 /* a certificate's item (code) */
+	const char *file;                 /* an existing file, or NULL */
+};
+/* Link a document to a deal (CRM_NOINPUT when the file cannot be read). */
+int crm_deal_doc_add(struct crm_db *db, int64_t deal, const struct crm_doc_in *in, int64_t *id);
+/* The documents of a deal (0: of every deal). */
+int crm_deal_doc_list(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg);
+
+/* ---- payment.c: payments and what is owed */
+
+struct crm_pay_in {
+	const char *amount;         /* "150000.00"; negative: a refund, with a reason */
+	const char *date, *ref, *reason;
+};
+int crm_deal_pay(struct crm_db *db, int64_t deal, const struct crm_pay_in *in, int64_t *id);
+/* Invoiced (the total once the deal is invoiced), paid, owed, and what was
+ * paid beyond the invoice (an advance), in kopecks. */
+struct crm_deal_balance {
+	int64_t invoiced, paid, owed, advance;
+};
+int crm_deal_balance_of(struct crm_db *db, int64_t deal, struct crm_deal_balance *b);
+/* The same as one row: deal, invoiced, paid, owed, advance. */
+int crm_deal_balance(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg);
 
 /* ---- choice.c: the lists deals take values from, and VAT rates */
 

@@ -41,6 +41,11 @@ int crm_deal_access(struct crm_db *db, int64_t id, int write, struct crm_deal_st
 	return CRM_OK;
 }
 
+void crm_deal_ref(int64_t deal, char ref[32])
+{
+	snprintf(ref, 32, "DEAL-%lld", (long long)deal);
+}
+
 int crm_deal_touch(struct crm_db *db, int64_t id)
 {
 	char now[CRM_TIME_LEN];
@@ -353,7 +358,8 @@ int crm_deal_set(struct crm_db *db, int64_t id, const struct crm_deal_in *in)
 			  " area = coalesce(?4, area), equipment = coalesce(?5, equipment),"
 			  " medium = coalesce(?6, medium), dept_id = coalesce(?7, dept_id),"
 			  " manager_id = coalesce(?8, manager_id), close_by = coalesce(?9, close_by),"
-			  " vat_code = coalesce(?10, vat_code) WHERE id = ?1");
+			  " vat_code = coalesce(?10, vat_code), waybill = coalesce(?11, waybill)"
+			  " WHERE id = ?1");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, id);
@@ -366,6 +372,7 @@ int crm_deal_set(struct crm_db *db, int64_t id, const struct crm_deal_in *in)
 	crm_bind_id(st, 8, manager);
 	crm_bind_text(st, 9, close_by);
 	crm_bind_text(st, 10, in->vat);
+	crm_bind_text(st, 11, in->waybill);
 	if ((rc = crm_stmt_done(db, st)) ||
 	    (in->party_in && (rc = crm_party_update(db, s.party, in->party_in))))
 		return rc;
