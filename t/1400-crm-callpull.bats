@@ -380,7 +380,12 @@ callbacks() {
 	id=$(crm-lead add -H --columns id --name "Клиент" --phone "+7 495 222-33-44" --dept prom)
 	cdr 84952223344 74951000000 "2026-11-26 12:00:00" "" 0 BUSY same-1
 	run --separate-stderr pull
-	[ "$(sql "SELECT count(DISTINCT assignee_id) FROM task WHERE origin = 'call'")" -eq 1 ]
+	[ "$status" -eq 0 ]
+	run --separate-stderr crm-task list -H --party "$id" --columns origin,kind,assignee
+	calls=$(awk -F'\t' '$1 == "call" { print $2, $3 }' <<<"$output" | sort)
+	# both tasks, not the notice alone; and one manager, not the next in turn
+	[ "$(cut -d' ' -f1 <<<"$calls" | tr '\n' ' ')" = "callback notice " ]
+	[ "$(cut -d' ' -f2 <<<"$calls" | sort -u | wc -l)" -eq 1 ]
 }
 
 @test "a new lead's row names the head's notice; an outgoing call reads from us to them" {
