@@ -619,7 +619,8 @@ struct crm_mail_opts {
 	struct crm_mailrules *rules; /* NULL: crm_mailrules_load(NULL) */
 	void (*progress)(void *arg, unsigned long done, unsigned long total);
 	void *progress_arg;
-	/* A message taken with a guess (crm_message.warning): ref is its source ref. */
+	/* A message taken with a guess (crm_message.warning): ref is its source
+	 * ref; crm_mail_pull_account: a certificate not checked, ref the source. */
 	void (*warn)(void *arg, const char *ref, const char *warning);
 	void *warn_arg;
 };

@@ -1,7 +1,8 @@
 /*
- * mail.c: the top of e-mail intake (crm-mailpull): the source as given
- * (maildir:PATH, mbox:PATH, imap[s]://..., pop3[s]://...) read into its
- * parts, locked against a second run, and handed to its mailbox driver
+ * mail.c: the top of e-mail intake (crm-mailpull): a source or a named
+ * account (crm-accounts(5)) with the command line's settings over it; the
+ * source (maildir:PATH, mbox:PATH, imap[s]://..., pop3[s]://...) read into
+ * its parts, locked against a second run, and handed to its mailbox driver
  * (mailbox.c, imap.c, pop3.c), which takes each message through
  * mailtake.c.
  */
