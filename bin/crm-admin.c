@@ -264,7 +264,8 @@ static const struct cli_verb verbs[] = {
 	{ "config", do_config, CLI_BATCH, { 0 },
 	  "crm-admin config get [KEY] | config set KEY VALUE" },
 	{ "choice", do_choice, CLI_BATCH, { 0 },
-	  "crm-admin choice add|rm area|equipment|medium|lost VALUE\n"
+	  "crm-admin choice add area|equipment|medium|lost VALUE\n"
+	  "crm-admin choice rm area|equipment|medium|lost VALUE\n"
 	  "crm-admin choice list [area|equipment|medium|lost]" },
 	{ "vat", do_vat, CLI_BATCH, { O_FROM, O_RATE },
 	  "crm-admin vat add CODE --from DATE --rate R%|none\n"

@@ -344,8 +344,9 @@ static const struct cli_verb verbs[] = {
 	  "             [--dept D] [--manager USER] [--close-by DATE] [--vat CODE]\n"
 	  "             [--waybill NO] [party fields] [ID...]" },
 	{ "item", do_item, CLI_BATCH, { O_QTY, O_PRICE, O_DISCOUNT },
-	  "crm-deal item add|set ID ITEM [--qty Q] [--price P] [--discount D|P%]\n"
-	  "       crm-deal item rm ID ITEM" },
+	  "crm-deal item add ID ITEM --qty Q [--price P] [--discount D|P%]\n"
+	  "crm-deal item set ID ITEM [--qty Q] [--price P] [--discount D|P%]\n"
+	  "crm-deal item rm ID ITEM" },
 	{ "list", do_list, CLI_NOTXN, { O_STAGE, O_MANAGER, O_MINE, O_DEPT, O_PARTY, O_STALE,
 				O_WAITING },
 	  "crm-deal list [--stage S] [--manager USER|--mine] [--dept D] [--party ID]\n"
@@ -362,7 +363,7 @@ static const struct cli_verb verbs[] = {
 	  "crm-deal service --accepted|--declined [--note T] [ID...]" },
 	{ "doc", do_doc, CLI_BATCH, { O_KIND, O_NUMBER, O_DATE, O_ITEM, O_FILE },
 	  "crm-deal doc add ID --kind K --number N [--date D] [--item CODE] [--file PATH]\n"
-	  "       crm-deal doc list [ID]" },
+	  "crm-deal doc list [ID]" },
 	{ "pay", do_pay, CLI_BATCH, { O_DATE, O_REF, O_REASON },
 	  "crm-deal pay ID AMOUNT [--date D] [--ref R] [--reason T]" },
 	{ "balance", do_balance, CLI_NOTXN, { 0 },

@@ -4,10 +4,10 @@
 
 load helpers
 
-commands="crm-admin crm-lead crm-task crm-mailpull crm-callpull crm-export crm-stock"
+commands="crm-admin crm-lead crm-task crm-deal crm-mailpull crm-callpull crm-export crm-stock"
 # Those whose first operand is a verb; the others run one action (crm-export
 # also has verbs, but without one it exports, so an unknown word is no error).
-verb_commands="crm-admin crm-lead crm-task crm-stock"
+verb_commands="crm-admin crm-lead crm-task crm-deal crm-stock"
 
 @test "every command prints its usage on --help and exits 0" {
 	for c in $commands; do

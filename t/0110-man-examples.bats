@@ -225,7 +225,7 @@ PY
 # The pages that opt in, each with its test below; the first test keeps this
 # list and the pages' own comment lines the same. Not opted in:
 # crm-warehouse(7), which has no EXAMPLES.
-PAGES="crm.7 crm-accounts.5 crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1
+PAGES="crm.7 crm-accounts.5 crm-admin.1 crm-callpull.1 crm-deal.1 crm-export.1 crm-lead.1
 	crm-mailpull.1 crm-mailrules.5 crm-stock.1 crm-task.1 crm-tsv.5"
 
 @test "every page whose EXAMPLES opt in is run here, and only those" {
@@ -248,6 +248,10 @@ PAGES="crm.7 crm-accounts.5 crm-admin.1 crm-callpull.1 crm-export.1 crm-lead.1
 
 @test "crm-callpull(1): the EXAMPLES print what they show" {
 	man_examples "$CRM_SRCDIR/man/crm-callpull.1"
+}
+
+@test "crm-deal(1): the EXAMPLES print what they show" {
+	man_examples "$CRM_SRCDIR/man/crm-deal.1"
 }
 
 @test "crm-export(1): the EXAMPLES print what they show" {
