@@ -739,7 +739,7 @@ const char *const *crm_call_columns(size_t *n);
 int crm_call_pull(struct crm_db *db, const struct crm_call_opts *o, crm_row_fn *fn, void *arg,
 		  struct crm_call_stats *stats);
 
-/* ---- sheet.c: export files: xlsx (libxlsxwriter, written by xlsx.c), csv (libcsv quoting), tsv */
+/* ---- sheet.c: export files: xlsx (written by xlsx.c), csv (libcsv quoting), tsv */
 
 enum crm_cell { CRM_CELL_TEXT, CRM_CELL_NUMBER, CRM_CELL_DATE };
 struct crm_sheet;
@@ -770,7 +770,7 @@ unsigned long crm_sheet_rows(const struct crm_sheet *s);
  * Frees s in either case. */
 int crm_sheet_close(struct crm_sheet *s, int commit);
 
-/* ---- export.c: segments and exports for marketing (crm-export) */
+/* ---- segment.c: named segments of parties for marketing */
 
 struct crm_segment {
 	const char *kind;     /* lead, client, partner or supplier */
@@ -782,10 +782,14 @@ struct crm_segment {
 	int has_email, has_phone;
 	int with_junk;        /* also leads whose every request is junk (not saved) */
 };
-/* Save (or replace) a named segment; load one by name (strings of out live
- * until crm_segment_clear); list them all. */
+/* Save a segment under name, replacing one of that name; CRM_USAGE for a
+ * name that is empty or longer than 64, CRM_DATAERR for an unknown kind,
+ * department or manager, or a bad time or duration. */
 int crm_segment_save(struct crm_db *db, const char *name, const struct crm_segment *s);
+/* The segment saved under name into out, whose strings live until
+ * crm_segment_clear; CRM_DATAERR when there is none. */
 int crm_segment_load(struct crm_db *db, const char *name, struct crm_segment *out);
+/* Free the strings of a segment that crm_segment_load or _choose filled in. */
 void crm_segment_clear(struct crm_segment *s);
 /* The segment an export runs on: the saved segment name (NULL: none), each
  * filter of given replacing the saved one of its kind (has_email and
@@ -793,13 +797,18 @@ void crm_segment_clear(struct crm_segment *s);
  * by crm_segment_clear. CRM_DATAERR when there is no segment name. */
 int crm_segment_choose(struct crm_db *db, const char *name, const struct crm_segment *given,
 		       struct crm_segment *out);
+/* Every saved segment, by name (none: the header alone, CRM_OK). */
 int crm_segment_list(struct crm_db *db, crm_row_fn *fn, void *arg);
+/* Delete the segment saved under name; CRM_DATAERR when there is none. */
 int crm_segment_delete(struct crm_db *db, const char *name);
+
+/* ---- export.c: a segment written out for marketing (crm-export) */
 
 /* Export the segment with a profile: "contacts" (a row per party, all we
  * know), "mailchimp" (a row per e-mail address, opted-out ones never;
- * MailChimp's columns), "calls" (a row per phone number, for telemarketing).
- * *left_out counts addresses or numbers dropped as invalid. */
+ * MailChimp's columns), "calls" (a row per phone number, for telemarketing);
+ * another: CRM_USAGE. *left_out counts addresses or numbers dropped as
+ * invalid. CRM_NOMATCH when the segment is empty (the header is written). */
 int crm_export_segment(struct crm_db *db, const char *profile, const struct crm_segment *s,
 		       struct crm_sheet *out, unsigned long *left_out);
 /* The same into a file: path (NULL: stdout) in format (NULL: by path, see
@@ -810,13 +819,18 @@ int crm_export_segment(struct crm_db *db, const char *profile, const struct crm_
 int crm_export_file(struct crm_db *db, const char *profile, const char *name,
 		    const struct crm_segment *s, const char *format, const char *path,
 		    unsigned long *left_out);
-/* Mark as opted out the e-mail addresses of a MailChimp unsubscribed or
- * cleaned export (CSV with an "Email Address" column); source says where
- * the opt-out came from. Each address goes to fn (email, party, action:
- * opted-out, already, unknown). */
+
+/* ---- optout.c: opt-outs from MailChimp back into the contact points */
+
 struct crm_optout_stats {
 	unsigned long opted_out, already, unknown, invalid;
 };
+/* Mark as opted out the e-mail addresses of a MailChimp unsubscribed or
+ * cleaned export (CSV with an "Email Address" column); source says where
+ * the opt-out came from. Each address goes to fn (email, party, action:
+ * opted-out, already, unknown, invalid) and is counted in *stats.
+ * CRM_DATAERR for a file without that column, an empty one or bad CSV
+ * (naming the line); CRM_IOERR when it cannot be read. */
 int crm_optout_import(struct crm_db *db, FILE *csv, const char *source, crm_row_fn *fn,
 		      void *arg, struct crm_optout_stats *stats);
 
@@ -885,23 +899,35 @@ struct crm_item_in {
 	const char *code, *name, *unit, *price, *supply, *certifiable, *shelf_life, *lot_tracked;
 	const char *barcodes; /* comma-separated: each checked, added (never removed here) */
 };
+/* Add an item (a code and a name at least) and its barcodes; *id is its id.
+ * CRM_DATAERR for a code known already, a bad field, or a barcode with a
+ * bad check digit or of another item. */
 int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id);
 /* Change the fields of in that are not NULL, for the item with in->code. */
 int crm_item_set(struct crm_db *db, const struct crm_item_in *in);
 /* A record of an import: the item added, or changed (crm_item_set) when
  * its code is known; CRM_DATAERR without a code. */
 int crm_item_import(struct crm_db *db, const struct crm_item_in *in);
+/* Every item with its barcodes, by code (none: the header alone, CRM_OK). */
 int crm_item_list(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* One item as (key, value) rows: its fields, barcodes, stock and open orders. */
 int crm_item_show(struct crm_db *db, const char *code, crm_row_fn *fn, void *arg);
-/* An item by its code or by one of its barcodes (any GTIN spelling). */
+/* An item by its code or by one of its barcodes (any GTIN spelling);
+ * CRM_DATAERR naming it when unknown (not CRM_NOMATCH). */
 int crm_item_find(struct crm_db *db, const char *code, int64_t *id);
+/* Add a warehouse (role admin); CRM_USAGE without a code, CRM_DATAERR for
+ * a code known already. */
 int crm_warehouse_add(struct crm_db *db, const char *code, const char *name);
+/* Every warehouse, by code, with the default one marked. */
 int crm_warehouse_list(struct crm_db *db, crm_row_fn *fn, void *arg);
-/* A warehouse by code; NULL or "" is the default one. */
+/* A warehouse by code; NULL or "" is the default one; CRM_DATAERR when unknown. */
 int crm_warehouse_find(struct crm_db *db, const char *code, int64_t *id);
 
-/* ---- stock.c: the ledger: receipts, shipments, transfers, counts */
+/* ---- stock.c: the ledger: receipts, shipments, transfers, counts
+ *
+ * A move needs the role admin or warehouse, reading any role (else
+ * CRM_NOPERM). Each move goes to fn as a row (fn NULL: none); a bad
+ * quantity, date, item, lot or warehouse is CRM_DATAERR naming it. */
 
 struct crm_stock_in {
 	const char *item, *lot, *qty, *warehouse, *to;     /* to: transfer target */
@@ -921,15 +947,23 @@ int crm_stock_ship_unreserved(struct crm_db *db, const struct crm_stock_in *in, 
 			      void *arg);
 int crm_stock_writeoff(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
 		       void *arg);
+/* Move goods of a lot to the warehouse in->to (another one, else
+ * CRM_USAGE): two moves, out and in; never more than is free. */
 int crm_stock_transfer(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
 		       void *arg);
-/* An inventory count: in->qty is what is there; the difference is a move. */
+/* An inventory count: in->qty is what is there; the difference is a move
+ * (none when the books are right); CRM_DATAERR when the count would leave
+ * less than is reserved. */
 int crm_stock_adjust(struct crm_db *db, const struct crm_stock_in *in, crm_row_fn *fn,
 		     void *arg);
+/* What the reading functions select; NULL fields select all. */
 struct crm_stock_filter {
 	const char *item, *warehouse, *at, *within, *since, *kind, *doc;
 	int by_lot;
 };
+/* What is on hand, and reserved, per item and warehouse (per lot with
+ * f->by_lot); at f->at (a time; a date means its end) summed from the
+ * ledger instead. CRM_NOMATCH when there is no stock. */
 int crm_stock_balance(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
 		      void *arg);
 /* Lots with stock that expire within f->within (a duration; NULL: 30 days),
@@ -939,6 +973,10 @@ int crm_stock_expiring(struct crm_db *db, const struct crm_stock_filter *f, crm_
 		       void *arg);
 int crm_stock_expired(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
 		      void *arg);
+/* The ledger's moves in order, of f->item, f->warehouse, f->kind (receipt,
+ * production, shipment, transfer, adjustment, writeoff; another is
+ * CRM_DATAERR), since f->since (a time or a duration back) and with the
+ * document f->doc; CRM_NOMATCH when none. */
 int crm_stock_moves(struct crm_db *db, const struct crm_stock_filter *f, crm_row_fn *fn,
 		    void *arg);
 /* Balances equal to the ledger's sums; each difference to fn; CRM_DATAERR if any. */
@@ -949,16 +987,22 @@ int crm_stock_check(struct crm_db *db, crm_row_fn *fn, void *arg);
 /* Reserve qty of item for ref from the lots that expire first (then the
  * earliest received, then the lowest id; lots without expiry last; expired
  * lots never), across as many lots as needed; not enough free: CRM_DATAERR
- * naming the free quantity, nothing reserved. */
+ * naming the free quantity, nothing reserved. The reservations of ref to
+ * fn; CRM_USAGE without ref. */
 int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, const char *qty,
 		      const char *warehouse, crm_row_fn *fn, void *arg);
+/* End the open reservations of ref, freeing their stock; the reservations
+ * of ref to fn. CRM_DATAERR when nothing is reserved for ref. */
 int crm_stock_release(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
-/* The picking list of ref: item, lot, quantity, warehouse, picked. */
+/* The picking list of ref: item, lot, quantity, warehouse, picked;
+ * CRM_NOMATCH when nothing is reserved for ref. */
 int crm_stock_picklist(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
-/* Ship exactly what is reserved for ref. */
+/* Ship exactly what is reserved for ref: a shipment move per reserved lot,
+ * the reservations shipped; CRM_DATAERR when nothing is reserved. */
 int crm_stock_ship_reserved(struct crm_db *db, const char *ref, crm_row_fn *fn, void *arg);
 /* One scan while picking ref: the item and lot must be on its list (the
- * FEFO lot, not another); adds qty to what is picked. */
+ * FEFO lot, not another); adds qty to what is picked. CRM_DATAERR for
+ * another item or lot, or more than is left to pick. */
 int crm_stock_pick_scan(struct crm_db *db, const char *ref, const struct crm_scan *s,
 			int64_t qty, crm_row_fn *fn, void *arg);
 
@@ -988,7 +1032,11 @@ int crm_stock_scan_pick(struct crm_db *db, FILE *in, const struct crm_stock_scan
 int crm_stock_scan_count(struct crm_db *db, FILE *in, const struct crm_stock_scan_opts *o,
 			 crm_row_fn *fn, void *arg);
 
-/* ---- supply.c: production orders and supplier orders */
+/* ---- supply.c: production orders and supplier orders
+ *
+ * Planning needs the role admin, head or warehouse, receiving admin or
+ * warehouse (else CRM_NOPERM); a bad item, quantity or date, or an order
+ * that is not there or not open, is CRM_DATAERR naming it. */
 
 /* A production order: qty of item, planned for a date, made for ref (a
  * customer order, whose reservation the goods go to). */
@@ -1019,7 +1067,8 @@ int crm_production_done(struct crm_db *db, int64_t id, const struct crm_delivery
 /* Production orders of status (NULL: the open ones, planned and
  * in_progress; "all"), by planned date; CRM_NOMATCH when none. */
 int crm_production_list(struct crm_db *db, const char *status, crm_row_fn *fn, void *arg);
-/* A supplier (a party of kind supplier), for supplier orders. */
+/* A supplier (a party of kind supplier) named name, with the phone,
+ * e-mail and tax numbers of in; its id to *id. CRM_USAGE without a name. */
 int crm_supplier_add(struct crm_db *db, const char *name, const struct crm_party_in *in,
 		     int64_t *id);
 /* A line of qty of item: on a new order of supplier (a party of kind

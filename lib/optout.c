@@ -121,11 +121,10 @@ int crm_optout_import(struct crm_db *db, FILE *csv, const char *source, crm_row_
 	struct reader r = { db, source, fn, arg, -1, 0, 1, stats, NULL, CRM_OK };
 	struct csv_parser p;
 	char buf[65536];
-
-	memset(stats, 0, sizeof *stats);
 	size_t n;
 	int rc;
 
+	memset(stats, 0, sizeof *stats);
 	if ((rc = crm_user_require(db, CRM_ROLE_ADMIN | CRM_ROLE_HEAD | CRM_ROLE_MARKETER,
 				   "recording unsubscribes")))
 		return rc;

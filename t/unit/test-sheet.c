@@ -622,6 +622,16 @@ const char *__asan_default_options(void)
 }
 #endif
 
+static void test_format(void)
+{
+	tap_is(crm_sheet_format("csv", "out.xlsx"), "csv", "format: --format wins over the file's ending");
+	tap_is(crm_sheet_format(NULL, "dir/out.xlsx"), "xlsx", "format: .xlsx is xlsx");
+	tap_is(crm_sheet_format(NULL, "OUT.CSV"), "csv", "format: .CSV is csv, in any case");
+	tap_is(crm_sheet_format(NULL, "out.txt"), "tsv", "format: another ending is tsv");
+	tap_is(crm_sheet_format(NULL, "xlsx"), "tsv", "format: a name without a dot is tsv");
+	tap_is(crm_sheet_format(NULL, NULL), "tsv", "format: standard output is tsv");
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -646,6 +656,7 @@ int main(void)
 	test_stdout();
 	test_xlsx();
 	test_titles();
+	test_format();
 	test_xlsx_empty();
 	test_xlsx_stdout();
 	clean_tmp();
