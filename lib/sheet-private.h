@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <stdlib.h>
 
 #include <xlsxwriter.h>
 
@@ -54,10 +55,27 @@ struct crm_sheet {
 	unsigned long written; /* the writer's: rows in the sheet so far */
 };
 
-/* sheet.c: the file's name for messages; room for len bytes and a NUL in
- * s->buf (the scratch for a value that must change). */
-const char *crm_sheet_where(const struct crm_sheet *s);
-int crm_sheet_reserve(struct crm_sheet *s, size_t len);
+/* The file's name for messages. Inline, like the next, so that neither
+ * sheet.c nor xlsx.c calls into the other for them. */
+static inline const char *crm_sheet_where(const struct crm_sheet *s)
+{
+	return s->path ? s->path : "standard output";
+}
+
+/* Room for len bytes and a NUL in s->buf (the scratch for a value that
+ * must change). */
+static inline int crm_sheet_reserve(struct crm_sheet *s, size_t len)
+{
+	char *p;
+
+	if (len < s->cap)
+		return 0;
+	if (!(p = realloc(s->buf, len + 1)))
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	s->buf = p;
+	s->cap = len + 1;
+	return 0;
+}
 
 /* xlsx.c: the writer's life, called by sheet.c's API. init: before
  * anything else (the lock of the writer thread), free: always, whatever

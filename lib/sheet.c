@@ -26,29 +26,9 @@ static int no_memory(void)
 	return crm_error_set(CRM_SOFTWARE, "out of memory");
 }
 
-const char *crm_sheet_where(const struct crm_sheet *s)
-{
-	return s->path ? s->path : "standard output";
-}
-
 static int write_error(struct crm_sheet *s)
 {
 	return crm_error_set(CRM_IOERR, "%s: %s", crm_sheet_where(s), strerror(errno));
-}
-
-/* Room for len bytes and a NUL in s->buf. */
-int crm_sheet_reserve(struct crm_sheet *s, size_t len)
-{
-	char *p;
-
-	if (len < s->cap)
-		return 0;
-	p = realloc(s->buf, len + 1);
-	if (!p)
-		return no_memory();
-	s->buf = p;
-	s->cap = len + 1;
-	return 0;
 }
 
 static int parse_format(const char *name, enum sheet_format *fmt)
