@@ -21,7 +21,7 @@ enum { O_FROM_REQUEST = 1, O_PARTY, O_TITLE, O_NEEDS, O_AREA, O_EQUIPMENT, O_MED
        O_INN, O_KPP, O_ADDRESS, O_BANK, O_BIK, O_ACCOUNT, O_CORR, O_WAYBILL, O_QTY, O_PRICE,
        O_DISCOUNT, O_STAGE, O_MINE, O_STALE, O_WAITING, O_BY, O_FORCE, O_REASON,
        O_LOST_REASON, O_NOTE, O_ACCEPTED, O_DECLINED, O_KIND, O_NUMBER, O_DATE, O_ITEM,
-       O_FILE, O_REF };
+       O_FILE, O_REF, O_SUPPLIER };
 static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ "from-request", required_argument, NULL, CLI_OPT_BASE + O_FROM_REQUEST },
@@ -69,6 +69,7 @@ static const struct option options[] = {
 	{ "item", required_argument, NULL, CLI_OPT_BASE + O_ITEM },
 	{ "file", required_argument, NULL, CLI_OPT_BASE + O_FILE },
 	{ "ref", required_argument, NULL, CLI_OPT_BASE + O_REF },
+	{ "supplier", required_argument, NULL, CLI_OPT_BASE + O_SUPPLIER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -258,6 +259,32 @@ static int do_stage(struct cli *c, int argc, char **argv)
 	return cli_each_id(c, argc - 1, argv, stage_one, &in);
 }
 
+/* ---- order, ship */
+
+static int order_one(struct cli *c, int64_t id, void *arg)
+{
+	return crm_deal_order(c->db, id, arg, cli_row, c);
+}
+
+static int do_order(struct cli *c, int argc, char **argv)
+{
+	struct crm_order_in in = { 0 };
+
+	if (id_opt(c, O_SUPPLIER, &in.supplier))
+		return cli_fail(c, CRM_USAGE);
+	return cli_each_id(c, argc, argv, order_one, &in);
+}
+
+static int ship_one(struct cli *c, int64_t id, void *arg)
+{
+	return crm_deal_ship(c->db, id, c->opt[O_WAYBILL], cli_row, c);
+}
+
+static int do_ship(struct cli *c, int argc, char **argv)
+{
+	return cli_each_id(c, argc, argv, ship_one, NULL);
+}
+
 /* ---- service, doc, pay, balance */
 
 static int service_one(struct cli *c, int64_t id, void *arg)
@@ -357,6 +384,10 @@ static const struct cli_verb verbs[] = {
 	  "crm-deal history [ID...]" },
 	{ "pipeline", do_pipeline, CLI_NOTXN, { O_BY },
 	  "crm-deal pipeline [--by manager|dept]" },
+	{ "order", do_order, CLI_BATCH, { O_SUPPLIER },
+	  "crm-deal order [--supplier N] [ID...]" },
+	{ "ship", do_ship, CLI_BATCH, { O_WAYBILL },
+	  "crm-deal ship [--waybill NO] [ID...]" },
 	{ "stage", do_stage, CLI_BATCH, { O_FORCE, O_REASON, O_LOST_REASON, O_NOTE },
 	  "crm-deal stage [--force --reason T] [--lost-reason R] [--note T] [ID...] STAGE" },
 	{ "service", do_service, CLI_BATCH, { O_ACCEPTED, O_DECLINED, O_NOTE },

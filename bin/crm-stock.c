@@ -379,7 +379,7 @@ static int production_done(struct cli *c, void *arg)
 	struct crm_delivery_in in;
 
 	delivery_from_options(c, &in);
-	return crm_production_done(c->db, *(int64_t *)arg, &in, cli_row, c);
+	return crm_production_arrived(c->db, *(int64_t *)arg, &in, cli_row, c);
 }
 
 static int supplier_order_add(struct cli *c, void *arg)
@@ -400,7 +400,7 @@ static int supplier_order_receive(struct cli *c, void *arg)
 	struct crm_delivery_in in;
 
 	delivery_from_options(c, &in);
-	return crm_supplier_order_receive(c->db, *(int64_t *)arg, c->opt[O_ITEM], &in, cli_row, c);
+	return crm_supplier_delivery(c->db, *(int64_t *)arg, c->opt[O_ITEM], &in, cli_row, c);
 }
 
 /* The verbs of production and supplier-order that write: "VERB ID" or "VERB" alone. */

@@ -142,6 +142,19 @@ void crm_map_free(struct crm_map *m);
 int crm_stock_on_hand(struct crm_db *db, int64_t lot, int64_t warehouse, int64_t *on_hand,
 		      int64_t *free);
 
+/* supply.c, without the checks of who may: a production order of qty of
+ * item for ref; a supplier order for ref (CRM_DATAERR unless supplier is
+ * one), and a line of it. For the customer order a deal makes. */
+int crm_production_insert(struct crm_db *db, int64_t item, int64_t qty, const char *planned,
+			  const char *ref, int64_t *id);
+int crm_supplier_order_new(struct crm_db *db, int64_t supplier, const char *expected,
+			   const char *ref, int64_t *order);
+int crm_supplier_line_add(struct crm_db *db, int64_t order, int64_t item, int64_t qty);
+
+/* fefo.c: reserve for ref as much of want of item as is free, oldest
+ * expiry first, across lots; what was reserved into *got (0 to want). */
+int crm_stock_reserve_free(struct crm_db *db, const char *ref, int64_t item, int64_t want,
+			   int64_t *got);
 /* fefo.c: reserve qty of one given lot for ref (goods made or bought for it). */
 int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int64_t lot,
 			  int64_t warehouse, int64_t qty);
@@ -187,5 +200,10 @@ int crm_deal_walk(struct crm_db *db, const struct crm_deal_state *s,
 
 /* payment.c: the sum of a deal's payments (refunds taken off). */
 int crm_deal_paid(struct crm_db *db, int64_t deal, int64_t *paid);
+
+/* order.c: make or adjust the order of a deal known to be open; print it. */
+int crm_deal_order_make(struct crm_db *db, const struct crm_deal_state *s,
+			const struct crm_order_in *in);
+int crm_deal_order_show(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg);
 
 #endif

@@ -438,6 +438,25 @@ int crm_deal_move(struct crm_db *db, int64_t deal, const struct crm_deal_move_in
  * service contract") or declined. */
 int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *note);
 
+/* ---- order.c: the customer order of a deal */
+
+struct crm_order_in {
+	int64_t supplier; /* for bought items that stock does not cover */
+};
+/* Make or adjust the deal's customer order: each line covered from free
+ * stock first (FEFO), the rest by a production order (items made) or a
+ * supplier order (items bought), under the ref DEAL-<id>; run again, it
+ * adds what is missing and gives back what is no longer wanted. Prints the
+ * order as item, ordered, reserved, shipped, production, supplier.
+ * CRM_DATAERR naming an item stock does not cover and nobody makes or
+ * sells, or a bought item without a supplier. */
+int crm_deal_order(struct crm_db *db, int64_t deal, const struct crm_order_in *in,
+		   crm_row_fn *fn, void *arg);
+/* Ship what is reserved for the deal (crm-stock's roles: warehouse or
+ * admin), record the waybill's number, print the order. */
+int crm_deal_ship(struct crm_db *db, int64_t deal, const char *waybill, crm_row_fn *fn,
+		  void *arg);
+
 /* ---- document.c: a deal's papers */
 
 struct crm_doc_in {
@@ -456,6 +475,7 @@ struct crm_pay_in {
 	const char *amount;         /* "150000.00"; negative: a refund, with a reason */
 	const char *date, *ref, *reason;
 };
+/* Record a payment; CRM_USAGE for a refund without its reason. */
 int crm_deal_pay(struct crm_db *db, int64_t deal, const struct crm_pay_in *in, int64_t *id);
 /* Invoiced (the total once the deal is invoiced), paid, owed, and what was
  * paid beyond the invoice (an advance), in kopecks. */
@@ -1090,5 +1110,18 @@ int crm_supplier_order_list(struct crm_db *db, const char *status, crm_row_fn *f
  * than in->qty. */
 int crm_supplier_order_receive(struct crm_db *db, int64_t id, const char *item,
 			       const struct crm_delivery_in *in, crm_row_fn *fn, void *arg);
+
+/* ---- arrival.c: goods arrive for a customer order */
+
+/* crm_production_done and crm_supplier_order_receive, and then: when the
+ * goods were the last that a deal at production waited for (the order ref
+ * DEAL-<id>), the deal moves to stock and its manager gets the task "Goods
+ * for deal N are in stock: ship". */
+int crm_production_arrived(struct crm_db *db, int64_t id, const struct crm_delivery_in *in,
+			   crm_row_fn *fn, void *arg);
+int crm_supplier_delivery(struct crm_db *db, int64_t id, const char *item,
+			  const struct crm_delivery_in *in, crm_row_fn *fn, void *arg);
+/* The check itself, for an order ref (another ref: nothing happens). */
+int crm_deal_goods_arrived(struct crm_db *db, const char *ref);
 
 #endif

@@ -58,8 +58,15 @@ int crm_stock_reserve_lot(struct crm_db *db, const char *ref, int64_t item, int6
 	return crm_stmt_done(db, st);
 }
 
-int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, const char *qty,
-		      const char *warehouse, crm_row_fn *fn, void *arg)
+/* The lots to take want of item from, in FEFO order (expired lots never),
+ * as far as they have it free: *takes (n of them) and *got; *free_total is
+ * what was free in all. */
+struct take {
+	int64_t lot, wh, qty;
+};
+
+static int fefo_plan(struct crm_db *db, int64_t item, int64_t want, int64_t wh,
+		     struct take **takes, size_t *n, int64_t *got, int64_t *free_total)
 {
 	/* The lots of the item in FEFO order, with what each has free. */
 	static const char sql[] =
@@ -69,50 +76,85 @@ int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, cons
 		" WHERE l.item_id = ?1 AND b.qty > 0 AND (?2 IS NULL OR b.warehouse_id = ?2)"
 		" AND (l.expires IS NULL OR l.expires >= ?3)"
 		" ORDER BY l.expires IS NULL, l.expires, l.received, l.id, b.warehouse_id";
-	int64_t item_id, wh = 0, want, got = 0, free_total = 0;
-	char today[11], f[32];
+	char today[11];
 	sqlite3_stmt *st;
-	struct take {
-		int64_t lot, wh, qty;
-	} *takes = NULL;
-	size_t n = 0, i;
 	int rc;
 
-	if ((rc = crm_user_require(db, RESERVERS, "reserving stock")) || (rc = check_ref(ref)) ||
-	    (rc = crm_item_find(db, item, &item_id)) || (rc = crm_qty_parse(qty, &want)) ||
-	    (warehouse && *warehouse && (rc = crm_warehouse_find(db, warehouse, &wh))) ||
-	    (rc = crm_date_today(today)))
+	*takes = NULL, *n = 0, *got = 0, *free_total = 0;
+	if ((rc = crm_date_today(today)))
 		return rc;
-	if (want <= 0)
-		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", qty);
 	if (!(st = crm_stmt(db, sql)))
 		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_int64(st, 1, item);
 	crm_bind_id(st, 2, wh);
 	sqlite3_bind_text(st, 3, today, -1, SQLITE_TRANSIENT);
-	while (got < want && (rc = crm_stmt_row(db, st)) == 1) {
+	while (*got < want && (rc = crm_stmt_row(db, st)) == 1) {
 		int64_t lot_free = sqlite3_column_int64(st, 2), part;
 		struct take *t;
 
 		if (lot_free <= 0)
 			continue;
-		free_total += lot_free;
-		part = lot_free < want - got ? lot_free : want - got;
-		if (!(t = realloc(takes, (n + 1) * sizeof *t))) {
+		*free_total += lot_free;
+		part = lot_free < want - *got ? lot_free : want - *got;
+		if (!(t = realloc(*takes, (*n + 1) * sizeof *t))) {
 			rc = -crm_error_set(CRM_SOFTWARE, "out of memory");
 			break;
 		}
-		takes = t;
-		takes[n].lot = sqlite3_column_int64(st, 0);
-		takes[n].wh = sqlite3_column_int64(st, 1);
-		takes[n++].qty = part;
-		got += part;
+		*takes = t;
+		t[*n].lot = sqlite3_column_int64(st, 0);
+		t[*n].wh = sqlite3_column_int64(st, 1);
+		t[(*n)++].qty = part;
+		*got += part;
 	}
 	sqlite3_reset(st);
 	if (rc < 0) {
-		free(takes);
+		free(*takes);
+		*takes = NULL;
 		return -rc;
 	}
+	return CRM_OK;
+}
+
+static int reserve_takes(struct crm_db *db, const char *ref, int64_t item, struct take *takes,
+			 size_t n)
+{
+	size_t i;
+	int rc = CRM_OK;
+
+	for (i = 0; i < n && rc == CRM_OK; i++)
+		rc = crm_stock_reserve_lot(db, ref, item, takes[i].lot, takes[i].wh, takes[i].qty);
+	free(takes);
+	return rc;
+}
+
+int crm_stock_reserve_free(struct crm_db *db, const char *ref, int64_t item, int64_t want,
+			   int64_t *got)
+{
+	struct take *takes;
+	int64_t free_total;
+	size_t n;
+	int rc = fefo_plan(db, item, want, 0, &takes, &n, got, &free_total);
+
+	return rc ? rc : reserve_takes(db, ref, item, takes, n);
+}
+
+int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, const char *qty,
+		      const char *warehouse, crm_row_fn *fn, void *arg)
+{
+	int64_t item_id, wh = 0, want, got, free_total;
+	struct take *takes;
+	char f[32];
+	size_t n;
+	int rc;
+
+	if ((rc = crm_user_require(db, RESERVERS, "reserving stock")) || (rc = check_ref(ref)) ||
+	    (rc = crm_item_find(db, item, &item_id)) || (rc = crm_qty_parse(qty, &want)) ||
+	    (warehouse && *warehouse && (rc = crm_warehouse_find(db, warehouse, &wh))))
+		return rc;
+	if (want <= 0)
+		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", qty);
+	if ((rc = fefo_plan(db, item_id, want, wh, &takes, &n, &got, &free_total)))
+		return rc;
 	if (got < want) {
 		free(takes);
 		crm_qty_format(free_total, f);
@@ -120,10 +162,9 @@ int crm_stock_reserve(struct crm_db *db, const char *ref, const char *item, cons
 				     "not enough %s to reserve %s for %s: %s free (expired lots do not count)",
 				     item, qty, ref, f);
 	}
-	for (i = 0, rc = CRM_OK; i < n && rc == CRM_OK; i++)
-		rc = crm_stock_reserve_lot(db, ref, item_id, takes[i].lot, takes[i].wh, takes[i].qty);
-	free(takes);
-	return rc ? rc : emit_reservations(db, ref, fn, arg);
+	if ((rc = reserve_takes(db, ref, item_id, takes, n)))
+		return rc;
+	return emit_reservations(db, ref, fn, arg);
 }
 
 /* End the open reservations of ref as status (released or shipped). */

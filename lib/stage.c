@@ -319,6 +319,26 @@ static int deal_task(struct crm_db *db, int64_t deal, int64_t party, int64_t use
 	return crm_exec_ids(db, "UPDATE task SET deal_id = ?2 WHERE id = ?1", task, deal);
 }
 
+static int set_stage(struct crm_db *db, int64_t deal, const char *to);
+
+/* Invoicing makes the customer order, and the deal moves on by what covers
+ * it: all of it on hand, to stock; else to production. */
+static int by_coverage(struct crm_db *db, const struct crm_deal_state *s)
+{
+	static const struct crm_order_in none = { 0 };
+	unsigned long short_reserved, short_shipped;
+	const char *next;
+	int rc;
+
+	if ((rc = crm_deal_order_make(db, s, &none)) ||
+	    (rc = order_state(db, s->id, &short_reserved, &short_shipped)))
+		return rc;
+	next = short_reserved ? "production" : "stock";
+	if ((rc = set_stage(db, s->id, next)))
+		return rc;
+	return crm_deal_log(db, s->id, "invoiced", next, 0, "by the order's coverage");
+}
+
 /* What entering a stage does besides the stage itself. */
 static int on_enter(struct crm_db *db, const struct crm_deal_state *s, const char *to)
 {
@@ -335,7 +355,9 @@ static int on_enter(struct crm_db *db, const struct crm_deal_state *s, const cha
 			return CRM_SOFTWARE;
 		sqlite3_bind_int64(st, 1, s->id);
 		crm_bind_text(st, 2, today);
-		return crm_stmt_done(db, st);
+		if ((rc = crm_stmt_done(db, st)))
+			return rc;
+		return by_coverage(db, s);
 	}
 	if (strcmp(to, "lost") == 0) {
 		if ((rc = crm_notify_head(db, &head)))
@@ -414,8 +436,10 @@ int crm_deal_move(struct crm_db *db, int64_t deal, const struct crm_deal_move_in
 				     (long long)deal, in->stage, m.text);
 	if ((strcmp(in->stage, "lost") == 0 &&
 	     (rc = record_lost(db, deal, in->lost_reason, in->note))) ||
-	    (rc = set_stage(db, deal, in->stage)) || (rc = on_enter(db, &s, in->stage)) ||
-	    (rc = crm_deal_log(db, deal, s.stage, in->stage, in->force, in->force ? in->reason : in->note)))
+	    (rc = set_stage(db, deal, in->stage)) ||
+	    (rc = crm_deal_log(db, deal, s.stage, in->stage, in->force,
+			       in->force ? in->reason : in->note)) ||
+	    (rc = on_enter(db, &s, in->stage)))
 		return rc;
 	return crm_deal_touch(db, deal);
 }

@@ -29,9 +29,8 @@ static int emit_production(struct crm_db *db, int64_t id, crm_row_fn *fn, void *
 int crm_production_add(struct crm_db *db, const struct crm_production_in *in, crm_row_fn *fn,
 		       void *arg)
 {
-	int64_t item, qty;
+	int64_t item, qty, id;
 	char planned[11];
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = crm_user_require(db, PLANNERS, "planning production")) ||
@@ -40,16 +39,24 @@ int crm_production_add(struct crm_db *db, const struct crm_production_in *in, cr
 		return rc;
 	if (qty <= 0)
 		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", in->qty);
-	st = crm_stmt(db, "INSERT INTO production_order (item_id, qty, planned, ref) VALUES (?, ?, ?, ?)");
+	if ((rc = crm_production_insert(db, item, qty, planned, in->ref, &id)))
+		return rc;
+	return emit_production(db, id, fn, arg);
+}
+
+int crm_production_insert(struct crm_db *db, int64_t item, int64_t qty, const char *planned,
+			  const char *ref, int64_t *id)
+{
+	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO production_order (item_id, qty, planned, ref)"
+				       " VALUES (?, ?, ?, ?) RETURNING id");
+
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, item);
 	sqlite3_bind_int64(st, 2, qty);
 	crm_bind_text(st, 3, planned);
-	crm_bind_text(st, 4, in->ref);
-	if ((rc = crm_stmt_done(db, st)))
-		return rc;
-	return emit_production(db, sqlite3_last_insert_rowid(db->h), fn, arg);
+	crm_bind_text(st, 4, ref);
+	return crm_query_id(db, st, id);
 }
 
 /* The status of a production order, which must still be open. */
@@ -235,9 +242,8 @@ static int emit_supplier_order(struct crm_db *db, int64_t id, crm_row_fn *fn, vo
 int crm_supplier_order_add(struct crm_db *db, const struct crm_supplier_order_in *in,
 			   crm_row_fn *fn, void *arg)
 {
-	int64_t item, qty, order = in->order, kind_ok = 0;
+	int64_t item, qty, order = in->order;
 	char expected[11];
-	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = crm_user_require(db, PLANNERS, "ordering from suppliers")) ||
@@ -246,28 +252,44 @@ int crm_supplier_order_add(struct crm_db *db, const struct crm_supplier_order_in
 		return rc;
 	if (qty <= 0)
 		return crm_error_set(CRM_DATAERR, "the quantity must be more than zero, not %s", in->qty);
-	if (!order) {
-		st = crm_stmt(db, "SELECT 1 FROM party WHERE id = ? AND kind = 'supplier'");
-		if (!st)
-			return CRM_SOFTWARE;
-		sqlite3_bind_int64(st, 1, in->supplier);
-		if ((rc = crm_query_id(db, st, &kind_ok)) == CRM_NOMATCH)
-			return crm_error_set(CRM_DATAERR, "party %lld is not a supplier (crm-stock supplier add)",
-					     (long long)in->supplier);
-		if (rc)
-			return rc;
-		st = crm_stmt(db, "INSERT INTO supplier_order (supplier_id, expected, ref) VALUES (?, ?, ?)");
-		if (!st)
-			return CRM_SOFTWARE;
-		sqlite3_bind_int64(st, 1, in->supplier);
-		crm_bind_text(st, 2, expected);
-		crm_bind_text(st, 3, in->ref);
-		if ((rc = crm_stmt_done(db, st)))
-			return rc;
-		order = sqlite3_last_insert_rowid(db->h);
-	}
-	st = crm_stmt(db, "INSERT INTO supplier_line (order_id, item_id, qty)"
-			  " SELECT id, ?2, ?3 FROM supplier_order WHERE id = ?1 AND status = 'open'");
+	if (!order && (rc = crm_supplier_order_new(db, in->supplier, expected, in->ref, &order)))
+		return rc;
+	if ((rc = crm_supplier_line_add(db, order, item, qty)))
+		return rc;
+	return emit_supplier_order(db, order, fn, arg);
+}
+
+int crm_supplier_order_new(struct crm_db *db, int64_t supplier, const char *expected,
+			   const char *ref, int64_t *order)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT 1 FROM party WHERE id = ? AND kind = 'supplier'");
+	int64_t kind_ok;
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, supplier);
+	if ((rc = crm_query_id(db, st, &kind_ok)) == CRM_NOMATCH)
+		return crm_error_set(CRM_DATAERR, "party %lld is not a supplier (crm-stock supplier add)",
+				     (long long)supplier);
+	if (rc)
+		return rc;
+	st = crm_stmt(db, "INSERT INTO supplier_order (supplier_id, expected, ref) VALUES (?, ?, ?)"
+			  " RETURNING id");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, supplier);
+	crm_bind_text(st, 2, expected);
+	crm_bind_text(st, 3, ref);
+	return crm_query_id(db, st, order);
+}
+
+int crm_supplier_line_add(struct crm_db *db, int64_t order, int64_t item, int64_t qty)
+{
+	sqlite3_stmt *st = crm_stmt(db, "INSERT INTO supplier_line (order_id, item_id, qty)"
+				       " SELECT id, ?2, ?3 FROM supplier_order WHERE id = ?1 AND status = 'open'");
+	int rc;
+
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, order);
@@ -277,7 +299,7 @@ int crm_supplier_order_add(struct crm_db *db, const struct crm_supplier_order_in
 		return rc;
 	if (!sqlite3_changes(db->h))
 		return crm_error_set(CRM_DATAERR, "no open supplier order %lld", (long long)order);
-	return emit_supplier_order(db, order, fn, arg);
+	return CRM_OK;
 }
 
 int crm_supplier_order_list(struct crm_db *db, const char *status, crm_row_fn *fn, void *arg)
