@@ -51,9 +51,14 @@ tour_script() {
 	run crm-lead list --assignee ivan --columns id,party,subject -H
 	[[ "$output" == *$'2\t2\tКомпрессор винтовой 37 кВт'* ]]
 	[[ "$output" == *$'10\t2\tRe: Компрессор винтовой 37 кВт'* ]]
-	# Request 2 was qualified with its INN.
+	# Request 2 was qualified with its INN, and became deal 1.
 	run crm-lead show 2
-	[[ "$output" == *qualified* && "$output" == *7825123454* ]]
+	[[ "$output" == *converted* && "$output" == *7825123454* ]]
+	# Deal 1: invoiced, covered from stock, shipped with its waybill, paid.
+	run crm-deal show 1
+	[[ "$output" == *$'deal\tstage\tstock'* && "$output" == *$'deal\twaybill\tТН-118'* ]]
+	[[ "$output" == *$'order\tP100\tordered 2, reserved 0, shipped 2'* ]]
+	[ "$(crm-deal balance 1 --columns invoiced,paid,owed -H)" = $'351500.00\t351500.00\t0.00' ]
 	# ТеплоСервис is one party: Степанов's request now belongs to party 1.
 	[ "$(crm-lead find --email n.stepanov@teploservice.ru --columns id -H)" = 1 ]
 	# The new call from 8 (495) 123-45-67 was not older than 12 h: still new.
