@@ -66,6 +66,7 @@ static void item_from_options(struct cli *c, const char *code, struct crm_item_i
 	in->shelf_life = c->opt[O_SHELF];
 	in->lot_tracked = c->opt[O_TRACKED];
 	in->barcodes = c->opt[O_BARCODE];
+	in->supplier = c->opt[O_SUPPLIER];
 }
 
 static int item_add(struct cli *c, void *arg)
@@ -88,7 +89,7 @@ static int item_record(struct cli *c, struct crm_tsv_reader *r, const char *cons
 		.unit = cli_field(r, f, "unit"), .price = cli_field(r, f, "price"),
 		.supply = cli_field(r, f, "supply"), .certifiable = cli_field(r, f, "certifiable"),
 		.shelf_life = cli_field(r, f, "shelf_life"), .lot_tracked = cli_field(r, f, "lot_tracked"),
-		.barcodes = cli_field(r, f, "barcodes"),
+		.barcodes = cli_field(r, f, "barcodes"), .supplier = cli_field(r, f, "supplier"),
 	};
 
 	return crm_item_import(c->db, &in);
@@ -487,10 +488,10 @@ static int do_supplier(struct cli *c, int argc, char **argv)
 
 static const struct cli_verb verbs[] = {
 	{ "item", do_item, CLI_BATCH, { O_NAME, O_UNIT, O_PRICE, O_SUPPLY, O_CERT, O_SHELF,
-					O_TRACKED, O_BARCODE },
+					O_TRACKED, O_BARCODE, O_SUPPLIER },
 	  "crm-stock item add CODE --name N [--unit U] [--price P] [--supply stock|make|buy]\n"
 	  "          [--certifiable yes|no] [--shelf-life DAYS] [--lot-tracked yes|no]\n"
-	  "          [--barcode B[,B...]]\n"
+	  "          [--barcode B[,B...]] [--supplier PARTY]\n"
 	  "crm-stock item set CODE [the same options]\n"
 	  "crm-stock item list | item show CODE | item import < items.tsv" },
 	{ "warehouse", do_warehouse, CLI_BATCH, { O_NAME },

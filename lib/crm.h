@@ -441,7 +441,7 @@ int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *
 /* ---- order.c: the customer order of a deal */
 
 struct crm_order_in {
-	int64_t supplier; /* for bought items that stock does not cover */
+	int64_t supplier; /* for bought items that stock does not cover (0: each item's own) */
 };
 /* Make or adjust the deal's customer order: each line covered from free
  * stock first (FEFO), the rest by a production order (items made) or a
@@ -918,6 +918,7 @@ void crm_rate_format(int rate, char buf[16]); /* 2200 -> "22%", -1 -> "none" */
 struct crm_item_in {
 	const char *code, *name, *unit, *price, *supply, *certifiable, *shelf_life, *lot_tracked;
 	const char *barcodes; /* comma-separated: each checked, added (never removed here) */
+	const char *supplier; /* the id of the party (a supplier) that sells a bought item */
 };
 /* Add an item (a code and a name at least) and its barcodes; *id is its id.
  * CRM_DATAERR for a code known already, a bad field, or a barcode with a

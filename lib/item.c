@@ -87,10 +87,34 @@ static int add_barcodes(struct crm_db *db, int64_t item, const char *list)
 	return rc;
 }
 
+/* The supplier an item names: a party of kind supplier (0: none given). */
+static int supplier_of(struct crm_db *db, const char *text, int64_t *supplier)
+{
+	sqlite3_stmt *st;
+	int64_t one;
+	char *end;
+	long long v;
+	int rc;
+
+	*supplier = 0;
+	if (!text || !*text)
+		return CRM_OK;
+	v = strtoll(text, &end, 10);
+	if (*end || v <= 0)
+		return crm_error_set(CRM_DATAERR, "supplier: \"%s\" is not a party id", text);
+	if (!(st = crm_stmt(db, "SELECT 1 FROM party WHERE id = ? AND kind = 'supplier'")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, v);
+	if ((rc = crm_query_id(db, st, &one)) == CRM_NOMATCH)
+		return crm_error_set(CRM_DATAERR, "party %lld is not a supplier (crm-stock supplier add)", v);
+	*supplier = v;
+	return rc;
+}
+
 int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id)
 {
 	sqlite3_stmt *st;
-	int64_t price;
+	int64_t price, supplier;
 	long shelf;
 	int rc;
 
@@ -99,9 +123,11 @@ int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id)
 		return rc;
 	if (!in->code || !*in->code || !in->name || !*in->name)
 		return crm_error_set(CRM_DATAERR, "an item needs a code and a name");
+	if ((rc = supplier_of(db, in->supplier, &supplier)))
+		return rc;
 	st = crm_stmt(db, "INSERT INTO item (code, name, unit, price, supply, certifiable,"
-			  " shelf_life, lot_tracked) VALUES (?, ?, coalesce(?, 'pcs'), ?,"
-			  " coalesce(?, 'stock'), ?, ?, ?)");
+			  " shelf_life, lot_tracked, supplier_id) VALUES (?, ?, coalesce(?, 'pcs'), ?,"
+			  " coalesce(?, 'stock'), ?, ?, ?, ?)");
 	if (!st)
 		return CRM_SOFTWARE;
 	crm_bind_text(st, 1, in->code);
@@ -114,6 +140,7 @@ int crm_item_add(struct crm_db *db, const struct crm_item_in *in, int64_t *id)
 	if (shelf)
 		sqlite3_bind_int64(st, 7, shelf);
 	sqlite3_bind_int(st, 8, in->lot_tracked ? is_yes(in->lot_tracked) : 1);
+	crm_bind_id(st, 9, supplier);
 	if ((rc = crm_stmt_done(db, st)) == CRM_DATAERR)
 		return crm_error_set(CRM_DATAERR, "item %s exists already", in->code);
 	if (rc)
@@ -146,17 +173,19 @@ int crm_item_find(struct crm_db *db, const char *code, int64_t *id)
 int crm_item_set(struct crm_db *db, const struct crm_item_in *in)
 {
 	sqlite3_stmt *st;
-	int64_t id, price;
+	int64_t id, price, supplier;
 	long shelf;
 	int rc;
 
 	if ((rc = crm_user_require(db, STOCK_ROLES, "changing items")) ||
-	    (rc = crm_item_find(db, in->code, &id)) || (rc = check_item(in, &price, &shelf)))
+	    (rc = crm_item_find(db, in->code, &id)) || (rc = check_item(in, &price, &shelf)) ||
+	    (rc = supplier_of(db, in->supplier, &supplier)))
 		return rc;
 	st = crm_stmt(db, "UPDATE item SET name = coalesce(?2, name), unit = coalesce(?3, unit),"
 			  " price = coalesce(?4, price), supply = coalesce(?5, supply),"
 			  " certifiable = coalesce(?6, certifiable), shelf_life = coalesce(?7, shelf_life),"
-			  " lot_tracked = coalesce(?8, lot_tracked), updated = crm_now() WHERE id = ?1");
+			  " lot_tracked = coalesce(?8, lot_tracked), supplier_id = coalesce(?9, supplier_id),"
+			  " updated = crm_now() WHERE id = ?1");
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, id);
@@ -171,6 +200,7 @@ int crm_item_set(struct crm_db *db, const struct crm_item_in *in)
 		sqlite3_bind_int64(st, 7, shelf);
 	if (in->lot_tracked)
 		sqlite3_bind_int(st, 8, is_yes(in->lot_tracked));
+	crm_bind_id(st, 9, supplier);
 	if ((rc = crm_stmt_done(db, st)))
 		return rc;
 	return add_barcodes(db, id, in->barcodes);
@@ -212,6 +242,7 @@ int crm_item_show(struct crm_db *db, const char *code, crm_row_fn *fn, void *arg
 		" UNION ALL SELECT 'certifiable', certifiable FROM item WHERE id = ?1"
 		" UNION ALL SELECT 'shelf_life', shelf_life FROM item WHERE id = ?1"
 		" UNION ALL SELECT 'lot_tracked', lot_tracked FROM item WHERE id = ?1"
+		" UNION ALL SELECT 'supplier', supplier_id FROM item WHERE id = ?1 AND supplier_id IS NOT NULL"
 		" UNION ALL SELECT 'barcode', code || ' (' || kind || ')' FROM barcode WHERE item_id = ?1"
 		" UNION ALL SELECT 'on_hand', crm_qty(coalesce(sum(qty), 0)) FROM balance WHERE item_id = ?1"
 		" UNION ALL SELECT 'reserved', crm_qty(coalesce(sum(qty), 0)) FROM reservation"

@@ -18,6 +18,7 @@
 struct cover {
 	int64_t item;
 	char code[64], supply[8];
+	int64_t supplier;   /* the item's own supplier, 0 when it names none */
 	int64_t wanted;     /* the line's quantity; 0 for an item no longer on the deal */
 	int64_t reserved;   /* open reservations: on hand, for this order */
 	int64_t making;     /* open production orders */
@@ -33,7 +34,7 @@ static const char cover_sql[] =
 	"   AND status IN ('planned', 'in_progress')"
 	"  UNION SELECT l.item_id FROM supplier_line l JOIN supplier_order o ON o.id = l.order_id"
 	"   WHERE o.ref = ?2 AND o.status = 'open')"
-	" SELECT i.id, i.code, i.supply,"
+	" SELECT i.id, i.code, i.supply, coalesce(i.supplier_id, 0),"
 	" coalesce((SELECT qty FROM deal_line WHERE deal_id = ?1 AND item_id = i.id), 0)"
 	" - coalesce((SELECT sum(qty) FROM reservation WHERE ref = ?2 AND item_id = i.id"
 	"   AND status = 'shipped'), 0),"
@@ -67,10 +68,11 @@ static int read_covers(struct crm_db *db, int64_t deal, const char *ref, struct 
 		c[*n].item = sqlite3_column_int64(st, 0);
 		snprintf(c[*n].code, sizeof c->code, "%s", (const char *)sqlite3_column_text(st, 1));
 		snprintf(c[*n].supply, sizeof c->supply, "%s", (const char *)sqlite3_column_text(st, 2));
-		c[*n].wanted = sqlite3_column_int64(st, 3);
-		c[*n].reserved = sqlite3_column_int64(st, 4);
-		c[*n].making = sqlite3_column_int64(st, 5);
-		c[*n].buying = sqlite3_column_int64(st, 6);
+		c[*n].supplier = sqlite3_column_int64(st, 3);
+		c[*n].wanted = sqlite3_column_int64(st, 4);
+		c[*n].reserved = sqlite3_column_int64(st, 5);
+		c[*n].making = sqlite3_column_int64(st, 6);
+		c[*n].buying = sqlite3_column_int64(st, 7);
 		(*n)++;
 	}
 	sqlite3_reset(st);
@@ -160,8 +162,33 @@ static int give_back(struct crm_db *db, const char *ref, const struct cover *c, 
 struct ordering {
 	const struct crm_order_in *in;
 	const char *ref;
-	int64_t supplier_order; /* made on the first bought line */
+	struct bought {
+		int64_t supplier, order;
+	} *orders;              /* one supplier order per supplier, made on its first line */
+	size_t norders;
 };
+
+/* The supplier order of this run for supplier, made on first use. */
+static int order_for(struct crm_db *db, struct ordering *o, int64_t supplier, int64_t *order)
+{
+	struct bought *more;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < o->norders; i++)
+		if (o->orders[i].supplier == supplier) {
+			*order = o->orders[i].order;
+			return CRM_OK;
+		}
+	if ((rc = crm_supplier_order_new(db, supplier, NULL, o->ref, order)))
+		return rc;
+	if (!(more = realloc(o->orders, (o->norders + 1) * sizeof *more)))
+		return crm_error_set(CRM_SOFTWARE, "out of memory");
+	o->orders = more;
+	more[o->norders].supplier = supplier;
+	more[o->norders++].order = *order;
+	return CRM_OK;
+}
 
 static int cover_missing(struct crm_db *db, struct ordering *o, const struct cover *c,
 			 int64_t missing)
@@ -176,13 +203,15 @@ static int cover_missing(struct crm_db *db, struct ordering *o, const struct cov
 	if (strcmp(c->supply, "make") == 0)
 		return crm_production_insert(db, c->item, missing, NULL, o->ref, &id);
 	if (strcmp(c->supply, "buy") == 0) {
-		if (!o->in->supplier)
-			return crm_error_set(CRM_DATAERR, "%s is bought and stock does not cover it: "
-					     "name the supplier (crm-deal order --supplier N)", c->code);
-		if (!o->supplier_order &&
-		    (rc = crm_supplier_order_new(db, o->in->supplier, NULL, o->ref, &o->supplier_order)))
+		int64_t supplier = o->in->supplier ? o->in->supplier : c->supplier;
+
+		if (!supplier)
+			return crm_error_set(CRM_DATAERR, "%s is bought and stock does not cover it, and "
+					     "it names no supplier (crm-stock item set --supplier, or "
+					     "crm-deal order --supplier N)", c->code);
+		if ((rc = order_for(db, o, supplier, &id)))
 			return rc;
-		return crm_supplier_line_add(db, o->supplier_order, c->item, missing);
+		return crm_supplier_line_add(db, id, c->item, missing);
 	}
 	{
 		char q[32];
@@ -196,7 +225,7 @@ static int cover_missing(struct crm_db *db, struct ordering *o, const struct cov
 int crm_deal_order_make(struct crm_db *db, const struct crm_deal_state *s,
 			const struct crm_order_in *in)
 {
-	struct ordering o = { in, NULL, 0 };
+	struct ordering o = { in, NULL, NULL, 0 };
 	struct cover *c;
 	char ref[32], now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
@@ -216,6 +245,7 @@ int crm_deal_order_make(struct crm_db *db, const struct crm_deal_state *s,
 			rc = give_back(db, ref, &c[i], covered - c[i].wanted);
 	}
 	free(c);
+	free(o.orders);
 	if (rc || s->ordered)
 		return rc;
 	if ((rc = crm_time_now(now)))

@@ -14,6 +14,9 @@ ALTER TABLE party ADD COLUMN bik TEXT;
 ALTER TABLE party ADD COLUMN account TEXT;      -- settlement account (20 digits)
 ALTER TABLE party ADD COLUMN corr_account TEXT; -- correspondent account (20 digits)
 
+-- Who sells a bought item: a customer order buys the rest from them.
+ALTER TABLE item ADD COLUMN supplier_id INTEGER REFERENCES party(id);
+
 -- The values a deal's parameters and a lost deal's reason take; the admin
 -- edits them (crm-admin choice), like departments.
 CREATE TABLE deal_choice (
