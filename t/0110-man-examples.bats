@@ -224,7 +224,7 @@ PY
 
 # The pages that opt in, each with its test below; the first test keeps this
 # list and the pages' own comment lines the same. Not opted in:
-# crm-warehouse(7), which has no EXAMPLES.
+# crm-warehouse(7) and crm-sales(7), guides without EXAMPLES.
 PAGES="crm.7 crm-accounts.5 crm-admin.1 crm-callpull.1 crm-deal.1 crm-export.1 crm-lead.1
 	crm-mailpull.1 crm-mailrules.5 crm-stock.1 crm-task.1 crm-tsv.5"
 
