@@ -323,3 +323,211 @@ deal_tasks() {
 		"|selection|ivan|no| selection|shipped|anna|yes|отгрузили по звонку директора" ]
 	[[ "$(dshow "$id" stage | tail -n 1)" == *"selection -> shipped by anna"*"отгрузили по звонку директора"* ]]
 }
+
+# ---- goods
+
+@test "item add takes the item's price, or --price, less a discount in per cent or an amount" {
+	id=$(new_deal)
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 2 --discount 5%
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'item\tname\tqty\tunit\tprice\tdiscount\trate\tnet\tvat\ttotal' ]
+	[ "$(tsv_pick "$output" item=CNS-38 qty,price,discount,rate,net,vat,total)" = \
+		"2|185000.00|5%|22%|288114.75|63385.25|351500.00" ]
+	run --separate-stderr crm-deal item add "$id" KIT-38 --qty 1.5 --price 1000.00 --discount 150.00
+	[ "$status" -eq 0 ]
+	[ "$(tsv_count "$output")" -eq 2 ]
+	[ "$(tsv_pick "$output" item=KIT-38 qty,price,discount,net,vat,total)" = \
+		"1.5|1000.00|150.00|1106.56|243.44|1350.00" ]
+	run --separate-stderr crm-deal item add "$id" NOP --qty 1 --price 0.10
+	[ "$status" -eq 0 ]
+	[ "$(tsv_pick "$output" item=NOP price,vat,total)" = "0.10|0.02|0.10" ]
+	[ "$(deal_row "$id" total)" = 352850.10 ]
+	[ "$(dshow "$id" total total)" = 352850.10 ]
+}
+
+@test "item set changes what is given and keeps the rest; item rm takes the line off" {
+	id=$(new_deal)
+	crm-deal item add "$id" CNS-38 --qty 2 --discount 5% >/dev/null
+	run --separate-stderr crm-deal item set "$id" CNS-38 --qty 3
+	[ "$status" -eq 0 ]
+	[ "$(tsv_pick "$output" item=CNS-38 qty,price,discount,total)" = "3|185000.00|5%|527250.00" ]
+	run --separate-stderr crm-deal item set "$id" CNS-38 --price 100000.00
+	[ "$(tsv_pick "$output" item=CNS-38 qty,price,discount,total)" = "3|100000.00|5%|285000.00" ]
+	run --separate-stderr crm-deal item set "$id" CNS-38 --discount 1000.00
+	[ "$(tsv_pick "$output" item=CNS-38 qty,price,discount,total)" = "3|100000.00|1000.00|299000.00" ]
+	run --separate-stderr crm-deal item set "$id" KIT-38 --qty 1
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"deal $id has no line of KIT-38"* ]]
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	run --separate-stderr crm-deal item rm "$id" CNS-38
+	[ "$status" -eq 0 ]
+	[ "$(tsv_pick "$output" "" item)" = KIT-38 ]
+	[ "$(dshow "$id" line)" = "KIT-38=1 pcs x 12500.50, discount 0.00, net 10246.31, VAT 22% 2254.19, total 12500.50 (Комплект ЗИП)" ]
+	run --separate-stderr crm-deal item rm "$id" CNS-38
+	[ "$status" -eq 65 ]
+}
+
+@test "a second line of an item, an item without a price, and bad quantities are refused" {
+	id=$(new_deal)
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal item add "$id" KIT-38 --qty 2
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"deal $id has a line of KIT-38 already (change it with item set)"* ]]
+	run --separate-stderr crm-deal item add "$id" NOP --qty 1
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"item NOP has no price: give --price"* ]]
+	run --separate-stderr crm-deal item add "$id" NOSUCH --qty 1
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'unknown item "NOSUCH"'* ]]
+	for q in 0 -1 abc 1.2345 1e5 ''; do
+		run --separate-stderr crm-deal item add "$id" CNS-38 --qty "$q"
+		[ "$status" -eq 65 ] || [ "$status" -eq 64 ]
+	done
+	run --separate-stderr crm-deal item add "$id" CNS-38
+	[ "$status" -eq 64 ]
+	for d in 101% -5% abc 1.234; do
+		run --separate-stderr crm-deal item add "$id" CNS-38 --qty 1 --discount "$d"
+		[ "$status" -eq 65 ]
+	done
+	[ "$(deal_state "$id")" = "$before" ]
+}
+
+@test "goods change only at selection and proposal" {
+	id=$(new_deal)
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	crm-deal stage "$id" proposal >/dev/null
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 1
+	[ "$status" -eq 0 ]
+	requisites "$id"
+	crm-deal stage "$id" invoiced >/dev/null
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal item add "$id" NOP --qty 1 --price 1
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"deal $id is at invoiced: its goods change only at selection or proposal"* ]]
+	run --separate-stderr crm-deal item set "$id" KIT-38 --qty 2
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal item rm "$id" KIT-38
+	[ "$status" -eq 65 ]
+	run --separate-stderr as anna crm-deal item set "$id" KIT-38 --price 1
+	[ "$status" -eq 65 ]
+	[ "$(deal_state "$id")" = "$before" ]
+}
+
+# ---- VAT
+
+@test "VAT at 22% in 2026 is taken out of each line, and the totals are the sums of the lines" {
+	id=$(invoiced_deal)
+	run --separate-stderr crm-deal show "$id"
+	[ "$status" -eq 0 ]
+	[ "$(dshow "$id" line)" = "CNS-38=2 pcs x 185000.00, discount 18500.00, net 288114.75, VAT 22% 63385.25, total 351500.00 (Насос ЦНС 38-44)
+KIT-38=1 pcs x 12500.50, discount 0.00, net 10246.31, VAT 22% 2254.19, total 12500.50 (Комплект ЗИП)" ]
+	[ "$(dshow "$id" total)" = $'net=298361.06\nvat=65639.44\ntotal=364000.50' ]
+	[ "$(dshow "$id" deal invoiced)" = 2026-11-26 ]
+	[ "$(dshow "$id" balance invoiced)" = 364000.50 ]
+}
+
+@test "a deal invoiced in 2025 keeps 20% when the clock moves into 2026; one not invoiced takes 22%" {
+	export CRM_NOW=2025-12-20T10:00:00Z
+	a=$(new_deal)
+	b=$(new_deal 'Теплосеть')
+	for id in "$a" "$b"; do
+		crm-deal item add "$id" CNS-38 --qty 2 --discount 5% >/dev/null
+		crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+		requisites "$id"
+	done
+	run --separate-stderr crm-deal stage "$a" invoiced --columns id,stage,total
+	[ "$status" -eq 0 ]
+	[ "$output" = $'id\tstage\ttotal\n'"$a"$'\tinvoiced\t364000.50' ]
+	[ "$(dshow "$a" deal invoiced)" = 2025-12-20 ]
+	[ "$(dshow "$a" total)" = $'net=303333.75\nvat=60666.75\ntotal=364000.50' ]
+	[ "$(dshow "$b" total vat)" = 60666.75 ]
+	export CRM_NOW=2026-01-10T10:00:00Z
+	[ "$(dshow "$a" line | cut -d, -f3-4)" = " net 292916.67, VAT 20% 58583.33
+ net 10417.08, VAT 20% 2083.42" ]
+	[ "$(dshow "$a" total)" = $'net=303333.75\nvat=60666.75\ntotal=364000.50' ]
+	[ "$(dshow "$b" total)" = $'net=298361.06\nvat=65639.44\ntotal=364000.50' ]
+	crm-deal stage "$b" invoiced >/dev/null
+	[ "$(dshow "$b" deal invoiced)" = 2026-01-10 ]
+	[ "$(dshow "$b" total vat)" = 65639.44 ]
+	# The VAT code is fixed once invoiced.
+	run --separate-stderr crm-deal set "$a" --vat zero
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"is invoiced: its VAT is fixed"* ]]
+	[ "$(dshow "$a" deal vat)" = standard ]
+}
+
+@test "prices_include_vat no puts VAT on top of each line" {
+	CRM_USER=root crm-admin config set prices_include_vat no
+	id=$(new_deal)
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 2 --discount 5%
+	[ "$(tsv_pick "$output" item=CNS-38 net,vat,total)" = "351500.00|77330.00|428830.00" ]
+	run --separate-stderr crm-deal item add "$id" KIT-38 --qty 1
+	[ "$(tsv_pick "$output" item=KIT-38 net,vat,total)" = "12500.50|2750.11|15250.61" ]
+	[ "$(dshow "$id" total)" = $'net=364000.50\nvat=80080.11\ntotal=444080.61' ]
+	[ "$(deal_row "$id" total)" = 444080.61 ]
+	run --separate-stderr as root crm-admin config set prices_include_vat perhaps
+	[ "$status" -ne 0 ]
+}
+
+@test "VAT is rounded half away from zero per line: three half-kopeck lines make 0.03, not 0.02" {
+	export CRM_NOW=2025-12-20T10:00:00Z
+	for i in A B C; do CRM_USER=wes crm-stock item add "P$i" --name "Шайба $i" --price 0.03 >/dev/null; done
+	id=$(new_deal)
+	for i in A B C; do crm-deal item add "$id" "P$i" --qty 1 >/dev/null; done
+	run --separate-stderr crm-deal item add "$id" KIT-38 --qty 1 --price 0.06
+	[ "$status" -eq 0 ]
+	# 0.03 * 20/120 = 0.005: 0.01 each; 0.06 * 20/120 = 0.01 exactly.
+	[ "$(tsv_pick "$output" "" item,net,vat,total | paste -sd' ' -)" = \
+		"PA|0.02|0.01|0.03 PB|0.02|0.01|0.03 PC|0.02|0.01|0.03 KIT-38|0.05|0.01|0.06" ]
+	[ "$(dshow "$id" total)" = $'net=0.11\nvat=0.04\ntotal=0.15' ]
+	# On top at 22%: 0.25 * 0.22 = 0.055, rounded up to 0.06.
+	CRM_USER=root crm-admin config set prices_include_vat no
+	export CRM_NOW=2026-11-26T10:00:00Z
+	run --separate-stderr crm-deal item set "$id" KIT-38 --price 0.25
+	[ "$(tsv_pick "$output" item=KIT-38 net,vat,total)" = "0.25|0.06|0.31" ]
+	[ "$(tsv_pick "$output" item=PA net,vat,total)" = "0.03|0.01|0.04" ]
+	[ "$(dshow "$id" total)" = $'net=0.34\nvat=0.09\ntotal=0.43' ]
+}
+
+@test "the admin adds a VAT rate from a day; the codes zero and none; an unknown code is refused" {
+	run --separate-stderr crm-admin vat add standard --from 2027-01-01 --rate 25%
+	[ "$status" -eq 77 ]
+	CRM_USER=root crm-admin vat add standard --from 2027-01-01 --rate 25%
+	[ "$(CRM_USER=root crm-admin vat list | grep -c $'^standard\t2027-01-01\t25%$')" -eq 1 ]
+	a=$(new_deal)
+	crm-deal item add "$a" KIT-38 --qty 1 --price 1250.00 >/dev/null
+	requisites "$a"
+	crm-deal stage "$a" invoiced >/dev/null
+	b=$(new_deal 'Б')
+	crm-deal item add "$b" KIT-38 --qty 1 --price 1250.00 >/dev/null
+	export CRM_NOW=2027-02-01T10:00:00Z
+	[ "$(dshow "$a" total vat)" = 225.41 ]
+	[ "$(dshow "$b" total vat)" = 250.00 ]
+	[[ "$(dshow "$b" line)" == *"VAT 25% 250.00"* ]]
+	export CRM_NOW=2026-11-26T10:00:00Z
+	r=$(new_request 'Ноль')
+	run --separate-stderr crm-deal new --from-request "$r" --legal-name x --vat zero -H --columns id
+	z=$output
+	run --separate-stderr crm-deal item add "$z" KIT-38 --qty 1 --price 1250.00
+	[ "$(tsv_pick "$output" "" rate,net,vat,total)" = "0%|1250.00|0.00|1250.00" ]
+	run --separate-stderr crm-deal set "$z" --vat none
+	[ "$status" -eq 0 ]
+	[ "$(dshow "$z" deal vat)" = none ]
+	[[ "$(dshow "$z" line)" == *"net 1250.00, VAT none 0.00, total 1250.00"* ]]
+	run --separate-stderr crm-deal set "$z" --vat reduced
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *reduced* ]]
+	r=$(new_request 'Код')
+	run --separate-stderr crm-deal new --from-request "$r" --legal-name x --vat reduced
+	[ "$status" -eq 65 ]
+	CRM_USER=root crm-admin vat add reduced --from 2026-01-01 --rate 10
+	run --separate-stderr crm-deal new --from-request "$r" --legal-name x --vat reduced -H --columns id
+	[ "$status" -eq 0 ]
+	run --separate-stderr crm-deal item add "$output" KIT-38 --qty 1 --price 1100.00
+	[ "$(tsv_pick "$output" "" rate,net,vat)" = "10%|1000.00|100.00" ]
+	for bad in 101% -1 abc; do
+		run --separate-stderr as root crm-admin vat add x --from 2026-01-01 --rate "$bad"
+		[ "$status" -eq 65 ]
+	done
+}
