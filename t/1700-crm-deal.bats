@@ -21,7 +21,6 @@ setup() {
 	CRM_USER=wes crm-stock item add KIT-38 --name 'Комплект ЗИП' --price 12500.50 >/dev/null
 	CRM_USER=wes crm-stock item add NOP --name 'Без цены' >/dev/null
 	export CRM_USER=ivan
-	NREQ=0
 }
 
 # new_request [COMPANY] [MANAGER] [qualify options...]: a request from a
@@ -30,7 +29,8 @@ setup() {
 new_request() {
 	local company=${1:-Водоканал} who=${2:-ivan} id
 	shift 2 2>/dev/null || shift $#
-	NREQ=$((NREQ + 1))
+	# Numbered by the requests there are, as this runs in a subshell.
+	NREQ=$(($(count_of crm-lead list) + 1))
 	id=$(CRM_USER=root crm-lead add -H --columns id --name "Сергей Орлов $NREQ" \
 		--company "$company" --phone "+7 8412 55-12-$((10 + NREQ))" \
 		--subject "Насос ЦНС для станции $NREQ")
@@ -530,4 +530,162 @@ KIT-38=1 pcs x 12500.50, discount 0.00, net 10246.31, VAT 22% 2254.19, total 125
 		run --separate-stderr as root crm-admin vat add x --from 2026-01-01 --rate "$bad"
 		[ "$status" -eq 65 ]
 	done
+}
+
+# ---- stages
+
+# try_move ID STAGE MESSAGE [options]: the move is refused (65) with MESSAGE
+# in its words, and nothing the commands show has changed.
+try_move() {
+	local id=$1 to=$2 msg=$3 before
+	shift 3
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal stage "$id" "$to" "$@"
+	[ "$status" -eq 65 ] || { echo "stage $id $to: status $status: $stderr"; return 1; }
+	[ "$output" = '' ] || { echo "stage $id $to printed $output"; return 1; }
+	[[ "$stderr" == *"$msg"* ]] || { echo "stage $id $to: $stderr"; return 1; }
+	[ "$(deal_state "$id")" = "$before" ] || { echo "stage $id $to changed something"; return 1; }
+}
+
+@test "every forbidden move is refused naming what is missing, and changes nothing" {
+	id=$(new_deal)
+	for s in production stock shipped certification commissioning service closed; do
+		try_move "$id" "$s" "deal $id is at selection: it does not move to $s from there"
+	done
+	try_move "$id" selection "deal $id is at selection already"
+	try_move "$id" proposal "cannot move to proposal: it needs a line with a price (crm-deal item add)"
+	# A company with no INN needs no KPP named; all the rest is.
+	try_move "$id" invoiced "it needs the party's INN (--inn); the party's bank details (--bik, --account, --corr-account); the party's legal address (--address); a line with a price (crm-deal item add)"
+	crm-deal item add "$id" CNS-38 --qty 2 >/dev/null
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	crm-deal stage "$id" proposal >/dev/null
+	try_move "$id" stock "deal $id is at proposal: it does not move to stock from there"
+	run --separate-stderr crm-deal stage "$id" selection
+	[ "$status" -eq 0 ]
+	crm-deal stage "$id" proposal >/dev/null
+	requisites "$id"
+	crm-deal stage "$id" invoiced >/dev/null
+	for s in selection proposal shipped closed; do
+		try_move "$id" "$s" "deal $id is at invoiced: it does not move to $s from there"
+	done
+	try_move "$id" stock "cannot move to stock: it needs every line reserved in full and on hand"
+	CRM_USER=wes crm-stock receive --item CNS-38 --lot L1 --qty 2 >/dev/null
+	CRM_USER=wes crm-stock receive --item KIT-38 --lot K1 --qty 1 >/dev/null
+	crm-stock reserve --item CNS-38 --qty 2 --ref "DEAL-$id" >/dev/null
+	crm-stock reserve --item KIT-38 --qty 1 --ref "DEAL-$id" >/dev/null
+	try_move "$id" production "cannot move to production: it needs goods still being made or bought (all are on hand: move to stock)"
+	crm-deal stage "$id" stock >/dev/null
+	try_move "$id" shipped "cannot move to shipped: it needs every line shipped in full (crm-deal ship); the waybill number (--waybill)"
+	CRM_USER=wes crm-stock ship --ref "DEAL-$id" >/dev/null
+	try_move "$id" shipped "cannot move to shipped: it needs the waybill number (--waybill)"
+	crm-deal set "$id" --waybill 'ТН-77' >/dev/null
+	crm-deal stage "$id" shipped >/dev/null
+	try_move "$id" certification "it needs an item that needs certification (none of the lines does: move to commissioning)"
+	try_move "$id" service "deal $id is at shipped: it does not move to service from there"
+	crm-deal stage "$id" commissioning >/dev/null
+	try_move "$id" closed "deal $id is at commissioning: it does not move to closed from there"
+	crm-deal stage "$id" service >/dev/null
+	try_move "$id" closed "cannot move to closed: it needs payment in full (382500.50 owed); the shipping documents (a waybill or a tax invoice, crm-deal doc add); the commissioning act (crm-deal doc add --kind commissioning-act); the service talk (crm-deal service --accepted or --declined)"
+	try_move "$id" lost "a lost deal needs --lost-reason" 2>/dev/null || {
+		run --separate-stderr crm-deal stage "$id" lost
+		[ "$status" -eq 64 ]
+		[[ "$stderr" == *"needs --lost-reason"* ]]
+	}
+	[ "$(stage_of "$id")" = service ]
+	[ "$(moves_of "$id" stage)" = "selection proposal selection proposal invoiced stock shipped commissioning service" ]
+}
+
+@test "the invoice needs an INN with good check digits, a KPP for 10 digits, bank details checked against the BIK" {
+	id=$(new_deal)
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal set "$id" --inn 7707083894
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad INN "7707083894": the check digit does not match'* ]]
+	run --separate-stderr crm-deal set "$id" --inn 77070838
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal set "$id" --kpp 77070100
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad KPP "77070100"'* ]]
+	run --separate-stderr crm-deal set "$id" --bik 04452522
+	[ "$status" -eq 65 ]
+	# A mistyped digit of the account, set with its BIK, is refused when set.
+	run --separate-stderr crm-deal set "$id" --bik 044525225 --account 40702810500000001235 \
+		--corr-account 30101810400000000225
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad account "40702810500000001235": its control digit does not match BIK 044525225'* ]]
+	run --separate-stderr crm-deal set "$id" --bik 044525225 --account 40702810500000001234 \
+		--corr-account 30101810400000000226
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad correspondent account "30101810400000000226"'* ]]
+	[ "$(deal_state "$id")" = "$before" ]
+	crm-deal set "$id" --inn 7707083893 --bik 044525225 --account 40702810500000001234 \
+		--corr-account 30101810400000000225 --address 'г. Пенза' >/dev/null
+	try_move "$id" invoiced "cannot move to invoiced: it needs the party's KPP (--kpp)"
+	[[ "$stderr" != *"INN"* && "$stderr" != *"bank"* && "$stderr" != *"address"* ]]
+	# A 12-digit INN (a sole trader) needs no KPP.
+	crm-deal set "$id" --inn 500100732259 >/dev/null
+	run --separate-stderr crm-deal stage "$id" invoiced -H --columns stage
+	[ "$status" -eq 0 ]
+	[ "$output" = invoiced ]
+	[ "$(dshow "$id" party inn)|$(dshow "$id" party bik)|$(dshow "$id" party account)|$(dshow "$id" party corr_account)" = \
+		"500100732259|044525225|40702810500000001234|30101810400000000225" ]
+}
+
+@test "a private person is invoiced without requisites; a contact and the needs are still needed" {
+	r=$(new_request 'Иванов' ivan --needs 'насос на дачу')
+	id=$(crm-deal new --from-request "$r" --private -H --columns id)
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	run --separate-stderr crm-deal stage "$id" invoiced -H --columns stage,total
+	[ "$status" -eq 0 ]
+	[ "$output" = $'invoiced\t12500.50' ]
+}
+
+@test "--dry-run names the failing checks, or shows a move that holds, and writes nothing" {
+	id=$(new_deal)
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal stage "$id" invoiced --dry-run
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"cannot move to invoiced: it needs the party's INN"* ]]
+	[ "$(deal_state "$id")" = "$before" ]
+	requisites "$id"
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal stage "$id" invoiced -n --columns id,stage,total
+	[ "$status" -eq 0 ]
+	[ "$output" = $'id\tstage\ttotal\n'"$id"$'\tinvoiced\t12500.50' ]
+	[[ "$stderr" == *"dry run: nothing was written"* ]]
+	[ "$(deal_state "$id")" = "$before" ]
+	[ "$(stage_of "$id")" = selection ]
+	[ "$(dshow "$id" deal invoiced)" = '' ]
+	run --separate-stderr as anna crm-deal stage "$id" closed --force --reason x --dry-run
+	[ "$status" -eq 0 ]
+	[ "$(deal_state "$id")" = "$before" ]
+}
+
+@test "a batch of moves from stdin is all or nothing; --keep-going keeps the good ones" {
+	a=$(new_deal 'А')
+	b=$(new_deal 'Б')
+	c=$(new_deal 'В')
+	for id in "$a" "$b" "$c"; do crm-deal item add "$id" KIT-38 --qty 1 >/dev/null; done
+	requisites "$a"
+	requisites "$c"
+	before=$(deal_state "$a"; deal_state "$b"; deal_state "$c")
+	run --separate-stderr bash -c 'crm-deal list --stage selection | crm-deal stage invoiced'
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"line 3: deal $b cannot move to invoiced: it needs the party's INN"* ]]
+	[[ "$stderr" == *"nothing was written"* ]]
+	[ "$(deal_state "$a"; deal_state "$b"; deal_state "$c")" = "$before" ]
+	run --separate-stderr bash -c 'crm-deal list --stage selection | crm-deal stage invoiced --dry-run --keep-going'
+	[ "$(deal_state "$a"; deal_state "$b"; deal_state "$c")" = "$before" ]
+	run --separate-stderr bash -c 'crm-deal list --stage selection | crm-deal stage invoiced --keep-going -H --columns id,stage'
+	[ "$status" -eq 65 ]
+	[ "$output" = "$a"$'\tinvoiced\n'"$c"$'\tinvoiced' ]
+	[[ "$stderr" == *"line 3: deal $b cannot move"* ]]
+	[ "$(stage_of "$a")|$(stage_of "$b")|$(stage_of "$c")" = "invoiced|selection|invoiced" ]
+	# Ids as arguments, and another key column.
+	crm-deal set "$b" --private >/dev/null
+	run --separate-stderr bash -c "printf 'deal\n$b\n' | crm-deal stage --key deal invoiced -H --columns stage"
+	[ "$status" -eq 0 ]
+	[ "$output" = invoiced ]
 }
