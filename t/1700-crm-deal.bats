@@ -908,3 +908,107 @@ try_move() {
 	run --separate-stderr crm-deal doc add 99 --kind contract --number 1
 	[ "$status" -eq 65 ]
 }
+
+# ---- list, pipeline
+
+# The ids crm-deal list "$@" prints, comma-separated ("" when none).
+ids_of() {
+	listing crm-deal list -H --columns id "$@" | paste -sd, -
+}
+
+@test "list filters by stage, manager, mine, department, party and staleness; 1 when nothing matches" {
+	export CRM_NOW=2026-11-01T10:00:00Z
+	a=$(new_deal 'А')
+	b=$(invoiced_deal 'Б')
+	export CRM_NOW=2026-11-26T10:00:00Z
+	c=$(new_deal 'В' petr)
+	r=$(new_request 'Г' olga)
+	d=$(as olga crm-deal new --from-request "$r" --legal-name x -H --columns id)
+	[ "$(ids_of)" = "$a,$b,$c,$d" ]
+	[ "$(ids_of --stage selection)" = "$a,$c,$d" ]
+	[ "$(ids_of --stage invoiced)" = "$b" ]
+	[ "$(ids_of --manager ivan)" = "$a,$b" ]
+	[ "$(CRM_READER=petr ids_of --mine)" = "$c" ]
+	[ "$(ids_of --dept hight)" = "$d" ]
+	[ "$(ids_of --dept prom --stage selection)" = "$a,$c" ]
+	[ "$(ids_of --party "$(dshow "$c" party id)")" = "$c" ]
+	[ "$(ids_of --stale 14d)" = "$a,$b" ]
+	[ "$(ids_of --stale 30d)" = "" ]
+	crm-deal set "$a" --title 'свежий' >/dev/null
+	[ "$(ids_of --stale 14d)" = "$b" ]
+	run --separate-stderr crm-deal list --stage closed
+	[ "$status" -eq 1 ]
+	[ "$output" = $'id\tstage\ttitle\tparty\tparty_name\tmanager\tdept\ttotal\tpaid\tupdated\tclose_by' ]
+	run --separate-stderr crm-deal list --manager mila
+	[ "$status" -eq 1 ]
+	run --separate-stderr crm-deal list --manager nobody
+	[ "$status" -ne 0 ] && [ "$status" -ne 1 ]
+	run --separate-stderr crm-deal list --manager ivan --mine
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal list --columns id,nosuch
+	[ "$status" -eq 64 ]
+}
+
+@test "list --waiting payment, goods and documents" {
+	a=$(new_deal 'А')
+	crm-deal item add "$a" KIT-38 --qty 1 >/dev/null
+	b=$(invoiced_deal 'Б')
+	c=$(shipped_deal 'В')
+	d=$(invoiced_deal 'Г')
+	crm-deal pay "$d" 364000.50 >/dev/null
+	crm-deal pay "$a" 100.00 >/dev/null
+	[ "$(ids_of --waiting payment)" = "$b,$c" ]
+	[ "$(ids_of --waiting goods)" = "$b,$d" ]
+	[ "$(ids_of --waiting documents)" = "$c" ]
+	crm-deal doc add "$c" --kind waybill --number 'ТН-1' >/dev/null
+	run --separate-stderr crm-deal list --waiting documents
+	[ "$status" -eq 1 ]
+	crm-deal pay "$c" 364000.00 >/dev/null
+	[ "$(ids_of --waiting payment)" = "$b,$c" ]
+	crm-deal pay "$c" 0.50 >/dev/null
+	[ "$(ids_of --waiting payment)" = "$b" ]
+	# A lost deal waits for nothing.
+	crm-deal stage "$b" lost --lost-reason price >/dev/null
+	run --separate-stderr crm-deal list --waiting payment
+	[ "$status" -eq 1 ]
+	run --separate-stderr crm-deal list --waiting money
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *'--waiting is payment, goods or documents, not "money"'* ]]
+}
+
+@test "pipeline counts and sums every stage; --by manager and dept the groups that have deals" {
+	a=$(invoiced_deal 'А')
+	b=$(invoiced_deal 'Б' petr)
+	c=$(new_deal 'В')
+	crm-deal item add "$c" KIT-38 --qty 2 >/dev/null
+	r=$(new_request 'Г' olga)
+	d=$(as olga crm-deal new --from-request "$r" --legal-name x -H --columns id)
+	run --separate-stderr crm-deal pipeline
+	[ "$status" -eq 0 ]
+	[ "$output" = "stage	count	total
+selection	2	25001.00
+proposal	0	0.00
+invoiced	2	728001.00
+production	0	0.00
+stock	0	0.00
+shipped	0	0.00
+certification	0	0.00
+commissioning	0	0.00
+service	0	0.00
+closed	0	0.00
+lost	0	0.00" ]
+	run --separate-stderr as mila crm-deal pipeline --by manager
+	[ "$status" -eq 0 ]
+	[ "$output" = "stage	manager	count	total
+selection	ivan	1	25001.00
+selection	olga	1	0.00
+invoiced	ivan	1	364000.50
+invoiced	petr	1	364000.50" ]
+	run --separate-stderr crm-deal pipeline --by dept
+	[ "$output" = "stage	dept	count	total
+selection	hight	1	0.00
+selection	prom	1	25001.00
+invoiced	prom	2	728001.00" ]
+	run --separate-stderr crm-deal pipeline --by region
+	[ "$status" -eq 64 ]
+}
