@@ -1012,3 +1012,134 @@ invoiced	prom	2	728001.00" ]
 	run --separate-stderr crm-deal pipeline --by region
 	[ "$status" -eq 64 ]
 }
+
+# ---- hostile input
+
+@test "bad ids, verbs, options, stages, list values and VAT codes are refused with a message" {
+	id=$(new_deal)
+	before=$(deal_state "$id")
+	for bad in abc 0 1x 1.5 99999999999999999999 ''; do
+		run --separate-stderr crm-deal show "$bad"
+		[ "$status" -eq 64 ] || [ "$status" -eq 65 ]
+		[[ "$stderr" == *"bad id"* ]]
+	done
+	run --separate-stderr crm-deal show -- -1
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal show 99
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"no deal 99"* ]]
+	run --separate-stderr crm-deal stage 99 proposal
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal frob
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *'unknown verb "frob"'* ]]
+	run --separate-stderr crm-deal
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal list --frob
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal show --qty 1 "$id"
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal stage "$id" won
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *'unknown stage "won"'* ]]
+	# An id without the stage is refused before stdin is read.
+	run --separate-stderr crm-deal stage "$id" < /dev/null
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *"unknown stage \"$id\""* ]]
+	run --separate-stderr crm-deal list --stage won
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal set "$id" --vat reduced
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal set "$id" --close-by 2026-02-30
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal set "$id" --close-by tomorrow
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal set "$id" --dept nosuch
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal set "$id" --area $'heating\n'
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal new --from-request 1 --party 1
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal new
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal new --from-request abc
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal item frob "$id" KIT-38
+	[ "$status" -eq 64 ]
+	run --separate-stderr crm-deal item add abc KIT-38 --qty 1
+	[ "$status" -eq 64 ] || [ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad id "abc"'* ]]
+	run --separate-stderr crm-deal pay "$id"
+	[ "$status" -eq 64 ]
+	# Ids on stdin: a bad one names its line, a missing key column is refused.
+	run --separate-stderr bash -c "printf 'id\n$id\nabc\n' | crm-deal stage lost --lost-reason price"
+	[ "$status" -eq 64 ] || [ "$status" -eq 65 ]
+	[[ "$stderr" == *'line 3: bad id "abc"'* ]]
+	run --separate-stderr bash -c "printf 'deal\n$id\n' | crm-deal show"
+	[ "$status" -eq 64 ] || [ "$status" -eq 65 ]
+	[[ "$stderr" == *'no column "id"'* ]]
+	run --separate-stderr bash -c "printf 'id\tx\n$id\n' | crm-deal show"
+	[ "$status" -eq 65 ]
+	[ "$(deal_state "$id")" = "$before" ]
+}
+
+@test "a huge quantity, price or amount is refused with a message, not a crash" {
+	id=$(new_deal)
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	before=$(deal_state "$id")
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 99999999999999999999
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad quantity'* || "$stderr" == *'too large'* ]]
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 1 --price 99999999999999999999.99
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad amount "99999999999999999999.99"'* ]]
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 1 --price 99999999999999999
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'too large'* ]]
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 9999999 --price 99999999999.99
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"item CNS-38: amount too large"* ]]
+	run --separate-stderr crm-deal item set "$id" KIT-38 --qty 9223372036854775
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 1 --discount 99999999999999999999.00
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-deal pay "$id" 99999999999999999999.00
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'bad amount'* ]]
+	run --separate-stderr crm-deal pay "$id" -- -99999999999999999999.00
+	[ "$status" -eq 64 ] || [ "$status" -eq 65 ]
+	run --separate-stderr as root crm-admin vat add x --from 2026-01-01 --rate 99999999999999999999%
+	[ "$status" -eq 65 ]
+	[ "$(deal_state "$id")" = "$before" ]
+	# A big line that fits is kept to the kopeck.
+	run --separate-stderr crm-deal item add "$id" CNS-38 --qty 1000000 --price 9999999.99
+	[ "$status" -eq 0 ]
+	[ "$(tsv_pick "$output" item=CNS-38 total)" = 9999999990000.00 ]
+	[ "$(dshow "$id" total total)" = 9999999990000.00 ] || [ "$(dshow "$id" total total)" = 10000000002500.50 ]
+}
+
+@test "values with tabs, newlines and backslashes are kept and printed escaped, one record a line" {
+	r=$(new_request)
+	title=$'Насос\tЦНС\nвторая строка \\ конец'
+	run --separate-stderr crm-deal new --from-request "$r" --legal-name $'ООО\t«Рога»' --title "$title" \
+		--needs $'вода\r\nгорячая'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(tsv_get "$output" title)" = 'Насос\tЦНС\nвторая строка \\ конец' ]
+	[ "$(tsv_get "$output" title | tsv_unescape)" = "$title" ]
+	id=$(tsv_get "$output" id)
+	[ "$(dshow "$id" deal needs)" = 'вода\r\nгорячая' ]
+	[ "$(dshow "$id" party legal_name)" = 'ООО\t«Рога»' ]
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	run --separate-stderr crm-deal stage "$id" lost --lost-reason other --note $'конкурент\tдешевле\nна 10%'
+	[ "$status" -eq 0 ]
+	[ "$(dshow "$id" deal lost_note)" = 'конкурент\tдешевле\nна 10%' ]
+	run --separate-stderr crm-deal pay "$id" 1.00 --ref $'п/п\t1\n2'
+	[ "$status" -eq 0 ]
+	[ "$(dshow "$id" payment)" = '2026-11-26=1.00 п/п\t1\n2' ]
+	# Every row of show has three fields.
+	[ "$(CRM_USER=root crm-deal show "$id" | awk -F'\t' 'NF != 3' | wc -l)" -eq 0 ]
+	# The list feeds back into show through stdin.
+	run --separate-stderr bash -c 'crm-deal list | crm-deal show -H --columns section,key | grep -c "^deal	title$"'
+	[ "$output" = 1 ]
+}
