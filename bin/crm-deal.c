@@ -256,6 +256,9 @@ static int do_stage(struct cli *c, int argc, char **argv)
 	if (argc < 1)
 		return cli_usage(c, "stage needs the stage to move to: stage [ID...] STAGE");
 	in.stage = argv[argc - 1];
+	/* Before reading ids from stdin: "stage 5" lacks its stage. */
+	if (crm_deal_stage_check(in.stage))
+		return cli_fail(c, CRM_USAGE);
 	return cli_each_id(c, argc - 1, argv, stage_one, &in);
 }
 

@@ -434,6 +434,8 @@ struct crm_deal_move_in {
  * CRM_DATAERR naming every missing condition of the move at once;
  * CRM_NOPERM for a forced move by anyone but the head. */
 int crm_deal_move(struct crm_db *db, int64_t deal, const struct crm_deal_move_in *in);
+/* CRM_OK when stage names a stage, else CRM_USAGE listing the stages. */
+int crm_deal_stage_check(const char *stage);
 /* The service talk at stage service: accepted (the manager gets "sign the
  * service contract") or declined. */
 int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *note);

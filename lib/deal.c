@@ -116,7 +116,7 @@ static int party_facts(struct crm_db *db, int64_t party, struct party_facts *f)
 				       " needs, coalesce(owner_id, 0), coalesce(dept_id, 0)"
 				       " FROM party WHERE id = ?");
 	const char *needs;
-	int rc;
+	int has_needs, rc;
 
 	if (!st)
 		return CRM_SOFTWARE;
@@ -127,11 +127,12 @@ static int party_facts(struct crm_db *db, int64_t party, struct party_facts *f)
 	f->legal = sqlite3_column_int(st, 1);
 	f->private = sqlite3_column_int(st, 2);
 	needs = (const char *)sqlite3_column_text(st, 3);
-	f->needs = needs && *needs ? strdup(needs) : NULL;
+	has_needs = needs && *needs;
+	f->needs = has_needs ? strdup(needs) : NULL;
 	f->owner = sqlite3_column_int64(st, 4);
 	f->dept = sqlite3_column_int64(st, 5);
-	sqlite3_reset(st);
-	if (needs && *needs && !f->needs)
+	sqlite3_reset(st); /* needs points into the row no more */
+	if (has_needs && !f->needs)
 		return crm_error_set(CRM_SOFTWARE, "out of memory");
 	return CRM_OK;
 }

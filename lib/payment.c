@@ -4,6 +4,7 @@
  * negative amount with its reason. Paying more than the deal is worth is
  * reported (an advance), never refused: the money has arrived either way.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,13 +24,18 @@ int crm_deal_pay(struct crm_db *db, int64_t deal, const struct crm_pay_in *in, i
 {
 	struct crm_deal_state s;
 	char day[11], now[CRM_TIME_LEN];
-	int64_t amount;
+	int64_t amount, paid;
 	sqlite3_stmt *st;
 	int rc;
 
 	if ((rc = crm_deal_access(db, deal, 1, &s)) || (rc = crm_money_parse(in->amount, &amount)) ||
-	    (rc = crm_date_parse("payment date", in->date, day)) || (rc = crm_time_now(now)))
+	    (rc = crm_date_parse("payment date", in->date, day)) || (rc = crm_time_now(now)) ||
+	    (rc = crm_deal_paid(db, deal, &paid)))
 		return rc;
+	/* The sum of the payments must stay a number the database can add up. */
+	if ((amount > 0 && paid > INT64_MAX - amount) || (amount < 0 && paid < INT64_MIN - amount))
+		return crm_error_set(CRM_DATAERR, "a payment of %s to deal %lld is too large: its "
+				     "payments would not add up", in->amount, (long long)deal);
 	if (amount == 0)
 		return crm_error_set(CRM_DATAERR, "a payment of 0 is no payment");
 	if (amount < 0 && !(in->reason && *in->reason))

@@ -46,6 +46,15 @@ static int may_move(const char *from, const char *to)
 	return 0;
 }
 
+int crm_deal_stage_check(const char *stage)
+{
+	if (known_stage(stage))
+		return CRM_OK;
+	return crm_error_set(CRM_USAGE, "unknown stage \"%s\"; stages are: selection, proposal, "
+			     "invoiced, production, stock, shipped, certification, commissioning, "
+			     "service, closed, lost", stage ? stage : "");
+}
+
 /* ---- the conditions, each adding what is missing to a list */
 
 struct missing {
@@ -413,10 +422,8 @@ int crm_deal_move(struct crm_db *db, int64_t deal, const struct crm_deal_move_in
 
 	if ((rc = crm_deal_access(db, deal, 1, &s)))
 		return rc;
-	if (!known_stage(in->stage))
-		return crm_error_set(CRM_USAGE, "unknown stage \"%s\"; stages are: selection, proposal, "
-				     "invoiced, production, stock, shipped, certification, "
-				     "commissioning, service, closed, lost", in->stage ? in->stage : "");
+	if ((rc = crm_deal_stage_check(in->stage)))
+		return rc;
 	if (strcmp(s.stage, in->stage) == 0)
 		return crm_error_set(CRM_DATAERR, "deal %lld is at %s already", (long long)deal,
 				     s.stage);
