@@ -1152,3 +1152,30 @@ invoiced	prom	2	728001.00" ]
 	run --separate-stderr bash -c 'crm-deal list | crm-deal show -H --columns section,key | grep -c "^deal	title$"'
 	[ "$output" = 1 ]
 }
+
+@test "goods bought from a supplier for the deal: production until they come, then stock" {
+	CRM_USER=wes crm-stock item add VLV-50 --name 'Задвижка' --price 3000.00 --supply buy >/dev/null
+	sup=$(CRM_USER=wes crm-stock supplier add 'Арматура' --phone '+7 495 000-00-09' -H --columns party)
+	id=$(new_deal)
+	crm-deal item add "$id" VLV-50 --qty 4 >/dev/null
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	requisites "$id"
+	crm-deal stage "$id" invoiced >/dev/null
+	# Stock covers part of one line: one valve on hand, three bought.
+	CRM_USER=wes crm-stock receive --item VLV-50 --lot V1 --qty 1 >/dev/null
+	CRM_USER=wes crm-stock receive --item KIT-38 --lot K1 --qty 1 >/dev/null
+	crm-stock reserve --item VLV-50 --qty 1 --ref "DEAL-$id" >/dev/null
+	crm-stock reserve --item KIT-38 --qty 1 --ref "DEAL-$id" >/dev/null
+	so=$(CRM_USER=wes crm-stock supplier-order add --supplier "$sup" --item VLV-50 --qty 3 \
+		--expected 2026-12-15 --ref "DEAL-$id" -H --columns id | head -n 1)
+	[ "$(dshow "$id" order | head -n 1)" = "VLV-50=ordered 4, reserved 1, shipped 0, from a supplier 3 (expected 2026-12-15)" ]
+	crm-deal stage "$id" production >/dev/null
+	[ "$(ids_of --waiting goods)" = "$id" ]
+	try_move "$id" stock "every line reserved in full and on hand"
+	CRM_USER=wes crm-stock supplier-order receive "$so" --item VLV-50 --lot V2 >/dev/null
+	[ "$(dshow "$id" order | head -n 1)" = "VLV-50=ordered 4, reserved 4, shipped 0" ]
+	run --separate-stderr crm-deal stage "$id" stock -H --columns stage
+	[ "$status" -eq 0 ]
+	[ "$output" = stock ]
+	[ "$(moves_of "$id" stage)" = "selection invoiced production stock" ]
+}
