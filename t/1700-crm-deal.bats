@@ -1262,3 +1262,25 @@ production	prom	2	728001.00" ]
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *"deal $id is at shipped"* ]]
 }
+
+@test "goods bought from a supplier for the deal: production until they come, then stock" {
+	sup=$(CRM_USER=wes crm-stock supplier add 'Арматура' --phone '+7 495 000-00-09' -H --columns party)
+	CRM_USER=wes crm-stock item add VLV-50 --name 'Задвижка' --price 3000.00 --supply buy \
+		--supplier "$sup" >/dev/null
+	id=$(new_deal)
+	crm-deal item add "$id" VLV-50 --qty 4 >/dev/null
+	crm-deal item add "$id" KIT-38 --qty 1 >/dev/null
+	requisites "$id"
+	# Stock covers part of one line: one valve on hand, three bought.
+	CRM_USER=wes crm-stock receive --item VLV-50 --lot V1 --qty 1 >/dev/null
+	crm-deal stage "$id" invoiced >/dev/null
+	[ "$(dshow "$id" order | head -n 1)" = "VLV-50=ordered 4, reserved 1, shipped 0, from a supplier 3 (expected ?)" ]
+	[ "$(stage_of "$id")" = production ]
+	[ "$(ids_of --waiting goods)" = "$id" ]
+	try_move "$id" stock "every line reserved in full and on hand"
+	so=$(tsv_pick "$(listing crm-stock supplier-order list)" "ref=DEAL-$id" id)
+	CRM_USER=wes crm-stock supplier-order receive "$so" --item VLV-50 --lot V2 >/dev/null
+	[ "$(dshow "$id" order | head -n 1)" = "VLV-50=ordered 4, reserved 4, shipped 0" ]
+	[ "$(stage_of "$id")" = stock ]
+	[ "$(moves_of "$id" stage)" = "selection invoiced production stock" ]
+}
