@@ -14,7 +14,7 @@ static const char *const audited[] = {
 	"config", "dept", "users", "party", "contact", "contact_point",
 	"request", "interaction", "task", "call", "warehouse", "item", "barcode", "lot",
 	"reservation", "production_order", "supplier_order", "supplier_line",
-	"deal_choice", "vat_rate", "deal", "deal_line", "document", "payment", NULL
+	"deal_choice", "vat_rate", "deal", "deal_line", "deal_move", "document", "payment", NULL
 };
 
 /* Append s to the growing buffer *b (length *n); abort-free: NULL on OOM. */

@@ -333,6 +333,11 @@ deal_tasks() {
 	[ "$(tsv_pick "$output" "" from_stage,stage,who,forced,reason | paste -sd' ' -)" = \
 		"|selection|ivan|no| selection|shipped|anna|yes|отгрузили по звонку директора" ]
 	[[ "$(dshow "$id" stage | tail -n 1)" == *"selection -> shipped by anna"*"отгрузили по звонку директора"* ]]
+	# ...and in the audit log, with who forced it (no command shows the log;
+	# an insert is logged by its row, which holds the reason).
+	[ "$(sql "SELECT a.who FROM audit_log a JOIN deal_move m ON m.id = a.row_id
+		WHERE a.tbl = 'deal_move' AND a.action = 'insert' AND m.forced = 1
+		AND m.reason = 'отгрузили по звонку директора'")" = anna ]
 }
 
 # ---- goods
