@@ -361,7 +361,17 @@ static int balance_one(struct cli *c, int64_t id, void *arg)
 
 static int do_balance(struct cli *c, int argc, char **argv)
 {
-	return cli_each_id(c, argc, argv, balance_one, NULL);
+	int64_t party;
+	int rc;
+
+	if (!c->opt[O_PARTY])
+		return cli_each_id(c, argc, argv, balance_one, NULL);
+	if (argc)
+		return cli_usage(c, "balance takes deal ids or --party, not both");
+	if (id_opt(c, O_PARTY, &party))
+		return cli_fail(c, CRM_USAGE);
+	rc = crm_deal_balance_party(c->db, party, cli_row, c);
+	return rc == CRM_NOMATCH ? rc : cli_fail(c, rc);
 }
 
 static const struct cli_verb verbs[] = {
@@ -400,8 +410,8 @@ static const struct cli_verb verbs[] = {
 	  "crm-deal doc list [ID]" },
 	{ "pay", do_pay, CLI_BATCH, { O_DATE, O_REF, O_REASON },
 	  "crm-deal pay ID AMOUNT [--date D] [--ref R] [--reason T]" },
-	{ "balance", do_balance, CLI_NOTXN, { 0 },
-	  "crm-deal balance [ID...]" },
+	{ "balance", do_balance, CLI_NOTXN, { O_PARTY },
+	  "crm-deal balance [ID...] | balance --party ID" },
 	{ NULL, NULL, 0, { 0 }, NULL }
 };
 

@@ -487,6 +487,8 @@ struct crm_deal_balance {
 int crm_deal_balance_of(struct crm_db *db, int64_t deal, struct crm_deal_balance *b);
 /* The same as one row: deal, invoiced, paid, owed, advance. */
 int crm_deal_balance(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg);
+/* The same for every deal of a party; CRM_NOMATCH when it has none. */
+int crm_deal_balance_party(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg);
 
 /* ---- choice.c: the lists deals take values from, and VAT rates */
 

@@ -75,6 +75,38 @@ int crm_deal_balance_of(struct crm_db *db, int64_t deal, struct crm_deal_balance
 	return CRM_OK;
 }
 
+int crm_deal_balance_party(struct crm_db *db, int64_t party, crm_row_fn *fn, void *arg)
+{
+	static const char *const names[] = { "deal", "invoiced", "paid", "owed", "advance" };
+	sqlite3_stmt *st;
+	int64_t *ids = NULL, *more;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "reading deals")))
+		return rc;
+	if (!(st = crm_stmt(db, "SELECT id FROM deal WHERE party_id = ? ORDER BY id")))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, party);
+	/* The ids first: each balance runs statements of its own. */
+	while ((rc = crm_stmt_row(db, st)) == 1) {
+		if (!(more = realloc(ids, (n + 1) * sizeof *ids))) {
+			rc = -crm_error_set(CRM_SOFTWARE, "out of memory");
+			break;
+		}
+		ids = more;
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	rc = rc < 0 ? -rc : CRM_OK;
+	for (i = 0; rc == CRM_OK && i < n; i++)
+		rc = crm_deal_balance(db, ids[i], fn, arg);
+	free(ids);
+	if (rc == CRM_OK && n == 0 && (rc = fn(arg, 5, names, NULL)) == CRM_OK)
+		rc = crm_error_set(CRM_NOMATCH, "party %lld has no deal", (long long)party);
+	return rc;
+}
+
 int crm_deal_balance(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg)
 {
 	static const char *const names[] = { "deal", "invoiced", "paid", "owed", "advance" };

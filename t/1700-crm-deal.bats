@@ -1289,3 +1289,19 @@ production	prom	2	728001.00" ]
 	[ "$(stage_of "$id")" = stock ]
 	[ "$(moves_of "$id" stage)" = "selection invoiced production stock" ]
 }
+
+@test "balance --party gives every deal of the party, 1 when it has none" {
+	a=$(invoiced_deal)
+	p=$(dshow "$a" party id)
+	b=$(crm-deal new --party "$p" -H --columns id)
+	crm-deal pay "$a" 1000.00 >/dev/null
+	run --separate-stderr crm-deal balance --party "$p"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'deal\tinvoiced\tpaid\towed\tadvance\n'"$a"$'\t364000.50\t1000.00\t363000.50\t0.00\n'"$b"$'\t0.00\t0.00\t0.00\t0.00' ]
+	other=$(CRM_USER=wes crm-stock supplier add 'Поставщик' -H --columns party)
+	run --separate-stderr crm-deal balance --party "$other"
+	[ "$status" -eq 1 ]
+	[ "$output" = $'deal\tinvoiced\tpaid\towed\tadvance' ]
+	run --separate-stderr crm-deal balance --party "$p" "$a"
+	[ "$status" -eq 64 ]
+}

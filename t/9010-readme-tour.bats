@@ -54,9 +54,13 @@ tour_script() {
 	# Request 2 was qualified with its INN, and became deal 1.
 	run crm-lead show 2
 	[[ "$output" == *converted* && "$output" == *7825123454* ]]
-	# Deal 1: invoiced, covered from stock, shipped with its waybill, paid.
+	# Deal 1: invoiced, covered from stock, shipped with its waybill, paid,
+	# commissioned, service declined, closed.
 	run crm-deal show 1
-	[[ "$output" == *$'deal\tstage\tstock'* && "$output" == *$'deal\twaybill\tТН-118'* ]]
+	[[ "$output" == *$'deal\tstage\tclosed'* && "$output" == *$'deal\twaybill\tТН-118'* ]]
+	[[ "$output" == *$'deal\tservice\tdeclined'* ]]
+	[ "$(crm-deal history 1 --columns stage -H | paste -sd' ' -)" = \
+		"selection invoiced stock shipped commissioning service closed" ]
 	[[ "$output" == *$'order\tP100\tordered 2, reserved 0, shipped 2'* ]]
 	[ "$(crm-deal balance 1 --columns invoiced,paid,owed -H)" = $'351500.00\t351500.00\t0.00' ]
 	# ТеплоСервис is one party: Степанов's request now belongs to party 1.
