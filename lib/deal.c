@@ -107,13 +107,13 @@ struct party_facts {
 	char kind[16];
 	int legal, private;    /* a legal name; a private person */
 	char *needs;
-	int64_t owner, dept;
+	int64_t dept;
 };
 
 static int party_facts(struct crm_db *db, int64_t party, struct party_facts *f)
 {
 	sqlite3_stmt *st = crm_stmt(db, "SELECT kind, coalesce(legal_name, '') <> '', private,"
-				       " needs, coalesce(owner_id, 0), coalesce(dept_id, 0)"
+				       " needs, coalesce(dept_id, 0)"
 				       " FROM party WHERE id = ?");
 	const char *needs;
 	int has_needs, rc;
@@ -129,8 +129,7 @@ static int party_facts(struct crm_db *db, int64_t party, struct party_facts *f)
 	needs = (const char *)sqlite3_column_text(st, 3);
 	has_needs = needs && *needs;
 	f->needs = has_needs ? strdup(needs) : NULL;
-	f->owner = sqlite3_column_int64(st, 4);
-	f->dept = sqlite3_column_int64(st, 5);
+	f->dept = sqlite3_column_int64(st, 4);
 	sqlite3_reset(st); /* needs points into the row no more */
 	if (has_needs && !f->needs)
 		return crm_error_set(CRM_SOFTWARE, "out of memory");

@@ -451,6 +451,26 @@ int crm_deal_move(struct crm_db *db, int64_t deal, const struct crm_deal_move_in
 	return crm_deal_touch(db, deal);
 }
 
+/* The task "Offer service" is done: the talk was had. */
+static int close_offer(struct crm_db *db, int64_t deal)
+{
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = crm_time_now(now)))
+		return rc;
+	st = crm_stmt(db, "UPDATE task SET status = 'done', done_at = ?2, done_by = ?3"
+			  " WHERE deal_id = ?1 AND kind = 'deal' AND status = 'open'"
+			  " AND origin = 'service-offer'");
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, deal);
+	crm_bind_text(st, 2, now);
+	crm_bind_text(st, 3, crm_user_login());
+	return crm_stmt_done(db, st);
+}
+
 int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *note)
 {
 	struct crm_deal_state s;
@@ -472,9 +492,7 @@ int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *
 	if ((rc = crm_stmt_done(db, st)))
 		return rc;
 	/* The offer is made either way. */
-	if ((rc = crm_exec_ids(db, "UPDATE task SET status = 'done', done_at = crm_now(),"
-				  " done_by = crm_user() WHERE deal_id = ?1 AND kind = 'deal'"
-				  " AND status = 'open' AND origin = 'service-offer'", deal, 0)))
+	if ((rc = close_offer(db, deal)))
 		return rc;
 	if (accepted) {
 		snprintf(title, sizeof title, "Sign the service contract for deal %lld", (long long)deal);
