@@ -52,8 +52,8 @@ struct cli {
  * (as tmux does). The entry named "" runs when no verb is given (a command
  * without verbs has only that one). */
 /* CLI_NOTXN: cli.c opens no transaction and output streams straight out:
- * the verb only reads, or brackets each of its own units of work with
- * crm_db_begin/crm_db_end (a mailbox, a call log, a scan). Without it the
+ * the verb only reads, or the library brackets each unit of work with
+ * crm_db_begin/crm_db_end (a message, a batch of calls, a scan). Without it the
  * whole run is one transaction, its output held back until it commits.
  * CLI_OPERANDS: the verb needs an operand; without one, the usage, before
  * any database is looked for. */
