@@ -40,27 +40,13 @@ static int ref_of(struct crm_db *db, const char *sql, int64_t id, char ref[64])
 	return CRM_OK;
 }
 
-/* Lines of the deal not yet reserved (or shipped) in full under ref. */
-static int short_lines(struct crm_db *db, int64_t deal, const char *ref, int64_t *n)
-{
-	sqlite3_stmt *st = crm_stmt(db, "SELECT count(*) FROM deal_line l WHERE l.deal_id = ?1"
-				       " AND l.qty > coalesce((SELECT sum(r.qty) FROM reservation r"
-				       "  WHERE r.ref = ?2 AND r.item_id = l.item_id"
-				       "  AND r.status IN ('open', 'shipped')), 0)");
-
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, deal);
-	crm_bind_text(st, 2, ref);
-	return crm_query_id(db, st, n);
-}
-
 int crm_deal_goods_arrived(struct crm_db *db, const char *ref)
 {
-	int64_t deal = deal_of(ref), manager, party, missing, task;
+	int64_t deal = deal_of(ref), manager, party;
+	unsigned long missing, unshipped;
 	char stage[16] = "", title[128];
 	sqlite3_stmt *st;
-	int dup, rc;
+	int rc;
 
 	if (!deal)
 		return CRM_OK;
@@ -73,18 +59,15 @@ int crm_deal_goods_arrived(struct crm_db *db, const char *ref)
 	manager = sqlite3_column_int64(st, 1);
 	party = sqlite3_column_int64(st, 2);
 	sqlite3_reset(st);
-	if (strcmp(stage, "production") != 0 || (rc = short_lines(db, deal, ref, &missing)) ||
-	    missing)
+	if (strcmp(stage, "production") != 0 ||
+	    (rc = crm_deal_short(db, deal, &missing, &unshipped)) || missing)
 		return rc;
 	if ((rc = crm_exec_ids(db, "UPDATE deal SET stage = 'stock' WHERE id = ?1", deal, 0)) ||
 	    (rc = crm_deal_log(db, deal, "production", "stock", 0, "the goods arrived")) ||
 	    (rc = crm_deal_touch(db, deal)))
 		return rc;
 	snprintf(title, sizeof title, "Goods for deal %lld are in stock: ship", (long long)deal);
-	if ((rc = crm_task_insert(db, "deal", manager, NULL, title, party, 0, "goods-arrived", &task,
-				  &dup)))
-		return rc;
-	return crm_exec_ids(db, "UPDATE task SET deal_id = ?2 WHERE id = ?1", task, deal);
+	return crm_deal_task(db, deal, party, manager, title, "goods-arrived");
 }
 
 int crm_production_arrived(struct crm_db *db, int64_t id, const struct crm_delivery_in *in,

@@ -31,12 +31,7 @@ static void values_of(struct crm_db *db, const char *kind, char *list, size_t si
 	if (!st)
 		return;
 	crm_bind_text(st, 1, kind);
-	while (crm_stmt_row(db, st) == 1) {
-		if (list[0])
-			strncat(list, ", ", size - strlen(list) - 1);
-		strncat(list, (const char *)sqlite3_column_text(st, 0), size - strlen(list) - 1);
-	}
-	sqlite3_reset(st);
+	crm_stmt_join(db, st, list, size);
 }
 
 int crm_choice_check(struct crm_db *db, const char *kind, const char *value)

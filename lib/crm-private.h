@@ -39,6 +39,9 @@ int crm_stmt_row(struct crm_db *db, sqlite3_stmt *st);
 /* Send every row of st to fn (column names as names); *n counts them. */
 int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg,
 		  unsigned long *n);
+/* The first column of every row of st, ", " between, into buf (cut at
+ * size): the known values a message lists. */
+void crm_stmt_join(struct crm_db *db, sqlite3_stmt *st, char *buf, size_t size);
 /* Run a cached statement that returns no rows with ids ?1 = a and ?2 = b
  * (b 0: not bound, for statements with one parameter). */
 int crm_exec_ids(struct crm_db *db, const char *sql, int64_t a, int64_t b);
@@ -181,6 +184,12 @@ int crm_deal_access(struct crm_db *db, int64_t id, int write, struct crm_deal_st
 int crm_deal_touch(struct crm_db *db, int64_t id);
 int crm_deal_log(struct crm_db *db, int64_t id, const char *from, const char *to, int forced,
 		 const char *reason);
+/* stage.c: the stages in their order, NULL-terminated. */
+extern const char *const crm_deal_stages[];
+/* A task of kind deal about the deal, for user; origin says which of its
+ * moves made it. */
+int crm_deal_task(struct crm_db *db, int64_t deal, int64_t party, int64_t user,
+		  const char *title, const char *origin);
 
 /* dealline.c: the deal's VAT rate today (or on its invoice date) and
  * whether prices include it; each line with its money to fn (NULL: none),
@@ -205,5 +214,9 @@ int crm_deal_paid(struct crm_db *db, int64_t deal, int64_t *paid);
 int crm_deal_order_make(struct crm_db *db, const struct crm_deal_state *s,
 			const struct crm_order_in *in);
 int crm_deal_order_show(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg);
+/* How many of the deal's lines are not reserved (or shipped) in full, and
+ * how many not shipped in full (the view deal_cover). */
+int crm_deal_short(struct crm_db *db, int64_t deal, unsigned long *short_reserved,
+		   unsigned long *short_shipped);
 
 #endif

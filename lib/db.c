@@ -130,6 +130,17 @@ int crm_stmt_emit(struct crm_db *db, sqlite3_stmt *st, crm_row_fn *fn, void *arg
 	return rc < 0 ? -rc : CRM_OK;
 }
 
+void crm_stmt_join(struct crm_db *db, sqlite3_stmt *st, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	while (crm_stmt_row(db, st) == 1) {
+		if (buf[0])
+			strncat(buf, ", ", size - strlen(buf) - 1);
+		strncat(buf, (const char *)sqlite3_column_text(st, 0), size - strlen(buf) - 1);
+	}
+	sqlite3_reset(st);
+}
+
 int crm_exec_ids(struct crm_db *db, const char *sql, int64_t a, int64_t b)
 {
 	sqlite3_stmt *st = crm_stmt(db, sql);

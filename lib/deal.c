@@ -61,6 +61,17 @@ int crm_deal_touch(struct crm_db *db, int64_t id)
 	return crm_stmt_done(db, st);
 }
 
+int crm_deal_task(struct crm_db *db, int64_t deal, int64_t party, int64_t user,
+		  const char *title, const char *origin)
+{
+	int64_t task;
+	int dup, rc;
+
+	if ((rc = crm_task_insert(db, "deal", user, NULL, title, party, 0, origin, &task, &dup)))
+		return rc;
+	return crm_exec_ids(db, "UPDATE task SET deal_id = ?2 WHERE id = ?1", task, deal);
+}
+
 int crm_deal_log(struct crm_db *db, int64_t id, const char *from, const char *to, int forced,
 		 const char *reason)
 {

@@ -10,10 +10,6 @@
 
 #include "crm-private.h"
 
-static const char *const stage_order[] = { "selection", "proposal", "invoiced", "production",
-					   "stock", "shipped", "certification", "commissioning",
-					   "service", "closed", "lost", NULL };
-
 /* ---- VAT rates, read once per listing */
 
 struct rates {
@@ -207,20 +203,6 @@ static int check_waiting(const char *w)
 	return crm_error_set(CRM_USAGE, "--waiting is payment, goods or documents, not \"%s\"", w);
 }
 
-static int check_stage(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return CRM_OK;
-	for (i = 0; stage_order[i]; i++)
-		if (strcmp(s, stage_order[i]) == 0)
-			return CRM_OK;
-	return crm_error_set(CRM_USAGE, "unknown stage \"%s\"; stages are: selection, proposal, "
-			     "invoiced, production, stock, shipped, certification, commissioning, "
-			     "service, closed, lost", s);
-}
-
 int crm_deal_list(struct crm_db *db, const struct crm_deal_filter *f, crm_row_fn *fn, void *arg)
 {
 	static const char *const names[] = { "id", "stage", "title", "party", "party_name",
@@ -233,7 +215,7 @@ int crm_deal_list(struct crm_db *db, const struct crm_deal_filter *f, crm_row_fn
 	int rc;
 
 	if ((rc = crm_user_require(db, CRM_ROLE_ANY, "reading deals")) ||
-	    (rc = check_stage(f->stage)) || (rc = check_waiting(f->waiting)) ||
+	    (f->stage && (rc = crm_deal_stage_check(f->stage))) || (rc = check_waiting(f->waiting)) ||
 	    (f->manager && (rc = crm_user_any(db, f->manager, &manager))) ||
 	    (f->dept && (rc = crm_dept_find(db, f->dept, &dept))) ||
 	    (f->stale && (rc = crm_time_or_ago(f->stale, stale))))
@@ -273,7 +255,7 @@ int crm_deal_list(struct crm_db *db, const struct crm_deal_filter *f, crm_row_fn
 /* ---- pipeline */
 
 struct stage_sum {
-	int stage;           /* index in stage_order */
+	int stage;           /* index in crm_deal_stages */
 	char key[128];       /* manager or department; "" when not grouped */
 	unsigned long count;
 	int64_t total;
@@ -290,8 +272,8 @@ static int stage_index(const char *stage)
 {
 	int i;
 
-	for (i = 0; stage_order[i]; i++)
-		if (strcmp(stage, stage_order[i]) == 0)
+	for (i = 0; crm_deal_stages[i]; i++)
+		if (strcmp(stage, crm_deal_stages[i]) == 0)
 			return i;
 	return i;
 }
@@ -352,7 +334,7 @@ static int pipeline_emit(const struct pipeline *p, const char *by, crm_row_fn *f
 
 		snprintf(count, sizeof count, "%lu", s->count);
 		crm_money_format(s->total, total);
-		row[0] = stage_order[s->stage], row[1] = s->key, row[2] = count, row[3] = total;
+		row[0] = crm_deal_stages[s->stage], row[1] = s->key, row[2] = count, row[3] = total;
 		if (skip) /* not grouped: stage, count, total */
 			row[1] = count, row[2] = total, names[1] = "count", names[2] = "total";
 		if ((rc = fn(arg, 4 - skip, names, row)))
@@ -386,8 +368,8 @@ int crm_deal_pipeline(struct crm_db *db, const char *by, crm_row_fn *fn, void *a
 		return crm_error_set(CRM_SOFTWARE, "out of memory");
 	/* Every open stage shows, with 0 when it has no deal; grouped, only
 	 * the groups that have deals. */
-	for (i = 0; !by && stage_order[i] && rc == CRM_OK; i++)
-		if (!pipeline_group(&p, stage_order[i], ""))
+	for (i = 0; !by && crm_deal_stages[i] && rc == CRM_OK; i++)
+		if (!pipeline_group(&p, crm_deal_stages[i], ""))
 			rc = crm_error_set(CRM_SOFTWARE, "out of memory");
 	if (rc == CRM_OK)
 		rc = each_deal(db, st, pipeline_add, &p);
@@ -451,35 +433,24 @@ static int show_line(void *arg, const struct crm_deal_line *l)
 	return say(arg, "line", l->code, text);
 }
 
-/* What covers each line, from the stock tables under the order's ref. */
+/* What covers each line (the view deal_cover). */
 static const char order_sql[] =
-	"SELECT i.code, 'ordered ' || crm_qty(l.qty)"
-	" || ', reserved ' || crm_qty(coalesce((SELECT sum(r.qty) FROM reservation r"
-	"   WHERE r.ref = ?2 AND r.item_id = l.item_id AND r.status = 'open'), 0))"
-	" || ', shipped ' || crm_qty(coalesce((SELECT sum(r.qty) FROM reservation r"
-	"   WHERE r.ref = ?2 AND r.item_id = l.item_id AND r.status = 'shipped'), 0))"
-	" || coalesce((SELECT ', in production ' || crm_qty(sum(o.qty)) || ' (planned '"
-	"   || coalesce(max(o.planned), '?') || ', ' || max(o.progress) || '%)'"
-	"   FROM production_order o WHERE o.ref = ?2 AND o.item_id = l.item_id"
-	"   AND o.status IN ('planned', 'in_progress') HAVING count(*) > 0), '')"
-	" || coalesce((SELECT ', from a supplier ' || crm_qty(sum(sl.qty - sl.received))"
-	"   || ' (expected ' || coalesce(max(so.expected), '?') || ')'"
-	"   FROM supplier_line sl JOIN supplier_order so ON so.id = sl.order_id"
-	"   WHERE so.ref = ?2 AND sl.item_id = l.item_id AND so.status = 'open'"
-	"   HAVING count(*) > 0), '')"
-	" FROM deal_line l JOIN item i ON i.id = l.item_id WHERE l.deal_id = ?1 ORDER BY l.id";
+	"SELECT i.code, 'ordered ' || crm_qty(c.ordered) || ', reserved ' || crm_qty(c.reserved)"
+	" || ', shipped ' || crm_qty(c.shipped)"
+	" || CASE WHEN c.making > 0 THEN ', in production ' || crm_qty(c.making) || ' (planned '"
+	"  || coalesce(c.planned, '?') || ', ' || c.progress || '%)' ELSE '' END"
+	" || CASE WHEN c.buying > 0 THEN ', from a supplier ' || crm_qty(c.buying)"
+	"  || ' (expected ' || coalesce(c.expected, '?') || ')' ELSE '' END"
+	" FROM deal_cover c JOIN item i ON i.id = c.item_id WHERE c.deal_id = ?1 ORDER BY c.line_id";
 
 static int show_order(struct crm_db *db, struct show *s, int64_t id)
 {
 	sqlite3_stmt *st = crm_stmt(db, order_sql);
-	char ref[32];
 	int rc;
 
 	if (!st)
 		return CRM_SOFTWARE;
-	crm_deal_ref(id, ref);
 	sqlite3_bind_int64(st, 1, id);
-	crm_bind_text(st, 2, ref);
 	while ((rc = crm_stmt_row(db, st)) == 1)
 		if ((rc = say(s, "order", (const char *)sqlite3_column_text(st, 0),
 			      (const char *)sqlite3_column_text(st, 1)))) {

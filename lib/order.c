@@ -259,27 +259,36 @@ int crm_deal_order_make(struct crm_db *db, const struct crm_deal_state *s,
 
 int crm_deal_order_show(struct crm_db *db, int64_t deal, crm_row_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = crm_stmt(db, "SELECT i.code AS item, crm_qty(l.qty) AS ordered,"
-				       " crm_qty(coalesce((SELECT sum(r.qty) FROM reservation r WHERE r.ref = ?2"
-				       "  AND r.item_id = l.item_id AND r.status = 'open'), 0)) AS reserved,"
-				       " crm_qty(coalesce((SELECT sum(r.qty) FROM reservation r WHERE r.ref = ?2"
-				       "  AND r.item_id = l.item_id AND r.status = 'shipped'), 0)) AS shipped,"
-				       " crm_qty(coalesce((SELECT sum(o.qty) FROM production_order o"
-				       "  WHERE o.ref = ?2 AND o.item_id = l.item_id"
-				       "  AND o.status IN ('planned', 'in_progress')), 0)) AS production,"
-				       " crm_qty(coalesce((SELECT sum(sl.qty - sl.received) FROM supplier_line sl"
-				       "  JOIN supplier_order so ON so.id = sl.order_id WHERE so.ref = ?2"
-				       "  AND sl.item_id = l.item_id AND so.status = 'open'), 0)) AS supplier"
-				       " FROM deal_line l JOIN item i ON i.id = l.item_id WHERE l.deal_id = ?1"
-				       " ORDER BY l.id");
-	char ref[32];
+	sqlite3_stmt *st = crm_stmt(db, "SELECT i.code AS item, crm_qty(c.ordered) AS ordered,"
+				       " crm_qty(c.reserved) AS reserved, crm_qty(c.shipped) AS shipped,"
+				       " crm_qty(c.making) AS production, crm_qty(c.buying) AS supplier"
+				       " FROM deal_cover c JOIN item i ON i.id = c.item_id"
+				       " WHERE c.deal_id = ? ORDER BY c.line_id");
 
 	if (!st)
 		return CRM_SOFTWARE;
-	crm_deal_ref(deal, ref);
 	sqlite3_bind_int64(st, 1, deal);
-	crm_bind_text(st, 2, ref);
 	return crm_stmt_emit(db, st, fn, arg, NULL);
+}
+
+int crm_deal_short(struct crm_db *db, int64_t deal, unsigned long *short_reserved,
+		   unsigned long *short_shipped)
+{
+	sqlite3_stmt *st = crm_stmt(db, "SELECT count(CASE WHEN reserved + shipped < ordered THEN 1 END),"
+				       " count(CASE WHEN shipped < ordered THEN 1 END)"
+				       " FROM deal_cover WHERE deal_id = ?");
+	int rc;
+
+	*short_reserved = *short_shipped = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, deal);
+	if ((rc = crm_stmt_row(db, st)) <= 0)
+		return rc < 0 ? -rc : CRM_SOFTWARE;
+	*short_reserved = (unsigned long)sqlite3_column_int64(st, 0);
+	*short_shipped = (unsigned long)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return CRM_OK;
 }
 
 int crm_deal_order(struct crm_db *db, int64_t deal, const struct crm_order_in *in, crm_row_fn *fn,

@@ -11,9 +11,9 @@
 
 #include "crm-private.h"
 
-static const char *const stages[] = { "selection", "proposal", "invoiced", "production",
-				      "stock", "shipped", "certification", "commissioning",
-				      "service", "closed", "lost", NULL };
+const char *const crm_deal_stages[] = { "selection", "proposal", "invoiced", "production",
+					"stock", "shipped", "certification", "commissioning",
+					"service", "closed", "lost", NULL };
 
 /* The moves a user makes; lost is open from every stage but the last two. */
 static const char *const moves[][2] = {
@@ -28,8 +28,8 @@ static int known_stage(const char *s)
 {
 	size_t i;
 
-	for (i = 0; stages[i]; i++)
-		if (s && strcmp(s, stages[i]) == 0)
+	for (i = 0; crm_deal_stages[i]; i++)
+		if (s && strcmp(s, crm_deal_stages[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -166,35 +166,6 @@ static int check_invoiced(struct crm_db *db, const struct crm_deal_state *s,
 	return CRM_OK;
 }
 
-/* How much of each line is reserved (on hand) and shipped under the order's ref. */
-static int order_state(struct crm_db *db, int64_t deal, unsigned long *short_reserved,
-		       unsigned long *short_shipped)
-{
-	sqlite3_stmt *st = crm_stmt(db, "SELECT l.qty,"
-				       " coalesce((SELECT sum(r.qty) FROM reservation r WHERE r.ref = ?2"
-				       "  AND r.item_id = l.item_id AND r.status IN ('open', 'shipped')), 0),"
-				       " coalesce((SELECT sum(r.qty) FROM reservation r WHERE r.ref = ?2"
-				       "  AND r.item_id = l.item_id AND r.status = 'shipped'), 0)"
-				       " FROM deal_line l WHERE l.deal_id = ?1");
-	char ref[32];
-	int rc;
-
-	*short_reserved = *short_shipped = 0;
-	if (!st)
-		return CRM_SOFTWARE;
-	crm_deal_ref(deal, ref);
-	sqlite3_bind_int64(st, 1, deal);
-	crm_bind_text(st, 2, ref);
-	while ((rc = crm_stmt_row(db, st)) == 1) {
-		int64_t qty = sqlite3_column_int64(st, 0);
-
-		*short_reserved += sqlite3_column_int64(st, 1) < qty;
-		*short_shipped += sqlite3_column_int64(st, 2) < qty;
-	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : CRM_OK;
-}
-
 /* The count of documents of kind (for item, when not 0) of the deal. */
 static int documents(struct crm_db *db, int64_t deal, const char *kind, int64_t *n)
 {
@@ -282,7 +253,7 @@ static int check_move(struct crm_db *db, const struct crm_deal_state *s, const c
 	int rc;
 
 	if ((rc = crm_deal_walk(db, s, count_line, &g, &g.sum)) ||
-	    (rc = order_state(db, s->id, &short_reserved, &short_shipped)))
+	    (rc = crm_deal_short(db, s->id, &short_reserved, &short_shipped)))
 		return rc;
 	if (strcmp(to, "proposal") == 0 && !g.priced)
 		lack(m, "a line with a price (crm-deal item add)");
@@ -316,18 +287,6 @@ static int check_move(struct crm_db *db, const struct crm_deal_state *s, const c
 
 /* ---- moving */
 
-/* A task about the deal; origin says which of its moves made it. */
-static int deal_task(struct crm_db *db, int64_t deal, int64_t party, int64_t user,
-		     const char *title, const char *origin)
-{
-	int64_t task;
-	int dup, rc;
-
-	if ((rc = crm_task_insert(db, "deal", user, NULL, title, party, 0, origin, &task, &dup)))
-		return rc;
-	return crm_exec_ids(db, "UPDATE task SET deal_id = ?2 WHERE id = ?1", task, deal);
-}
-
 static int set_stage(struct crm_db *db, int64_t deal, const char *to);
 
 /* Invoicing makes the customer order, and the deal moves on by what covers
@@ -340,7 +299,7 @@ static int by_coverage(struct crm_db *db, const struct crm_deal_state *s)
 	int rc;
 
 	if ((rc = crm_deal_order_make(db, s, &none)) ||
-	    (rc = order_state(db, s->id, &short_reserved, &short_shipped)))
+	    (rc = crm_deal_short(db, s->id, &short_reserved, &short_shipped)))
 		return rc;
 	next = short_reserved ? "production" : "stock";
 	if ((rc = set_stage(db, s->id, next)))
@@ -373,11 +332,11 @@ static int on_enter(struct crm_db *db, const struct crm_deal_state *s, const cha
 			return rc;
 		snprintf(title, sizeof title, "Check the manager's work on deal %lld (lost)",
 			 (long long)s->id);
-		return deal_task(db, s->id, s->party, head, title, "deal-lost");
+		return crm_deal_task(db, s->id, s->party, head, title, "deal-lost");
 	}
 	if (strcmp(to, "service") == 0) {
 		snprintf(title, sizeof title, "Offer service for deal %lld", (long long)s->id);
-		return deal_task(db, s->id, s->party, s->manager, title, "service-offer");
+		return crm_deal_task(db, s->id, s->party, s->manager, title, "service-offer");
 	}
 	return CRM_OK;
 }
@@ -496,7 +455,7 @@ int crm_deal_service(struct crm_db *db, int64_t deal, int accepted, const char *
 		return rc;
 	if (accepted) {
 		snprintf(title, sizeof title, "Sign the service contract for deal %lld", (long long)deal);
-		if ((rc = deal_task(db, deal, s.party, s.manager, title, "service-contract")))
+		if ((rc = crm_deal_task(db, deal, s.party, s.manager, title, "service-contract")))
 			return rc;
 	}
 	return crm_deal_touch(db, deal);

@@ -21,15 +21,8 @@ int crm_dept_find(struct crm_db *db, const char *name, int64_t *id)
 	rc = crm_query_id(db, st, id);
 	if (rc != CRM_NOMATCH)
 		return rc;
-	if ((st = crm_stmt(db, "SELECT name FROM dept ORDER BY name"))) {
-		while (crm_stmt_row(db, st) == 1) {
-			if (list[0])
-				strncat(list, ", ", sizeof list - strlen(list) - 1);
-			strncat(list, (const char *)sqlite3_column_text(st, 0),
-				sizeof list - strlen(list) - 1);
-		}
-		sqlite3_reset(st);
-	}
+	if ((st = crm_stmt(db, "SELECT name FROM dept ORDER BY name")))
+		crm_stmt_join(db, st, list, sizeof list);
 	return crm_error_set(CRM_DATAERR, "unknown department \"%s\"; departments are: %s",
 			     name, list);
 }

@@ -137,3 +137,31 @@ CREATE TABLE payment (
 CREATE INDEX payment_deal ON payment(deal_id);
 
 CREATE INDEX task_deal ON task(deal_id, status);
+-- What covers an order is looked up by its ref (deal_cover, the order).
+CREATE INDEX production_order_ref ON production_order(ref, item_id);
+CREATE INDEX supplier_order_ref ON supplier_order(ref);
+
+-- What covers each line of a deal's customer order, read from the stock
+-- tables under the order's ref: reserved (on hand, not yet shipped),
+-- shipped, in production (open orders, their latest planned date and
+-- progress), on order from a supplier (not yet received, the latest
+-- expected date). The one definition every reader of coverage uses; the
+-- unary + keeps the look-ups on the ref's index, not the status's.
+CREATE VIEW deal_cover AS
+SELECT l.deal_id, l.id AS line_id, l.item_id, l.qty AS ordered,
+ coalesce((SELECT sum(r.qty) FROM reservation r WHERE r.ref = 'DEAL-' || l.deal_id
+  AND r.item_id = l.item_id AND r.status = 'open'), 0) AS reserved,
+ coalesce((SELECT sum(r.qty) FROM reservation r WHERE r.ref = 'DEAL-' || l.deal_id
+  AND r.item_id = l.item_id AND r.status = 'shipped'), 0) AS shipped,
+ coalesce((SELECT sum(o.qty) FROM production_order o WHERE o.ref = 'DEAL-' || l.deal_id
+  AND o.item_id = l.item_id AND +o.status IN ('planned', 'in_progress')), 0) AS making,
+ (SELECT max(o.planned) FROM production_order o WHERE o.ref = 'DEAL-' || l.deal_id
+  AND o.item_id = l.item_id AND +o.status IN ('planned', 'in_progress')) AS planned,
+ (SELECT max(o.progress) FROM production_order o WHERE o.ref = 'DEAL-' || l.deal_id
+  AND o.item_id = l.item_id AND +o.status IN ('planned', 'in_progress')) AS progress,
+ coalesce((SELECT sum(sl.qty - sl.received) FROM supplier_line sl JOIN supplier_order so
+  ON so.id = sl.order_id WHERE so.ref = 'DEAL-' || l.deal_id AND sl.item_id = l.item_id
+  AND so.status = 'open'), 0) AS buying,
+ (SELECT max(so.expected) FROM supplier_line sl JOIN supplier_order so ON so.id = sl.order_id
+  WHERE so.ref = 'DEAL-' || l.deal_id AND sl.item_id = l.item_id AND so.status = 'open') AS expected
+FROM deal_line l;
