@@ -1305,3 +1305,45 @@ production	prom	2	728001.00" ]
 	run --separate-stderr crm-deal balance --party "$p" "$a"
 	[ "$status" -eq 64 ]
 }
+
+# ---- the admin's lists
+
+@test "crm-admin choice: add, list, rm; a value taken off stays on its deals; bad lists and values refused" {
+	run --separate-stderr as root crm-admin choice list medium
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'kind\tvalue' ]
+	[[ "$output" == *$'medium\twater'* ]]
+	as root crm-admin choice add medium 'морская вода'
+	run --separate-stderr as root crm-admin choice add medium 'морская вода'
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'medium "морская вода" is on the list already'* ]]
+	id=$(new_deal)
+	crm-deal set "$id" --medium 'морская вода' >/dev/null
+	as root crm-admin choice rm medium 'морская вода'
+	run --separate-stderr as root crm-admin choice list medium
+	[[ "$output" != *'морская вода'* ]]
+	[ "$(dshow "$id" deal medium)" = 'морская вода' ]
+	run --separate-stderr crm-deal set "$id" --medium 'морская вода'
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'unknown medium "морская вода"; the list has: '*'water'* ]]
+	run --separate-stderr as root crm-admin choice rm medium 'нет такого'
+	[ "$status" -eq 65 ]
+	run --separate-stderr as root crm-admin choice add colour red
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *'unknown list "colour"'* ]]
+	run --separate-stderr as root crm-admin choice add area $'two\tcolumns'
+	[ "$status" -eq 65 ]
+	run --separate-stderr as root crm-admin choice add area "$(printf 'x%.0s' {1..65})"
+	[ "$status" -eq 65 ]
+	run --separate-stderr crm-admin choice add area mine
+	[ "$status" -eq 77 ]
+	run --separate-stderr as root crm-admin vat add standard --from 2027-13-40 --rate 25%
+	[ "$status" -eq 65 ]
+	run --separate-stderr as root crm-admin vat add standard --from 2027-01-01 --rate 125%
+	[ "$status" -eq 65 ]
+	run --separate-stderr as root crm-admin vat add 'Bad Code' --from 2027-01-01 --rate 5
+	[ "$status" -eq 65 ]
+	run --separate-stderr as root crm-admin vat add standard --from 2027-01-01
+	[ "$status" -eq 64 ]
+	[[ "$(as root crm-admin vat list)" != *2027* ]]
+}
